@@ -1,0 +1,112 @@
+// Package money converts between paykit's integer minor units and the
+// forms providers use, with ISO 4217 data from golang.org/x/text/currency.
+package money
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/currency"
+)
+
+// Normalize returns code upper-cased if it is a known ISO 4217 currency.
+func Normalize(code string) (string, error) {
+	if len(code) != 3 {
+		return "", fmt.Errorf("currency %q is not a 3-letter ISO 4217 code", code)
+	}
+	u, err := currency.ParseISO(code)
+	if err != nil {
+		return "", fmt.Errorf("currency %q is not a known ISO 4217 code", code)
+	}
+	return u.String(), nil
+}
+
+// Valid reports whether code (any case) is a known ISO 4217 currency.
+func Valid(code string) bool {
+	_, err := Normalize(code)
+	return err == nil
+}
+
+// Exponent returns the number of minor-unit digits of code: 2 for USD, 0
+// for JPY, 3 for KWD.
+func Exponent(code string) (int, error) {
+	u, err := currency.ParseISO(code)
+	if err != nil {
+		return 0, fmt.Errorf("currency %q is not a known ISO 4217 code", code)
+	}
+	scale, _ := currency.Standard.Rounding(u)
+	return scale, nil
+}
+
+// FormatMajor renders minor units as a decimal string in major units, the
+// form PayPal-like APIs take: 1050 USD -> "10.50", 500 JPY -> "500",
+// 1500 KWD -> "1.500".
+func FormatMajor(minor int64, code string) (string, error) {
+	exp, err := Exponent(code)
+	if err != nil {
+		return "", err
+	}
+	neg := minor < 0
+	u := uint64(minor)
+	if neg {
+		u = uint64(-minor)
+	}
+	digits := strconv.FormatUint(u, 10)
+	if exp > 0 {
+		if len(digits) <= exp {
+			digits = strings.Repeat("0", exp-len(digits)+1) + digits
+		}
+		digits = digits[:len(digits)-exp] + "." + digits[len(digits)-exp:]
+	}
+	if neg {
+		digits = "-" + digits
+	}
+	return digits, nil
+}
+
+// ParseMajor reads a decimal string in major units into minor units. It
+// rejects more fractional digits than the currency has, so no amount is
+// ever silently rounded.
+func ParseMajor(s, code string) (int64, error) {
+	exp, err := Exponent(code)
+	if err != nil {
+		return 0, err
+	}
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if whole == "" || (hasDot && frac == "") || len(frac) > exp {
+		return 0, fmt.Errorf("amount %q is not a valid %s amount", s, code)
+	}
+	frac += strings.Repeat("0", exp-len(frac))
+	n, err := strconv.ParseUint(whole+frac, 10, 63)
+	if err != nil {
+		return 0, fmt.Errorf("amount %q is not a valid %s amount", s, code)
+	}
+	if neg {
+		return -int64(n), nil
+	}
+	return int64(n), nil
+}
+
+// ErrOverflow is returned when an amount does not fit in int64.
+var ErrOverflow = errors.New("amount overflows int64")
+
+// FromFloat converts a major-unit float (as some JSON APIs send) to minor
+// units, rounding half away from zero at the currency's exponent.
+func FromFloat(major float64, code string) (int64, error) {
+	exp, err := Exponent(code)
+	if err != nil {
+		return 0, err
+	}
+	v := math.Round(major * math.Pow10(exp))
+	if v > math.MaxInt64 || v < math.MinInt64 || math.IsNaN(v) {
+		return 0, ErrOverflow
+	}
+	return int64(v), nil
+}

@@ -1,0 +1,81 @@
+package paykit
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// BillingMode says whether an invoice bills a one-time purchase or a
+// subscription period.
+type BillingMode string
+
+// Billing modes.
+const (
+	BillingOneTime   BillingMode = "one_time"
+	BillingRecurring BillingMode = "recurring"
+)
+
+// InvoiceStatus is the state of an invoice.
+type InvoiceStatus string
+
+// Invoice statuses.
+const (
+	InvoiceDraft         InvoiceStatus = "draft"
+	InvoiceOpen          InvoiceStatus = "open"
+	InvoicePaid          InvoiceStatus = "paid"
+	InvoiceVoid          InvoiceStatus = "void"
+	InvoiceUncollectible InvoiceStatus = "uncollectible"
+)
+
+// Invoice is the record of what a customer was billed.
+type Invoice struct {
+	ID             string      `json:"id"`
+	Customer       Payee       `json:"customer"`
+	SubscriptionID string      `json:"subscription_id"`
+	BillingMode    BillingMode `json:"billing_mode"`
+	// AmountPaid in minor units of Currency.
+	AmountPaid int64             `json:"amount_paid"`
+	Currency   string            `json:"currency"`
+	Status     InvoiceStatus     `json:"status"`
+	PaidAt     *time.Time        `json:"paid_at"`
+	LineItems  []LineItem        `json:"line_items"`
+	Metadata   map[string]string `json:"metadata"`
+	PaymentID  string            `json:"payment_id,omitempty"`
+	CreatedAt  time.Time         `json:"created_at"`
+	// Raw is the provider's native object. It is never serialized.
+	Raw any `json:"-"`
+}
+
+// ListInvoicesParams filter and page an invoice list.
+type ListInvoicesParams struct {
+	ListParams
+	CustomerID     string
+	SubscriptionID string
+}
+
+// InvoiceService reads invoices. Reach it as Client.Invoices.
+type InvoiceService struct{ c *Client }
+
+// Retrieve returns the invoice with id, or an error matching ErrNotFound.
+func (s *InvoiceService) Retrieve(ctx context.Context, id string, opts ...CallOption) (*Invoice, error) {
+	return do(s.c, ctx, OpInvoicesRetrieve, idArg(id), opts, func(ctx context.Context, ro *RequestOptions) (*Invoice, error) {
+		return s.c.provider.RetrieveInvoice(ctx, id, ro)
+	})
+}
+
+// List iterates over all invoices. params may be nil.
+func (s *InvoiceService) List(ctx context.Context, params *ListInvoicesParams, opts ...CallOption) iter.Seq2[*Invoice, error] {
+	p := copyOrZero(params)
+	return list(s.c, ctx, OpInvoicesList, p, opts, func(cur string) { p.Cursor = cur }, func(ctx context.Context, ro *RequestOptions) (*Page[Invoice], error) {
+		return s.c.provider.ListInvoices(ctx, p, ro)
+	})
+}
+
+// ListPage returns one page of invoices.
+func (s *InvoiceService) ListPage(ctx context.Context, params *ListInvoicesParams, opts ...CallOption) (*Page[Invoice], error) {
+	p := copyOrZero(params)
+	return do(s.c, ctx, OpInvoicesList, p, opts, func(ctx context.Context, ro *RequestOptions) (*Page[Invoice], error) {
+		return s.c.provider.ListInvoices(ctx, p, ro)
+	})
+}

@@ -1,0 +1,296 @@
+// Package paykit is one payments API — customers, checkouts,
+// subscriptions, payments, refunds, invoices and webhooks — over pluggable
+// provider adapters.
+//
+//	client := paykit.New(local.Provider())
+//	cus, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "user@example.com"})
+//
+// Switching provider (providers/stripe, providers/polar, ...) is a one-line
+// change. The Client validates every call before the provider sees it,
+// attaches idempotency keys to writes, refuses operations the provider does
+// not support, and returns one error type, *Error.
+package paykit
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"iter"
+	"log/slog"
+	"time"
+)
+
+// Client is the entry point of the API. Create one with New and share it:
+// it is safe for concurrent use.
+type Client struct {
+	// Customers manages customers.
+	Customers *CustomerService
+	// Checkouts manages hosted checkout sessions.
+	Checkouts *CheckoutService
+	// Subscriptions manages recurring billing.
+	Subscriptions *SubscriptionService
+	// Payments manages one-off payments.
+	Payments *PaymentService
+	// Refunds manages refunds of payments.
+	Refunds *RefundService
+	// Invoices reads invoices.
+	Invoices *InvoiceService
+	// Webhooks verifies and dispatches the provider's event deliveries.
+	Webhooks *WebhookService
+
+	provider  Provider
+	name      string
+	caps      Capabilities
+	supported map[Op]bool
+	newKey    func() string
+	timeout   time.Duration
+	logger    *slog.Logger
+}
+
+// Option configures a Client in New.
+type Option func(*Client)
+
+// WithLogger makes the Client log each call at debug level (operation,
+// provider, duration, error code). Secrets are never logged.
+func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.logger = l } }
+
+// WithIdempotencyKeyGenerator replaces the generator of the idempotency
+// keys the Client attaches to writes that carry none.
+func WithIdempotencyKeyGenerator(gen func() string) Option {
+	return func(c *Client) {
+		if gen != nil {
+			c.newKey = gen
+		}
+	}
+}
+
+// WithDefaultTimeout bounds every call that has no WithTimeout of its own.
+func WithDefaultTimeout(d time.Duration) Option { return func(c *Client) { c.timeout = d } }
+
+// CallOption configures one call.
+type CallOption func(*RequestOptions)
+
+// WithIdempotencyKey sets the key that makes a write safe to repeat: the
+// provider applies it at most once. Without it the Client generates one
+// per call, which protects the call's own retries only.
+func WithIdempotencyKey(key string) CallOption {
+	return func(o *RequestOptions) { o.IdempotencyKey = key }
+}
+
+// WithTimeout bounds the call, retries included.
+func WithTimeout(d time.Duration) CallOption {
+	return func(o *RequestOptions) { o.Timeout = d }
+}
+
+// New returns a Client over provider. It never panics: a nil provider gives
+// a Client whose every call fails with ErrConfiguration.
+func New(provider Provider, opts ...Option) *Client {
+	c := &Client{provider: provider, newKey: rand.Text}
+	if provider != nil {
+		c.name = provider.Name()
+		c.caps = provider.Capabilities()
+		c.supported = make(map[Op]bool, len(c.caps.Ops))
+		for _, op := range c.caps.Ops {
+			c.supported[op] = true
+		}
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(c)
+		}
+	}
+	c.Customers = &CustomerService{c}
+	c.Checkouts = &CheckoutService{c}
+	c.Subscriptions = &SubscriptionService{c}
+	c.Payments = &PaymentService{c}
+	c.Refunds = &RefundService{c}
+	c.Invoices = &InvoiceService{c}
+	c.Webhooks = &WebhookService{c}
+	return c
+}
+
+// Provider returns the provider the Client was built on.
+func (c *Client) Provider() Provider { return c.provider }
+
+// Supports reports whether the provider supports op.
+func (c *Client) Supports(op Op) bool { return c.supported[op] }
+
+// Capabilities returns what the provider declared it supports.
+func (c *Client) Capabilities() Capabilities {
+	return Capabilities{Ops: append([]Op(nil), c.caps.Ops...), IdempotencyKeys: c.caps.IdempotencyKeys}
+}
+
+// validator is implemented by every params type and by idArg.
+type validator interface{ validate() error }
+
+// idArg validates the id argument of Retrieve, Update, Delete and friends.
+type idArg string
+
+func (id idArg) validate() error { return validateID("id", string(id)) }
+
+// twoArgs validates an id and params together.
+type twoArgs struct {
+	id     idArg
+	params validator
+}
+
+func (a twoArgs) validate() error {
+	if err := a.id.validate(); err != nil {
+		return err
+	}
+	return a.params.validate()
+}
+
+// prepare runs the checks every call shares and returns the context and
+// request options to call the provider with.
+func (c *Client) prepare(ctx context.Context, op Op, args validator, opts []CallOption) (context.Context, context.CancelFunc, *RequestOptions, error) {
+	if c.provider == nil {
+		return nil, nil, nil, &Error{Code: CodeConfiguration, Op: op, Param: "provider", Message: "paykit.New was given a nil provider"}
+	}
+	if !c.supported[op] {
+		return nil, nil, nil, &Error{Code: CodeNotSupported, Provider: c.name, Op: op, Message: "operation not supported by this provider"}
+	}
+	if err := args.validate(); err != nil {
+		return nil, nil, nil, c.wrapErr(op, err)
+	}
+	if ctx == nil {
+		return nil, nil, nil, &Error{Code: CodeValidation, Provider: c.name, Op: op, Param: "ctx", Message: "context is nil"}
+	}
+	ro := &RequestOptions{Timeout: c.timeout}
+	for _, o := range opts {
+		if o != nil {
+			o(ro)
+		}
+	}
+	if op.IsWrite() {
+		if ro.IdempotencyKey == "" {
+			ro.IdempotencyKey = c.newKey()
+		} else if len(ro.IdempotencyKey) > 255 {
+			return nil, nil, nil, &Error{Code: CodeValidation, Provider: c.name, Op: op, Param: "idempotency_key", Message: "idempotency key is longer than 255 characters"}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, c.wrapErr(op, err)
+	}
+	cancel := context.CancelFunc(noCancel)
+	if ro.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, ro.Timeout)
+	}
+	return ctx, cancel, ro, nil
+}
+
+func noCancel() {}
+
+// do runs one operation returning a resource.
+func do[T any](c *Client, ctx context.Context, op Op, args validator, opts []CallOption, call func(context.Context, *RequestOptions) (*T, error)) (*T, error) {
+	ctx, cancel, ro, err := c.prepare(ctx, op, args, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	start := time.Now()
+	res, err := call(ctx, ro)
+	if err == nil && res == nil {
+		err = c.missingResult(op)
+	}
+	if err != nil {
+		err = c.wrapErr(op, err)
+		res = nil
+	}
+	c.log(ctx, op, start, err)
+	return res, err
+}
+
+// exec runs one operation that returns no resource (Delete).
+func exec(c *Client, ctx context.Context, op Op, args validator, opts []CallOption, call func(context.Context, *RequestOptions) error) error {
+	ctx, cancel, ro, err := c.prepare(ctx, op, args, opts)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	start := time.Now()
+	if err = call(ctx, ro); err != nil {
+		err = c.wrapErr(op, err)
+	}
+	c.log(ctx, op, start, err)
+	return err
+}
+
+// list returns an iterator over every item of every page. setCursor moves
+// the caller's (copied) params to the next page.
+func list[T any](c *Client, ctx context.Context, op Op, args validator, opts []CallOption, setCursor func(string), fetch func(context.Context, *RequestOptions) (*Page[T], error)) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		seen := map[string]bool{}
+		for {
+			page, err := do(c, ctx, op, args, opts, fetch)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, item := range page.Data {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if !page.HasMore {
+				return
+			}
+			if page.NextCursor == "" || seen[page.NextCursor] {
+				yield(nil, &Error{Code: CodeOperationFailed, Provider: c.name, Op: op, Message: "provider returned a page with more items but no new cursor"})
+				return
+			}
+			seen[page.NextCursor] = true
+			setCursor(page.NextCursor)
+		}
+	}
+}
+
+func (c *Client) missingResult(op Op) error {
+	switch op {
+	case OpCustomersRetrieve, OpCheckoutsRetrieve, OpSubscriptionsRetrieve, OpPaymentsRetrieve, OpRefundsRetrieve, OpInvoicesRetrieve:
+		return &Error{Code: CodeNotFound, Message: "provider found nothing"}
+	}
+	return &Error{Code: CodeOperationFailed, Message: "provider returned no result"}
+}
+
+// wrapErr turns any error into an *Error carrying the provider and op.
+func (c *Client) wrapErr(op Op, err error) error {
+	if pe, ok := err.(*Error); ok {
+		if pe.Provider != "" && pe.Op != "" && !pe.sentinel {
+			return pe
+		}
+		cp := *pe
+		cp.sentinel = false
+		if cp.Provider == "" {
+			cp.Provider = c.name
+		}
+		if cp.Op == "" {
+			cp.Op = op
+		}
+		return &cp
+	}
+	e := &Error{Code: CodeOperationFailed, Provider: c.name, Op: op, Err: err}
+	if pe, ok := AsError(err); ok {
+		e.Code, e.Param, e.StatusCode, e.RequestID = pe.Code, pe.Param, pe.StatusCode, pe.RequestID
+		e.DeclineCode, e.Retryable, e.RetryAfter = pe.DeclineCode, pe.Retryable, pe.RetryAfter
+		return e
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		e.Code, e.Message = CodeNetwork, "call timed out"
+	case errors.Is(err, context.Canceled):
+		e.Message = "call canceled"
+	}
+	return e
+}
+
+func (c *Client) log(ctx context.Context, op Op, start time.Time, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("provider", c.name), slog.String("op", string(op)), slog.Duration("duration", time.Since(start))}
+	if pe, ok := AsError(err); ok {
+		attrs = append(attrs, slog.String("code", string(pe.Code)), slog.String("error", pe.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "paykit call", attrs...)
+}
