@@ -1,0 +1,82 @@
+package standardwebhooks
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/paykit-go/paykit"
+)
+
+// The example of the Standard Webhooks specification.
+func TestSpecExample(t *testing.T) {
+	key := KeyFromSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	ts := time.Unix(1614265330, 0)
+	body := []byte(`{"test": 2432232314}`)
+	got := Sign(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", ts, body)
+	if want := "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="; got != want {
+		t.Fatalf("Sign = %s, want %s", got, want)
+	}
+	h := Headers(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", ts, body)
+	id, gotTS, err := Verify(key, h, body, 0, ts.Add(time.Minute))
+	if err != nil || id != "msg_p5jXN8AQM9LWM0D4loKWxJek" || !gotTS.Equal(ts) {
+		t.Fatalf("Verify = %q, %v, %v", id, gotTS, err)
+	}
+}
+
+func TestVerifyRejects(t *testing.T) {
+	key := []byte("secret")
+	now := time.Now()
+	body := []byte(`{"a":1}`)
+	good := Headers(key, "evt_1", now, body)
+	cases := map[string]struct {
+		key    []byte
+		body   []byte
+		mutate func(h map[string][]string)
+		now    time.Time
+	}{
+		"tampered body":    {key, []byte(`{"a":2}`), nil, now},
+		"wrong secret":     {[]byte("other"), body, nil, now},
+		"expired":          {key, body, nil, now.Add(6 * time.Minute)},
+		"future":           {key, body, nil, now.Add(-6 * time.Minute)},
+		"missing header":   {key, body, func(h map[string][]string) { delete(h, "Webhook-Signature") }, now},
+		"bad timestamp":    {key, body, func(h map[string][]string) { h["Webhook-Timestamp"] = []string{"yesterday"} }, now},
+		"wrong version":    {key, body, func(h map[string][]string) { h["Webhook-Signature"][0] = "v2" + h["Webhook-Signature"][0][2:] }, now},
+		"garbage base64":   {key, body, func(h map[string][]string) { h["Webhook-Signature"] = []string{"v1,!!!"} }, now},
+		"changed event id": {key, body, func(h map[string][]string) { h["Webhook-Id"] = []string{"evt_2"} }, now},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := good.Clone()
+			if c.mutate != nil {
+				c.mutate(h)
+			}
+			_, _, err := Verify(c.key, h, c.body, 0, c.now)
+			if !errors.Is(err, paykit.ErrWebhookSignature) {
+				t.Fatalf("Verify = %v, want ErrWebhookSignature", err)
+			}
+		})
+	}
+}
+
+func TestVerifyAcceptsAnyOfSeveralSignatures(t *testing.T) {
+	now := time.Now()
+	body := []byte(`{}`)
+	h := Headers([]byte("new"), "evt_1", now, body)
+	h.Set(HeaderSignature, Sign([]byte("old"), "evt_1", now, body)+" "+h.Get(HeaderSignature))
+	if _, _, err := Verify([]byte("new"), h, body, 0, now); err != nil {
+		t.Fatalf("rotation: %v", err)
+	}
+	if _, _, err := Verify([]byte("old"), h, body, 0, now); err != nil {
+		t.Fatalf("rotation (old key): %v", err)
+	}
+}
+
+func TestKeyFromSecret(t *testing.T) {
+	if got := string(KeyFromSecret("plain")); got != "plain" {
+		t.Errorf("plain secret = %q", got)
+	}
+	if got := string(KeyFromSecret("whsec_not base64!")); got != "whsec_not base64!" {
+		t.Errorf("non-base64 whsec secret = %q", got)
+	}
+}

@@ -1,0 +1,43 @@
+// Package paykittest is paykit's test kit: MockProvider for users' unit
+// tests, and RunConformance, the contract suite every provider passes.
+package paykittest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/paykit-go/paykit"
+)
+
+// Item is a price the provider under test knows.
+type Item struct {
+	ID       string
+	Amount   int64
+	Currency string
+}
+
+// Harness tells RunConformance how to drive one provider.
+type Harness struct {
+	// NewProvider returns a fresh provider for one subtest. Required.
+	NewProvider func(t *testing.T) paykit.Provider
+	// Items are one-time prices, at least one each in USD, JPY and KWD
+	// when the provider sells in those currencies.
+	Items []Item
+	// RecurringItem is a recurring price, for subscriptions and recurring
+	// checkouts.
+	RecurringItem Item
+	// Stateless is set for peers that do not keep state (stripe-mock):
+	// round trips then check ids and shapes, not stored values, and the
+	// not-found checks are left to the provider's own fixture tests.
+	Stateless bool
+	// PaidPayment returns the id of a succeeded payment of the given
+	// customer to refund; nil uses Payments.Create or completes a checkout
+	// through CompleteCheckout.
+	PaidPayment func(ctx context.Context, t *testing.T, c *paykit.Client, customerID string) string
+	// CompleteCheckout pays an open checkout the way its payer would, for
+	// providers that can simulate that (the local provider).
+	CompleteCheckout func(ctx context.Context, p paykit.Provider, checkoutID string) error
+	// SignedDelivery returns a genuine webhook delivery and its secret, to
+	// check that it verifies and that a tampered copy does not.
+	SignedDelivery func(t *testing.T, p paykit.Provider) (*paykit.WebhookRequest, string)
+}
