@@ -367,7 +367,7 @@ type MemoryDedupStore struct {
 	retention time.Duration
 	mu        sync.Mutex
 	entries   map[string]dedupEntry
-	inserts   int
+	order     []string // ids in the order they were first claimed
 }
 
 type dedupEntry struct {
@@ -399,16 +399,20 @@ func (s *MemoryDedupStore) Claim(_ context.Context, id string) (ClaimResult, err
 			return ClaimInFlight, nil
 		}
 	}
-	s.entries[id] = dedupEntry{at: now}
-	if s.inserts++; s.inserts%1024 == 0 {
-		s.prune(now)
+	if _, known := s.entries[id]; !known {
+		s.order = append(s.order, id)
 	}
+	s.entries[id] = dedupEntry{at: now}
+	s.prune(now)
 	return ClaimAcquired, nil
 }
 
 // Complete implements DedupStore.
 func (s *MemoryDedupStore) Complete(_ context.Context, id string) error {
 	s.mu.Lock()
+	if _, known := s.entries[id]; !known {
+		s.order = append(s.order, id)
+	}
 	s.entries[id] = dedupEntry{done: true, at: time.Now()}
 	s.mu.Unlock()
 	return nil
@@ -431,10 +435,19 @@ func (s *MemoryDedupStore) Len() int {
 	return len(s.entries)
 }
 
+// prune forgets, oldest first, the ids past their retention (or abandoned
+// claims past the lease), so memory stays bounded at O(1) amortized cost.
 func (s *MemoryDedupStore) prune(now time.Time) {
-	for id, e := range s.entries {
-		if e.done && now.Sub(e.at) > s.retention || !e.done && now.Sub(e.at) > claimLease {
-			delete(s.entries, id)
+	n := 0
+	for ; n < len(s.order); n++ {
+		id := s.order[n]
+		e, ok := s.entries[id]
+		if ok && (e.done && now.Sub(e.at) <= s.retention || !e.done && now.Sub(e.at) <= claimLease) {
+			break
 		}
+		delete(s.entries, id)
+	}
+	if n > 0 {
+		s.order = s.order[n:]
 	}
 }

@@ -201,9 +201,13 @@ func (m *MockProvider) ListInvoices(ctx context.Context, params *paykit.ListInvo
 	return result[paykit.Page[paykit.Invoice]](m.Called(ctx, params, opts))
 }
 
-// ParseWebhook implements paykit.Provider.
+// ParseWebhook implements paykit.Provider. Besides fixed values, Return
+// accepts a func with ParseWebhook's signature, to decide per delivery.
 func (m *MockProvider) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
 	args := m.Called(ctx, req, secret)
+	if fn, ok := args.Get(0).(func(context.Context, *paykit.WebhookRequest, string) ([]*paykit.Event, error)); ok {
+		return fn(ctx, req, secret)
+	}
 	events, _ := args.Get(0).([]*paykit.Event)
 	return events, args.Error(1)
 }

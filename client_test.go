@@ -1,0 +1,300 @@
+package paykit_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest"
+)
+
+var any3 = []any{mock.Anything, mock.Anything, mock.Anything}
+
+func TestNewWithNilProviderNeverPanics(t *testing.T) {
+	client := paykit.New(nil)
+	_, err := client.Customers.Create(context.Background(), &paykit.CreateCustomerParams{Email: "a@example.com"})
+	assert.ErrorIs(t, err, paykit.ErrConfiguration)
+	assert.ErrorIs(t, client.Customers.Delete(context.Background(), "cus_1"), paykit.ErrConfiguration)
+	assert.False(t, client.Supports(paykit.OpCustomersCreate))
+	err = client.Webhooks.Setup(paykit.WebhookConfig{Secret: "s"}).Handle(context.Background(), &paykit.WebhookRequest{})
+	assert.ErrorIs(t, err, paykit.ErrConfiguration)
+}
+
+func TestInvalidInputNeverReachesTheProvider(t *testing.T) {
+	m := paykittest.NewMockProvider(t) // no expectations: any call fails the test
+	client := paykit.New(m)
+	ctx := context.Background()
+	cases := []struct {
+		name  string
+		param string
+		call  func() error
+	}{
+		{"nil customer params", "params", func() error { _, err := client.Customers.Create(ctx, nil); return err }},
+		{"email without domain", "email", func() error {
+			_, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "user@"})
+			return err
+		}},
+		{"empty retrieve id", "id", func() error { _, err := client.Customers.Retrieve(ctx, ""); return err }},
+		{"update nil params", "params", func() error { _, err := client.Customers.Update(ctx, "cus_1", nil); return err }},
+		{"checkout both payee forms", "customer", func() error {
+			_, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{Customer: paykit.Payee{ID: "cus_1", Email: "a@example.com"}, ItemID: "price_1", SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://e.com"})
+			return err
+		}},
+		{"subscription on a one-time checkout", "subscription", func() error {
+			_, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_1", SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://e.com", Subscription: &paykit.CheckoutSubscription{BillingInterval: paykit.IntervalMonth}})
+			return err
+		}},
+		{"url without host", "success_url", func() error {
+			_, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_1", SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https:///x"})
+			return err
+		}},
+		{"idempotency key too long", "idempotency_key", func() error {
+			_, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}, paykit.WithIdempotencyKey(strings.Repeat("k", 256)))
+			return err
+		}},
+		{"nil context", "ctx", func() error {
+			//lint:ignore SA1012 testing the nil-context guard
+			_, err := client.Customers.Retrieve(nil, "cus_1") //nolint:staticcheck
+			return err
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call()
+			require.ErrorIs(t, err, paykit.ErrValidation)
+			pe, _ := paykit.AsError(err)
+			assert.Equal(t, c.param, pe.Param)
+			assert.Equal(t, "mock", pe.Provider)
+			assert.NotEmpty(t, pe.Op)
+		})
+	}
+}
+
+func TestValidInputIsAccepted(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.On("CreateCheckout", any3...).Return(&paykit.Checkout{ID: "cs_1"}, nil)
+	m.On("CreatePayment", any3...).Return(&paykit.Payment{ID: "pay_1"}, nil)
+	client := paykit.New(m)
+	ctx := context.Background()
+	_, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{
+		Customer: paykit.CustomerEmail("jane.doe+shop@example.co.uk"), ItemID: "price_1", SessionType: paykit.SessionRecurring, Quantity: 1,
+		SuccessURL: "https://example.com/success?session={CHECKOUT_ID}", CancelURL: "http://localhost:8080/cancel",
+		Subscription: &paykit.CheckoutSubscription{BillingInterval: paykit.CustomInterval(36 * time.Hour), BillingIntervalCount: 2},
+	})
+	require.NoError(t, err)
+	_, err = client.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 0, Currency: "kwd", Customer: paykit.CustomerID("cus_1")})
+	require.NoError(t, err, "lower-case ISO codes and zero amounts are valid")
+}
+
+func TestIdempotencyKeys(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	var keys []string
+	m.On("CreateCustomer", any3...).Run(func(args mock.Arguments) {
+		keys = append(keys, args.Get(2).(*paykit.RequestOptions).IdempotencyKey)
+	}).Return(&paykit.Customer{ID: "cus_1"}, nil)
+	m.On("RetrieveCustomer", any3...).Run(func(args mock.Arguments) {
+		assert.Empty(t, args.Get(2).(*paykit.RequestOptions).IdempotencyKey, "reads carry no key")
+	}).Return(&paykit.Customer{ID: "cus_1"}, nil)
+	client := paykit.New(m)
+	ctx := context.Background()
+	params := &paykit.CreateCustomerParams{Email: "a@example.com"}
+	for range 2 {
+		_, err := client.Customers.Create(ctx, params)
+		require.NoError(t, err)
+	}
+	_, err := client.Customers.Create(ctx, params, paykit.WithIdempotencyKey("order-42"))
+	require.NoError(t, err)
+	_, err = client.Customers.Retrieve(ctx, "cus_1")
+	require.NoError(t, err)
+	require.Len(t, keys, 3)
+	assert.NotEmpty(t, keys[0])
+	assert.NotEqual(t, keys[0], keys[1], "generated keys are unique per call")
+	assert.Equal(t, "order-42", keys[2])
+
+	gen := paykit.New(m, paykit.WithIdempotencyKeyGenerator(func() string { return "fixed" }))
+	_, err = gen.Customers.Create(ctx, params)
+	require.NoError(t, err)
+	assert.Equal(t, "fixed", keys[3])
+}
+
+func TestUnsupportedOperationIsRefusedBeforeTheProvider(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.Caps = &paykit.Capabilities{Ops: []paykit.Op{paykit.OpCustomersRetrieve}}
+	client := paykit.New(m)
+	assert.True(t, client.Supports(paykit.OpCustomersRetrieve))
+	assert.False(t, client.Supports(paykit.OpCheckoutsDelete))
+	err := client.Checkouts.Delete(context.Background(), "cs_1")
+	require.ErrorIs(t, err, paykit.ErrNotSupported)
+	pe, _ := paykit.AsError(err)
+	assert.Equal(t, paykit.OpCheckoutsDelete, pe.Op)
+	assert.Equal(t, []paykit.Op{paykit.OpCustomersRetrieve}, client.Capabilities().Ops)
+}
+
+type nativeError struct{ code string }
+
+func (e *nativeError) Error() string { return "native: " + e.code }
+
+func TestProviderErrorsAreWrapped(t *testing.T) {
+	native := &nativeError{"card_declined"}
+	m := paykittest.NewMockProvider(t)
+	m.On("CreatePayment", any3...).Return(nil, &paykit.Error{Code: paykit.CodeCardDeclined, DeclineCode: "insufficient_funds", StatusCode: 402, Err: native}).Once()
+	m.On("RetrievePayment", mock.Anything, "plain", mock.Anything).Return(nil, errors.New("boom"))
+	m.On("RetrievePayment", mock.Anything, "sentinel", mock.Anything).Return(nil, paykit.ErrNotFound)
+	m.On("RetrievePayment", mock.Anything, "nilnil", mock.Anything).Return(nil, nil)
+	m.On("RetrievePayment", mock.Anything, "wrapped", mock.Anything).Return(nil, fmt.Errorf("context: %w", &paykit.Error{Code: paykit.CodeRateLimited, RetryAfter: time.Second, Retryable: true}))
+	client := paykit.New(m)
+	ctx := context.Background()
+
+	_, err := client.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 100, Currency: "USD", Customer: paykit.CustomerID("cus_1")})
+	require.ErrorIs(t, err, paykit.ErrCardDeclined)
+	var got *nativeError
+	require.ErrorAs(t, err, &got, "the native error stays reachable")
+	pe, _ := paykit.AsError(err)
+	assert.Equal(t, "mock", pe.Provider)
+	assert.Equal(t, paykit.OpPaymentsCreate, pe.Op)
+	assert.Equal(t, "insufficient_funds", pe.DeclineCode)
+	assert.Contains(t, err.Error(), "insufficient_funds")
+
+	_, err = client.Payments.Retrieve(ctx, "plain")
+	require.Error(t, err)
+	pe, ok := paykit.AsError(err)
+	require.True(t, ok)
+	assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
+
+	_, err = client.Payments.Retrieve(ctx, "sentinel")
+	require.ErrorIs(t, err, paykit.ErrNotFound)
+	assert.Empty(t, paykit.ErrNotFound.Provider, "a sentinel returned by a provider is never modified")
+
+	pay, err := client.Payments.Retrieve(ctx, "nilnil")
+	assert.Nil(t, pay)
+	require.ErrorIs(t, err, paykit.ErrNotFound, "(nil, nil) from a provider becomes ErrNotFound")
+
+	_, err = client.Payments.Retrieve(ctx, "wrapped")
+	require.ErrorIs(t, err, paykit.ErrRateLimited)
+	assert.True(t, paykit.IsRetryable(err))
+	pe, _ = paykit.AsError(err)
+	assert.Equal(t, time.Second, pe.RetryAfter)
+	assert.Equal(t, "mock", pe.Provider)
+}
+
+func TestContextAndTimeout(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.On("RetrieveCustomer", any3...).Run(func(args mock.Arguments) {
+		_, ok := args.Get(0).(context.Context).Deadline()
+		assert.True(t, ok, "WithTimeout sets a deadline")
+	}).Return(&paykit.Customer{ID: "cus_1"}, nil).Once()
+	m.On("RetrieveCustomer", any3...).Return(nil, context.DeadlineExceeded).Once()
+	client := paykit.New(m)
+	_, err := client.Customers.Retrieve(context.Background(), "cus_1", paykit.WithTimeout(time.Second))
+	require.NoError(t, err)
+	_, err = client.Customers.Retrieve(context.Background(), "cus_1")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorIs(t, err, paykit.ErrNetwork)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = client.Customers.Retrieve(ctx, "cus_1")
+	require.ErrorIs(t, err, context.Canceled, "a canceled context never reaches the provider")
+}
+
+func page(next string, more bool, ids ...string) *paykit.Page[paykit.Customer] {
+	p := &paykit.Page[paykit.Customer]{HasMore: more, NextCursor: next}
+	for _, id := range ids {
+		p.Data = append(p.Data, &paykit.Customer{ID: id})
+	}
+	return p
+}
+
+func cursorIs(c string) any {
+	return mock.MatchedBy(func(p *paykit.ListCustomersParams) bool { return p.Cursor == c })
+}
+
+func TestListIteratesEveryPage(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.On("ListCustomers", mock.Anything, cursorIs(""), mock.Anything).Return(page("c2", true, "cus_1", "cus_2"), nil)
+	m.On("ListCustomers", mock.Anything, cursorIs("c2"), mock.Anything).Return(page("", false, "cus_3"), nil)
+	client := paykit.New(m)
+	params := &paykit.ListCustomersParams{ListParams: paykit.ListParams{Limit: 2}}
+	var ids []string
+	for c, err := range client.Customers.List(context.Background(), params) {
+		require.NoError(t, err)
+		ids = append(ids, c.ID)
+	}
+	assert.Equal(t, []string{"cus_1", "cus_2", "cus_3"}, ids)
+	assert.Empty(t, params.Cursor, "the caller's params are not changed")
+
+	one, err := client.Customers.ListPage(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "c2", one.NextCursor)
+
+	m.AssertNumberOfCalls(t, "ListCustomers", 3)
+	for range client.Customers.List(context.Background(), nil) {
+		break // stopping early fetches no further page
+	}
+	m.AssertNumberOfCalls(t, "ListCustomers", 4)
+}
+
+func TestListStopsOnAStuckCursor(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.On("ListCustomers", mock.Anything, cursorIs(""), mock.Anything).Return(page("same", true, "cus_1"), nil)
+	m.On("ListCustomers", mock.Anything, cursorIs("same"), mock.Anything).Return(page("same", true, "cus_2"), nil)
+	client := paykit.New(m)
+	var errs []error
+	n := 0
+	for _, err := range client.Customers.List(context.Background(), nil) {
+		n++
+		if err != nil {
+			errs = append(errs, err)
+		}
+		require.Less(t, n, 10, "iteration must end")
+	}
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "cursor")
+}
+
+func TestErrorsAndLogsCarryNoSecrets(t *testing.T) {
+	const key = "sk_test_51HqLyjWDarjtT1zdp7dcXYZ1234567890"
+	const card = "4242 4242 4242 4242"
+	m := paykittest.NewMockProvider(t)
+	m.On("RetrieveCustomer", any3...).Return(nil, &paykit.Error{
+		Code:    paykit.CodeAuthentication,
+		Message: "Invalid API Key provided: " + key + "; card " + card + "; header Bearer polar_oat_abcdefghijklmnop; secret whsec_abcdefghijkl",
+		Err:     errors.New("raw " + key),
+	})
+	var logs bytes.Buffer
+	client := paykit.New(m, paykit.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	_, err := client.Customers.Retrieve(context.Background(), "cus_1")
+	require.ErrorIs(t, err, paykit.ErrAuthentication)
+	for _, out := range []string{err.Error(), logs.String()} {
+		for _, secret := range []string{key, "4242 4242 4242 4242", "polar_oat_abcdefghijklmnop", "whsec_abcdefghijkl"} {
+			assert.NotContains(t, out, secret)
+		}
+		assert.Contains(t, out, "[REDACTED]")
+	}
+	assert.Contains(t, logs.String(), "customers.retrieve")
+}
+
+func TestRedact(t *testing.T) {
+	cases := map[string]string{
+		"no secrets here: cus_123 pay_456":                 "no secrets here: cus_123 pay_456",
+		"key rk_live_abcdefABCDEF123":                      "key [REDACTED]",
+		"masked sk_test_****************1234":              "masked [REDACTED]",
+		"pan 4000056655665556 end":                         "pan [REDACTED] end",
+		"pan 4000-0566-5566-5556":                          "pan [REDACTED]",
+		"amount 1000000 and phone +1 234 567 8901 kept":    "amount 1000000 and phone +1 234 567 8901 kept",
+		"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y z": "Authorization: [REDACTED] z",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, paykit.Redact(in), in)
+	}
+}

@@ -1,0 +1,99 @@
+package paykit_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paykit-go/paykit"
+)
+
+func TestPayeeJSON(t *testing.T) {
+	for _, c := range []struct {
+		payee paykit.Payee
+		wire  string
+	}{
+		{paykit.CustomerID("cus_123"), `"cus_123"`},
+		{paykit.CustomerEmail("user@example.com"), `{"email":"user@example.com"}`},
+		{paykit.Payee{}, `null`},
+	} {
+		b, err := json.Marshal(c.payee)
+		require.NoError(t, err)
+		assert.JSONEq(t, c.wire, string(b))
+		var back paykit.Payee
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, c.payee, back)
+	}
+	var p paykit.Payee
+	assert.Error(t, json.Unmarshal([]byte(`42`), &p))
+}
+
+func TestBillingIntervalJSON(t *testing.T) {
+	for _, c := range []struct {
+		interval paykit.BillingInterval
+		wire     string
+	}{
+		{paykit.IntervalDay, `"day"`},
+		{paykit.IntervalWeek, `"week"`},
+		{paykit.IntervalMonth, `"month"`},
+		{paykit.IntervalYear, `"year"`},
+		{paykit.CustomInterval(36 * time.Hour), `{"type":"custom","durationMs":129600000}`},
+		{paykit.BillingInterval{}, `null`},
+	} {
+		b, err := json.Marshal(c.interval)
+		require.NoError(t, err)
+		assert.JSONEq(t, c.wire, string(b))
+		var back paykit.BillingInterval
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, c.interval, back)
+	}
+	for _, bad := range []string{`"fortnight"`, `"custom"`, `{"type":"weekly","durationMs":5}`, `{"type":"custom","durationMs":0}`, `7`} {
+		var b paykit.BillingInterval
+		assert.Error(t, json.Unmarshal([]byte(bad), &b), bad)
+	}
+	d, ok := paykit.CustomInterval(time.Hour).Duration()
+	assert.True(t, ok)
+	assert.Equal(t, time.Hour, d)
+	_, ok = paykit.IntervalMonth.Duration()
+	assert.False(t, ok)
+	start := time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC), paykit.IntervalMonth.AddTo(start, 1), "Go's AddDate normalises Feb 31")
+	assert.Equal(t, start.Add(72*time.Hour), paykit.CustomInterval(36*time.Hour).AddTo(start, 2))
+}
+
+func TestResourceWireNames(t *testing.T) {
+	paid := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	inv := paykit.Invoice{ID: "in_1", Customer: paykit.CustomerID("cus_1"), BillingMode: paykit.BillingRecurring, AmountPaid: 1000, Currency: "USD",
+		Status: paykit.InvoicePaid, PaidAt: &paid, LineItems: []paykit.LineItem{{ID: "price_1", Quantity: 2}}, SubscriptionID: "sub_1", Raw: "native"}
+	b, err := json.Marshal(inv)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, k := range []string{"id", "customer", "subscription_id", "billing_mode", "amount_paid", "currency", "status", "paid_at", "line_items", "metadata"} {
+		assert.Contains(t, m, k)
+	}
+	assert.NotContains(t, string(b), "native", "Raw is never serialized")
+	assert.Equal(t, "cus_1", m["customer"])
+}
+
+func TestEventJSONRoundTripTypesData(t *testing.T) {
+	created := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	cases := []*paykit.Event{
+		{ID: "evt_1", Type: paykit.EventPaymentUpdated, Provider: "local", Created: created, Data: &paykit.Payment{ID: "pay_1", Amount: 500, Currency: "JPY", Customer: paykit.CustomerID("cus_1"), CreatedAt: created}},
+		{ID: "evt_2", Type: paykit.EventSubscriptionCanceled, Provider: "local", Created: created, Data: &paykit.Subscription{ID: "sub_1", BillingInterval: paykit.IntervalMonth, CreatedAt: created}},
+		{ID: "evt_3", Type: paykit.EventInvoiceGenerated, Provider: "local", Created: created, Data: &paykit.Invoice{ID: "in_1", CreatedAt: created}},
+		{ID: "evt_4", Type: paykit.EventUnknown, NativeType: "charge.dispute.created", Provider: "stripe", Created: created, Data: json.RawMessage(`{"id":"dp_1"}`)},
+	}
+	for _, e := range cases {
+		b, err := json.Marshal(e)
+		require.NoError(t, err)
+		var back paykit.Event
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, e, &back, string(e.Type))
+	}
+	var bad paykit.Event
+	assert.Error(t, json.Unmarshal([]byte(`{"id":"evt","type":"payment.updated","data":null}`), &bad))
+}

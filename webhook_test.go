@@ -1,0 +1,195 @@
+package paykit_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest"
+)
+
+// signedBy is the mock's stand-in for a provider's signature check: a
+// delivery is genuine when its X-Sig header equals the secret.
+func webhookMock(t *testing.T, events ...*paykit.Event) *paykittest.MockProvider {
+	m := paykittest.NewMockProvider(t)
+	m.On("ParseWebhook", mock.Anything, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+			if req.Header.Get("X-Sig") != secret {
+				return nil, &paykit.Error{Code: paykit.CodeWebhookSignature, Message: "bad signature"}
+			}
+			return events, nil
+		}).Maybe()
+	return m
+}
+
+func delivery(sig string) *paykit.WebhookRequest {
+	return &paykit.WebhookRequest{Body: []byte(`{"id":"evt_1"}`), Header: http.Header{"X-Sig": {sig}}}
+}
+
+func TestWebhookDispatchesTypedEvents(t *testing.T) {
+	pay := &paykit.Payment{ID: "pay_1", Status: paykit.PaymentSucceeded}
+	inv := &paykit.Invoice{ID: "in_1"}
+	m := webhookMock(t,
+		&paykit.Event{ID: "evt_1", Type: paykit.EventPaymentUpdated, Data: pay},
+		&paykit.Event{ID: "evt_1:invoice", Type: paykit.EventInvoiceGenerated, Data: inv},
+		&paykit.Event{ID: "evt_1:other", Type: paykit.EventCustomerCreated, Data: &paykit.Customer{ID: "cus_1"}},
+	)
+	var got []string
+	wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "whsec_test"}).
+		On(paykit.EventPaymentUpdated, func(_ context.Context, e *paykit.Event) error {
+			got = append(got, "payment "+e.Payment().ID)
+			assert.Nil(t, e.Invoice())
+			return nil
+		}).
+		On(paykit.EventInvoiceGenerated, func(_ context.Context, e *paykit.Event) error {
+			got = append(got, "invoice "+e.Invoice().ID)
+			return nil
+		})
+	require.NoError(t, wh.Handle(context.Background(), delivery("whsec_test")))
+	assert.Equal(t, []string{"payment pay_1", "invoice in_1"}, got, "events without a handler are ignored")
+
+	require.NoError(t, wh.Handle(context.Background(), delivery("whsec_test")))
+	assert.Len(t, got, 2, "a redelivered event id is handled once")
+
+	err := wh.Handle(context.Background(), delivery("forged"))
+	require.ErrorIs(t, err, paykit.ErrWebhookSignature)
+}
+
+func TestWebhookRecordsTheIDOnlyAfterSuccess(t *testing.T) {
+	m := webhookMock(t, &paykit.Event{ID: "evt_9", Type: paykit.EventRefundCreated, Data: &paykit.Refund{ID: "re_1"}})
+	attempts := 0
+	wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "s"}).
+		On(paykit.EventRefundCreated, func(context.Context, *paykit.Event) error {
+			if attempts++; attempts == 1 {
+				return errors.New("database down")
+			}
+			return nil
+		})
+	err := wh.Handle(context.Background(), delivery("s"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "evt_9")
+	require.NoError(t, wh.Handle(context.Background(), delivery("s")), "the failed event runs again on redelivery")
+	require.NoError(t, wh.Handle(context.Background(), delivery("s")))
+	assert.Equal(t, 2, attempts)
+}
+
+func TestWebhookHTTPStatuses(t *testing.T) {
+	m := webhookMock(t, &paykit.Event{ID: "evt_1", Type: paykit.EventPaymentCreated, Data: &paykit.Payment{ID: "pay_1"}})
+	fail := false
+	wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "s", MaxBodyBytes: 64}).
+		On(paykit.EventPaymentCreated, func(context.Context, *paykit.Event) error {
+			if fail {
+				panic("handler bug")
+			}
+			return nil
+		})
+	mux := http.NewServeMux()
+	mux.Handle("/webhooks", wh)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	post := func(method, sig, body string) (int, string) {
+		req, err := http.NewRequest(method, srv.URL+"/webhooks", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("X-Sig", sig)
+		res, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var v map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&v))
+		b, _ := json.Marshal(v)
+		return res.StatusCode, string(b)
+	}
+	code, _ := post(http.MethodGet, "s", "")
+	assert.Equal(t, http.StatusMethodNotAllowed, code)
+	code, body := post(http.MethodPost, "wrong", `{}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, body, string(paykit.CodeWebhookSignature))
+	code, _ = post(http.MethodPost, "s", strings.Repeat("x", 65))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+	fail = true
+	code, body = post(http.MethodPost, "s", `{}`)
+	assert.Equal(t, http.StatusInternalServerError, code, "a failing (even panicking) handler asks for redelivery")
+	assert.NotContains(t, body, "handler bug", "handler errors are not echoed to the provider")
+	fail = false
+	code, _ = post(http.MethodPost, "s", `{}`)
+	assert.Equal(t, http.StatusOK, code)
+}
+
+func TestWebhookConcurrentDuplicateIsNotLost(t *testing.T) {
+	m := webhookMock(t, &paykit.Event{ID: "evt_c", Type: paykit.EventPaymentCreated, Data: &paykit.Payment{ID: "pay_1"}})
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var runs int
+	var mu sync.Mutex
+	wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "s"}).
+		On(paykit.EventPaymentCreated, func(context.Context, *paykit.Event) error {
+			mu.Lock()
+			runs++
+			mu.Unlock()
+			close(started)
+			<-release
+			return nil
+		})
+	done := make(chan error)
+	go func() { done <- wh.Handle(context.Background(), delivery("s")) }()
+	<-started
+	err := wh.Handle(context.Background(), delivery("s"))
+	require.ErrorIs(t, err, paykit.ErrIdempotencyConflict, "a duplicate in flight is refused (409), not acknowledged")
+	close(release)
+	require.NoError(t, <-done)
+	assert.Equal(t, 1, runs)
+}
+
+func TestWebhookNeedsASecret(t *testing.T) {
+	m := webhookMock(t)
+	err := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{}).Handle(context.Background(), delivery(""))
+	require.ErrorIs(t, err, paykit.ErrConfiguration)
+}
+
+func TestMemoryDedupStore(t *testing.T) {
+	ctx := context.Background()
+	s := paykit.NewMemoryDedupStore(time.Hour)
+	r, err := s.Claim(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, paykit.ClaimAcquired, r)
+	r, _ = s.Claim(ctx, "a")
+	assert.Equal(t, paykit.ClaimInFlight, r)
+	require.NoError(t, s.Release(ctx, "a"))
+	r, _ = s.Claim(ctx, "a")
+	assert.Equal(t, paykit.ClaimAcquired, r)
+	require.NoError(t, s.Complete(ctx, "a"))
+	r, _ = s.Claim(ctx, "a")
+	assert.Equal(t, paykit.ClaimDone, r)
+	require.NoError(t, s.Release(ctx, "a"))
+	r, _ = s.Claim(ctx, "a")
+	assert.Equal(t, paykit.ClaimDone, r, "Release never forgets a completed id")
+}
+
+func TestMemoryDedupStoreForgetsAfterRetention(t *testing.T) {
+	ctx := context.Background()
+	s := paykit.NewMemoryDedupStore(time.Nanosecond)
+	require.NoError(t, s.Complete(ctx, "old"))
+	time.Sleep(time.Millisecond)
+	for i := range 1000 {
+		id := "evt_" + strconv.Itoa(i)
+		_, _ = s.Claim(ctx, id)
+		require.NoError(t, s.Complete(ctx, id))
+		time.Sleep(time.Microsecond)
+	}
+	assert.Less(t, s.Len(), 10, "ids older than the retention are pruned, so memory stays bounded")
+	r, _ := s.Claim(ctx, "old")
+	assert.Equal(t, paykit.ClaimAcquired, r)
+}
