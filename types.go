@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/paykit-go/paykit/internal/money"
 )
 
 // Payee identifies who pays: an existing customer by id, or a person by
@@ -236,3 +238,15 @@ func Int64(n int64) *int64 { return &n }
 
 // Bool returns a pointer to v, for optional fields of update params.
 func Bool(v bool) *bool { return &v }
+
+// FormatAmount renders an amount in minor units as the currency's code and
+// major units, with the currency's own number of decimals: 2500 USD ->
+// "USD 25.00", 500 JPY -> "JPY 500", 1500 KWD -> "KWD 1.500".
+func FormatAmount(amount int64, currency string) string {
+	code, err := money.Normalize(currency)
+	if err != nil {
+		return fmt.Sprintf("%d %s", amount, currency)
+	}
+	major, _ := money.FormatMajor(amount, code)
+	return code + " " + major
+}

@@ -97,3 +97,12 @@ func TestEventJSONRoundTripTypesData(t *testing.T) {
 	var bad paykit.Event
 	assert.Error(t, json.Unmarshal([]byte(`{"id":"evt","type":"payment.updated","data":null}`), &bad))
 }
+
+func TestFormatAmount(t *testing.T) {
+	for in, want := range map[struct {
+		n int64
+		c string
+	}]string{{2500, "USD"}: "USD 25.00", {500, "JPY"}: "JPY 500", {1500, "KWD"}: "KWD 1.500", {5, "eur"}: "EUR 0.05", {7, "XYZ"}: "7 XYZ"} {
+		assert.Equal(t, want, paykit.FormatAmount(in.n, in.c))
+	}
+}
