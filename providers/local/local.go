@@ -1,0 +1,318 @@
+// Package local is paykit's in-memory payment provider: a stateful
+// simulator that needs no account and no network. It keeps customers,
+// checkouts, payments, refunds, subscriptions and invoices, runs their
+// state machines like a real provider would, honours idempotency keys and
+// emits signed webhook events (Standard Webhooks format) to a URL or an
+// in-process http.Handler.
+//
+//	sim := local.Provider(local.WithItem("price_basic", 1500, "USD"))
+//	defer sim.Close()
+//	client := paykit.New(sim)
+//	co, _ := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{...})
+//	pay, _ := sim.CompleteCheckout(ctx, co.ID) // the payer pays
+//
+// Simulation helpers stand in for what a payer, a bank or time would do:
+// CompleteCheckout, ConfirmPayment, FailPayment, SetCardDeclined and
+// AdvanceClock.
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/money"
+	"github.com/paykit-go/paykit/internal/standardwebhooks"
+)
+
+// Name is the provider name the simulator reports.
+const Name = "local"
+
+// DefaultPaymentPageURL is the base of payment_url when WithPaymentPageURL
+// is not given. The .invalid domain never resolves: nothing serves these
+// pages unless a local payments server is configured.
+const DefaultPaymentPageURL = "https://pay.paykit.invalid"
+
+// Item is a price the simulator sells: an amount in minor units of
+// Currency, recurring when Interval is set.
+type Item struct {
+	ID       string
+	Amount   int64
+	Currency string
+	// Interval is the renewal period of a recurring item; zero for a
+	// one-time item.
+	Interval paykit.BillingInterval
+}
+
+// Recurring reports whether the item renews.
+func (it Item) Recurring() bool { return !it.Interval.IsZero() }
+
+// Option configures a Simulator in Provider.
+type Option func(*config)
+
+type config struct {
+	items         map[string]Item
+	itemOrder     []string
+	webhookURL    string
+	webhookSecret string
+	handler       http.Handler
+	httpClient    *http.Client
+	clock         func() time.Time
+	pageURL       string
+	store         Store
+	retry         retryPolicy
+	logger        *slog.Logger
+	errs          []string
+}
+
+type retryPolicy struct {
+	attempts     int
+	initial, max time.Duration
+}
+
+func (c *config) fail(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Sprintf(format, args...))
+}
+
+// WithItem adds a one-time price: amount in minor units of currency (1500
+// USD is $15.00, 1500 JPY is ¥1500, 1500 KWD is 1.500 KD).
+func WithItem(id string, amount int64, currency string) Option {
+	return func(c *config) { c.addItem(Item{ID: id, Amount: amount, Currency: currency}) }
+}
+
+// WithRecurringItem adds a recurring price that renews every interval.
+func WithRecurringItem(id string, amount int64, currency string, interval paykit.BillingInterval) Option {
+	return func(c *config) {
+		if err := interval.Validate(); err != nil {
+			c.fail("item %q: %v", id, err)
+			return
+		}
+		c.addItem(Item{ID: id, Amount: amount, Currency: currency, Interval: interval})
+	}
+}
+
+func (c *config) addItem(it Item) {
+	cur, err := money.Normalize(it.Currency)
+	switch {
+	case it.ID == "":
+		c.fail("item id is empty")
+		return
+	case it.Amount < 0:
+		c.fail("item %q: amount must not be negative", it.ID)
+		return
+	case err != nil:
+		c.fail("item %q: %v", it.ID, err)
+		return
+	}
+	it.Currency = cur
+	if _, dup := c.items[it.ID]; !dup {
+		c.itemOrder = append(c.itemOrder, it.ID)
+	}
+	c.items[it.ID] = it
+}
+
+// WithWebhookURL delivers every event by HTTP POST to url.
+func WithWebhookURL(url string) Option {
+	return func(c *config) {
+		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+			c.fail("webhook URL must be an absolute http or https URL")
+			return
+		}
+		c.webhookURL = url
+	}
+}
+
+// WithWebhookSecret sets the secret deliveries are signed with, in the
+// Standard Webhooks form "whsec_<base64>" (any other string is used as raw
+// key bytes). Without it the simulator makes up a random one; read it with
+// WebhookSecret.
+func WithWebhookSecret(secret string) Option {
+	return func(c *config) {
+		if secret == "" {
+			c.fail("webhook secret is empty")
+			return
+		}
+		c.webhookSecret = secret
+	}
+}
+
+// WithWebhookHandler delivers every event in-process to h, exactly as an
+// HTTP POST to it would: typically the *paykit.Webhook of
+// client.Webhooks.Setup. It may be combined with WithWebhookURL; each
+// endpoint then receives every event.
+func WithWebhookHandler(h http.Handler) Option {
+	return func(c *config) { c.handler = h }
+}
+
+// WithHTTPClient sets the client used for webhook deliveries to the URL;
+// the default has a 10 s timeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) {
+		if hc != nil {
+			c.httpClient = hc
+		}
+	}
+}
+
+// WithClock sets the source of the simulated time stamped on resources and
+// events (CreatedAt, billing periods, Event.Created); AdvanceClock moves
+// it forward. Webhook signatures always use the real time, because the
+// receiver checks them against its own clock.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.clock = now
+		}
+	}
+}
+
+// WithPaymentPageURL sets the base of every payment_url: checkouts get
+// base+"/checkout/"+id, payments awaiting the payer base+"/pay/"+id.
+func WithPaymentPageURL(base string) Option {
+	return func(c *config) { c.pageURL = strings.TrimRight(base, "/") }
+}
+
+// WithStore keeps the simulator's state in s instead of a new
+// MemoryStore, e.g. in a database so that it survives restarts.
+func WithStore(s Store) Option {
+	return func(c *config) {
+		if s != nil {
+			c.store = s
+		}
+	}
+}
+
+// WithDeliveryRetry sets how webhook deliveries are retried: at most
+// attempts tries per endpoint, waiting initial after the first failure and
+// doubling up to max. The default is 8 attempts from 100 ms up to 5 s.
+func WithDeliveryRetry(attempts int, initial, max time.Duration) Option {
+	return func(c *config) {
+		if attempts < 1 || initial <= 0 || max < initial {
+			c.fail("delivery retry needs attempts >= 1 and 0 < initial <= max")
+			return
+		}
+		c.retry = retryPolicy{attempts, initial, max}
+	}
+}
+
+// WithLogger logs failed webhook delivery attempts at warn level.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// Simulator is the local provider: a paykit.Provider whose state lives in
+// a Store (memory by default), plus helpers that play the payer, the bank
+// and the passing of time. Create it with Provider. It is safe for
+// concurrent use. Call Close when done to stop webhook delivery.
+type Simulator struct {
+	paykit.UnimplementedProvider
+
+	cfg     config
+	cfgErr  error
+	store   Store
+	secret  string
+	key     []byte
+	targets []target
+
+	// The delivery worker: started on the first event, stopped by Close.
+	worker    sync.Once
+	wake      chan struct{}
+	ctx       context.Context
+	cancel    context.CancelFunc
+	done      chan struct{}
+	closed    atomic.Bool
+	closeOnce sync.Once
+	progress  chan struct{} // closed and replaced after each delivery round
+	progMu    sync.Mutex
+}
+
+// Provider returns a new Simulator configured by opts. It never panics: an
+// invalid option makes every operation fail with an error matching
+// paykit.ErrConfiguration.
+func Provider(opts ...Option) *Simulator {
+	cfg := config{
+		items:      map[string]Item{},
+		httpClient: &http.Client{Timeout: 10 * time.Second},
+		clock:      time.Now,
+		pageURL:    DefaultPaymentPageURL,
+		retry:      retryPolicy{attempts: 8, initial: 100 * time.Millisecond, max: 5 * time.Second},
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	s := &Simulator{
+		cfg:      cfg,
+		store:    cfg.store,
+		secret:   cfg.webhookSecret,
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+		progress: make(chan struct{}),
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if s.store == nil {
+		s.store = NewMemoryStore()
+	}
+	if s.secret == "" {
+		s.secret = newSecret()
+	}
+	s.key = standardwebhooks.KeyFromSecret(s.secret)
+	if cfg.webhookURL != "" {
+		s.targets = append(s.targets, target{name: cfg.webhookURL, url: cfg.webhookURL})
+	}
+	if cfg.handler != nil {
+		s.targets = append(s.targets, target{name: HandlerEndpoint, handler: cfg.handler})
+	}
+	if len(cfg.errs) > 0 {
+		s.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: Name,
+			Message: "invalid local provider option: " + strings.Join(cfg.errs, "; ")}
+	}
+	return s
+}
+
+func newSecret() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return "whsec_" + base64.StdEncoding.EncodeToString(b)
+}
+
+// Name returns "local".
+func (s *Simulator) Name() string { return Name }
+
+// Capabilities lists every operation; idempotency keys are honoured.
+func (s *Simulator) Capabilities() paykit.Capabilities {
+	return paykit.Capabilities{Ops: paykit.AllOps(), IdempotencyKeys: true}
+}
+
+// WebhookSecret returns the secret deliveries are signed with: the one of
+// WithWebhookSecret, or the random one made up at creation. Give it to
+// client.Webhooks.Setup.
+func (s *Simulator) WebhookSecret() string { return s.secret }
+
+// Items returns the configured items in the order they were added.
+func (s *Simulator) Items() []Item {
+	out := make([]Item, 0, len(s.cfg.itemOrder))
+	for _, id := range s.cfg.itemOrder {
+		out = append(out, s.cfg.items[id])
+	}
+	return out
+}
+
+// Item returns the item with id, and false when there is none.
+func (s *Simulator) Item(id string) (Item, bool) {
+	it, ok := s.cfg.items[id]
+	return it, ok
+}
+
+// Err returns the configuration error every operation fails with, or nil
+// when the options were valid.
+func (s *Simulator) Err() error { return s.cfgErr }

@@ -1,0 +1,325 @@
+package local
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/money"
+)
+
+// DeclineCode is the FailureCode and DeclineCode of a simulated decline.
+const DeclineCode = "card_declined"
+
+// CreatePayment implements paykit.Provider. A payment of an existing
+// customer is charged at once against their saved card: it succeeds, or
+// waits in requires_capture with CaptureManual, or fails with
+// ErrCardDeclined after SetCardDeclined (the failed payment is kept). A
+// payment of an email payee waits for the payer: status pending with
+// RequiresAction and a PaymentURL, paid by ConfirmPayment. It emits
+// payment.created, then payment.updated when the charge settled.
+func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	return mutate(ctx, s, paykit.OpPaymentsCreate, ro, p, func(t *txn) (*paykit.Payment, error) {
+		cus, err := t.customerOf("customer", p.Customer)
+		if err != nil {
+			return nil, err
+		}
+		cur, err := money.Normalize(p.Currency)
+		if err != nil {
+			return nil, paykit.ValidationError("currency", err.Error())
+		}
+		rec := t.newPayment(p.Amount, cur, p.Customer, p.ItemID, p.CaptureMethod, p.Metadata)
+		rec.Billing = p.Billing
+		if cus == nil {
+			t.awaitPayer(rec)
+			return rec.out(), t.insertPayment(rec)
+		}
+		if err := t.insertPayment(rec); err != nil {
+			return nil, err
+		}
+		if err := t.settle(rec, cus.Declines); err != nil {
+			return nil, err
+		}
+		if cus.Declines {
+			t.afterCommit = &paykit.Error{Code: paykit.CodeCardDeclined, DeclineCode: DeclineCode,
+				Message: "the card was declined; payment " + rec.Payment.ID + " failed"}
+		}
+		return rec.out(), nil
+	})
+}
+
+// newPayment builds a pending payment; the caller stores it.
+func (t *txn) newPayment(amount int64, currency string, payee paykit.Payee, itemID string, method paykit.CaptureMethod, md map[string]string) *paymentRec {
+	if method == "" {
+		method = paykit.CaptureAutomatic
+	}
+	return &paymentRec{Payment: paykit.Payment{
+		ID: newID("pay"), Amount: amount, Currency: currency, Customer: payee,
+		Status: paykit.PaymentPending, Metadata: cloneMetadata(md), ItemID: itemID,
+		CaptureMethod: method, CreatedAt: t.now,
+	}}
+}
+
+// awaitPayer marks a payment as waiting for the payer on its payment page.
+func (t *txn) awaitPayer(rec *paymentRec) {
+	rec.Payment.RequiresAction = true
+	rec.Payment.PaymentURL = t.s.pageURL("pay", rec.Payment.ID)
+}
+
+func (t *txn) insertPayment(rec *paymentRec) error {
+	return t.savePayment(rec, paykit.EventPaymentCreated)
+}
+
+func (t *txn) savePayment(rec *paymentRec, ev paykit.EventType) error {
+	if err := save(t, payments, rec); err != nil {
+		return err
+	}
+	if ev == "" {
+		return nil
+	}
+	return t.emit(ev, &rec.Payment)
+}
+
+// settle charges a payment's card: declined, authorized (manual capture)
+// or captured. It emits payment.updated.
+func (t *txn) settle(rec *paymentRec, declined bool) error {
+	p := &rec.Payment
+	p.RequiresAction = false
+	switch {
+	case declined:
+		p.Status, p.FailureCode = paykit.PaymentFailed, DeclineCode
+	case p.CaptureMethod == paykit.CaptureManual:
+		p.Status = paykit.PaymentRequiresCapture
+	default:
+		p.Status, p.AmountCaptured = paykit.PaymentSucceeded, p.Amount
+	}
+	return t.savePayment(rec, paykit.EventPaymentUpdated)
+}
+
+// RetrievePayment implements paykit.Provider.
+func (s *Simulator) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+	return view(ctx, s, paykit.OpPaymentsRetrieve, func(t *txn) (*paykit.Payment, error) {
+		rec, err := load(t, payments, id)
+		if err != nil {
+			return nil, err
+		}
+		return rec.out(), nil
+	})
+}
+
+// UpdatePayment implements paykit.Provider: it merges metadata, in any
+// state, and emits payment.updated.
+func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	return mutate(ctx, s, paykit.OpPaymentsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Payment, error) {
+		rec, err := load(t, payments, id)
+		if err != nil {
+			return nil, err
+		}
+		rec.Payment.Metadata = mergeMetadata(rec.Payment.Metadata, p.Metadata)
+		if err := t.savePayment(rec, paykit.EventPaymentUpdated); err != nil {
+			return nil, err
+		}
+		return rec.out(), nil
+	})
+}
+
+// CapturePayment implements paykit.Provider: a requires_capture payment
+// becomes succeeded with AmountCaptured = params.Amount (0: all of it).
+// Capturing more than was authorized fails with ErrValidation naming
+// "amount"; other states fail with ErrInvalidState. It emits
+// payment.updated.
+func (s *Simulator) CapturePayment(ctx context.Context, id string, p *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if p == nil {
+		p = &paykit.CapturePaymentParams{}
+	}
+	return mutate(ctx, s, paykit.OpPaymentsCapture, ro, withID(id, p), func(t *txn) (*paykit.Payment, error) {
+		rec, err := load(t, payments, id)
+		if err != nil {
+			return nil, err
+		}
+		pay := &rec.Payment
+		if pay.Status != paykit.PaymentRequiresCapture {
+			return nil, invalidState("payment " + id + " is " + string(pay.Status) + "; only requires_capture payments can be captured")
+		}
+		amount := p.Amount
+		if amount == 0 {
+			amount = pay.Amount
+		}
+		if amount > pay.Amount {
+			return nil, paykit.ValidationError("amount", "capture amount "+strconv.FormatInt(amount, 10)+
+				" exceeds the authorized "+strconv.FormatInt(pay.Amount, 10))
+		}
+		pay.Status, pay.AmountCaptured = paykit.PaymentSucceeded, amount
+		if err := t.savePayment(rec, paykit.EventPaymentUpdated); err != nil {
+			return nil, err
+		}
+		return rec.out(), t.afterPaid(rec)
+	})
+}
+
+// cancelable reports whether a payment in status st can still be canceled.
+func cancelable(st paykit.PaymentStatus) bool {
+	switch st {
+	case paykit.PaymentPending, paykit.PaymentProcessing, paykit.PaymentRequiresAction, paykit.PaymentRequiresCapture:
+		return true
+	}
+	return false
+}
+
+// CancelPayment implements paykit.Provider: a payment that has not
+// succeeded, failed or been canceled becomes canceled (an authorization
+// is released). It emits payment.canceled.
+func (s *Simulator) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	return mutate(ctx, s, paykit.OpPaymentsCancel, ro, withID(id, nil), func(t *txn) (*paykit.Payment, error) {
+		rec, err := load(t, payments, id)
+		if err != nil {
+			return nil, err
+		}
+		if !cancelable(rec.Payment.Status) {
+			return nil, invalidState("payment " + id + " is " + string(rec.Payment.Status) + " and can no longer be canceled")
+		}
+		t.cancelPayment(rec)
+		if err := t.savePayment(rec, paykit.EventPaymentCanceled); err != nil {
+			return nil, err
+		}
+		return rec.out(), nil
+	})
+}
+
+func (t *txn) cancelPayment(rec *paymentRec) {
+	rec.Payment.Status = paykit.PaymentCanceled
+	rec.Payment.RequiresAction = false
+}
+
+// DeletePayment implements paykit.Provider: a payment that never succeeded
+// is removed (Retrieve then fails with ErrNotFound); a live one is
+// canceled first and emits payment.canceled. A succeeded payment fails
+// with ErrInvalidState: refund it instead.
+func (s *Simulator) DeletePayment(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	_, err := mutate(ctx, s, paykit.OpPaymentsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
+		rec, err := load(t, payments, id)
+		if err != nil {
+			return nil, err
+		}
+		if rec.Payment.Status == paykit.PaymentSucceeded {
+			return nil, invalidState("payment " + id + " succeeded and cannot be deleted; refund it instead")
+		}
+		if cancelable(rec.Payment.Status) {
+			t.cancelPayment(rec)
+			if err := t.emit(paykit.EventPaymentCanceled, &rec.Payment); err != nil {
+				return nil, err
+			}
+		}
+		return &done{}, t.tx.Delete(collPayments, id)
+	})
+	return err
+}
+
+// ListPayments implements paykit.Provider: newest first, filtered by
+// customer id.
+func (s *Simulator) ListPayments(ctx context.Context, p *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
+	if p == nil {
+		p = &paykit.ListPaymentsParams{}
+	}
+	return view(ctx, s, paykit.OpPaymentsList, func(t *txn) (*paykit.Page[paykit.Payment], error) {
+		return page(t, payments, p.ListParams, map[string]string{"customer": p.CustomerID}, (*paymentRec).out)
+	})
+}
+
+// CreateRefund implements paykit.Provider. Only a succeeded payment can be
+// refunded; Amount 0 refunds what is left, and more than is left fails
+// with ErrValidation naming "amount". It emits refund.created and
+// payment.updated (AmountRefunded grew).
+func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+	return mutate(ctx, s, paykit.OpRefundsCreate, ro, p, func(t *txn) (*paykit.Refund, error) {
+		rec, err := loadParam(t, payments, "payment_id", p.PaymentID)
+		if err != nil {
+			return nil, err
+		}
+		pay := &rec.Payment
+		if pay.Status != paykit.PaymentSucceeded {
+			return nil, invalidState("payment " + pay.ID + " is " + string(pay.Status) + "; only succeeded payments can be refunded")
+		}
+		left := pay.AmountCaptured - pay.AmountRefunded
+		if left == 0 {
+			return nil, invalidState("payment " + pay.ID + " is already fully refunded")
+		}
+		amount := p.Amount
+		if amount == 0 {
+			amount = left
+		}
+		if amount > left {
+			return nil, paykit.ValidationError("amount", "refund amount "+strconv.FormatInt(amount, 10)+
+				" exceeds the "+strconv.FormatInt(left, 10)+" left to refund")
+		}
+		ref := &paykit.Refund{
+			ID: newID("re"), Amount: amount, Currency: pay.Currency, Reason: p.Reason,
+			Metadata: cloneMetadata(p.Metadata), PaymentID: pay.ID, Status: paykit.RefundSucceeded,
+			CreatedAt: t.now,
+		}
+		if err := save(t, refunds, ref); err != nil {
+			return nil, err
+		}
+		if err := t.emit(paykit.EventRefundCreated, ref); err != nil {
+			return nil, err
+		}
+		pay.AmountRefunded += amount
+		return ref, t.savePayment(rec, paykit.EventPaymentUpdated)
+	})
+}
+
+// RetrieveRefund implements paykit.Provider.
+func (s *Simulator) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	return view(ctx, s, paykit.OpRefundsRetrieve, func(t *txn) (*paykit.Refund, error) {
+		return load(t, refunds, id)
+	})
+}
+
+// ListRefunds implements paykit.Provider: newest first, filtered by
+// payment id.
+func (s *Simulator) ListRefunds(ctx context.Context, p *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+	if p == nil {
+		p = &paykit.ListRefundsParams{}
+	}
+	return view(ctx, s, paykit.OpRefundsList, func(t *txn) (*paykit.Page[paykit.Refund], error) {
+		return page(t, refunds, p.ListParams, map[string]string{"payment": p.PaymentID}, same[paykit.Refund])
+	})
+}
+
+// RetrieveInvoice implements paykit.Provider.
+func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
+	return view(ctx, s, paykit.OpInvoicesRetrieve, func(t *txn) (*paykit.Invoice, error) {
+		return load(t, invoices, id)
+	})
+}
+
+// ListInvoices implements paykit.Provider: newest first, filtered by
+// customer and subscription id.
+func (s *Simulator) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+	if p == nil {
+		p = &paykit.ListInvoicesParams{}
+	}
+	return view(ctx, s, paykit.OpInvoicesList, func(t *txn) (*paykit.Page[paykit.Invoice], error) {
+		return page(t, invoices, p.ListParams,
+			map[string]string{"customer": p.CustomerID, "subscription": p.SubscriptionID}, same[paykit.Invoice])
+	})
+}
+
+// issueInvoice records the paid invoice of a payment and emits
+// invoice.generated.
+func (t *txn) issueInvoice(pay *paymentRec, mode paykit.BillingMode, subID string, items []paykit.LineItem, md map[string]string) error {
+	now := t.now
+	inv := &paykit.Invoice{
+		ID: newID("in"), Customer: pay.Payment.Customer, SubscriptionID: subID, BillingMode: mode,
+		AmountPaid: pay.Payment.AmountCaptured, Currency: pay.Payment.Currency, Status: paykit.InvoicePaid,
+		PaidAt: &now, LineItems: items, Metadata: cloneMetadata(md), PaymentID: pay.Payment.ID, CreatedAt: now,
+	}
+	if err := save(t, invoices, inv); err != nil {
+		return err
+	}
+	pay.InvoiceID = inv.ID
+	if err := t.savePayment(pay, ""); err != nil {
+		return err
+	}
+	return t.emit(paykit.EventInvoiceGenerated, inv)
+}

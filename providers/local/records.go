@@ -1,0 +1,82 @@
+package local
+
+import "github.com/paykit-go/paykit"
+
+// The stored form of each resource: the unified object plus what the
+// simulator needs to run its state machines.
+
+type customerRec struct {
+	Customer paykit.Customer     `json:"customer"`
+	Billing  *paykit.BillingInfo `json:"billing,omitempty"`
+	// Declines makes charges of the customer's saved card fail.
+	Declines bool `json:"declines,omitempty"`
+}
+
+type checkoutRec struct {
+	Checkout paykit.Checkout     `json:"checkout"`
+	ItemID   string              `json:"item_id"`
+	Quantity int64               `json:"quantity"`
+	Billing  *paykit.BillingInfo `json:"billing,omitempty"`
+}
+
+type paymentRec struct {
+	Payment        paykit.Payment      `json:"payment"`
+	CheckoutID     string              `json:"checkout_id,omitempty"`
+	SubscriptionID string              `json:"subscription_id,omitempty"`
+	InvoiceID      string              `json:"invoice_id,omitempty"`
+	Billing        *paykit.BillingInfo `json:"billing,omitempty"`
+}
+
+type subscriptionRec struct {
+	Subscription  paykit.Subscription `json:"subscription"`
+	IntervalCount int                 `json:"interval_count"`
+	// PendingPaymentID is the first payment while it awaits the payer.
+	PendingPaymentID string `json:"pending_payment_id,omitempty"`
+}
+
+var (
+	customers = kind[customerRec]{
+		coll: collCustomers, noun: "customer",
+		id:   func(r *customerRec) string { return r.Customer.ID },
+		keys: func(r *customerRec) map[string]string { return map[string]string{"email": r.Customer.Email} },
+	}
+	checkouts = kind[checkoutRec]{
+		coll: collCheckouts, noun: "checkout",
+		id:   func(r *checkoutRec) string { return r.Checkout.ID },
+		keys: func(r *checkoutRec) map[string]string {
+			return map[string]string{"customer": r.Checkout.Customer.ID, "status": string(r.Checkout.Status)}
+		},
+	}
+	payments = kind[paymentRec]{
+		coll: collPayments, noun: "payment",
+		id: func(r *paymentRec) string { return r.Payment.ID },
+		keys: func(r *paymentRec) map[string]string {
+			return map[string]string{"customer": r.Payment.Customer.ID, "status": string(r.Payment.Status)}
+		},
+	}
+	subscriptions = kind[subscriptionRec]{
+		coll: collSubscriptions, noun: "subscription",
+		id: func(r *subscriptionRec) string { return r.Subscription.ID },
+		keys: func(r *subscriptionRec) map[string]string {
+			return map[string]string{"customer": r.Subscription.Customer.ID, "status": string(r.Subscription.Status)}
+		},
+	}
+	refunds = kind[paykit.Refund]{
+		coll: collRefunds, noun: "refund",
+		id:   func(r *paykit.Refund) string { return r.ID },
+		keys: func(r *paykit.Refund) map[string]string { return map[string]string{"payment": r.PaymentID} },
+	}
+	invoices = kind[paykit.Invoice]{
+		coll: collInvoices, noun: "invoice",
+		id: func(r *paykit.Invoice) string { return r.ID },
+		keys: func(r *paykit.Invoice) map[string]string {
+			return map[string]string{"customer": r.Customer.ID, "subscription": r.SubscriptionID}
+		},
+	}
+)
+
+func (r *customerRec) out() *paykit.Customer         { return &r.Customer }
+func (r *checkoutRec) out() *paykit.Checkout         { return &r.Checkout }
+func (r *paymentRec) out() *paykit.Payment           { return &r.Payment }
+func (r *subscriptionRec) out() *paykit.Subscription { return &r.Subscription }
+func same[T any](v *T) *T                            { return v }

@@ -1,0 +1,236 @@
+package local
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/paykit-go/paykit"
+)
+
+// CreateSubscription implements paykit.Provider. The item must be
+// configured and recurring (or params.BillingInterval given for a
+// one-time item); params.Amount and Currency, when set, must agree with
+// it. A subscription of an existing customer charges the saved card at
+// once: active with a paid first invoice, or past_due when the card
+// declines (SetCardDeclined). One of an email payee is pending, with
+// RequiresAction and the PaymentURL of its first payment, until
+// ConfirmPayment pays it. It emits subscription.created, payment.created,
+// payment.updated and invoice.generated as they happen.
+func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	return mutate(ctx, s, paykit.OpSubscriptionsCreate, ro, p, func(t *txn) (*paykit.Subscription, error) {
+		cus, err := t.customerOf("customer", p.Customer)
+		if err != nil {
+			return nil, err
+		}
+		it, err := s.recurringItem(p)
+		if err != nil {
+			return nil, err
+		}
+		qty := max(p.Quantity, 1)
+		amount, err := lineAmount(it.Amount, qty)
+		if err != nil {
+			return nil, err
+		}
+		rec := &subscriptionRec{
+			Subscription: paykit.Subscription{
+				ID: newID("sub"), Customer: p.Customer, Amount: amount, Currency: it.Currency,
+				Status: paykit.SubscriptionActive, CurrentPeriodStart: t.now, CurrentPeriodEnd: it.Interval.AddTo(t.now, 1),
+				ItemID: it.ID, Quantity: qty, BillingInterval: it.Interval, Metadata: cloneMetadata(p.Metadata),
+				CreatedAt: t.now,
+			},
+			IntervalCount: 1,
+		}
+		pay := t.newPayment(amount, it.Currency, p.Customer, it.ID, paykit.CaptureAutomatic, p.Metadata)
+		pay.SubscriptionID = rec.Subscription.ID
+		if cus == nil {
+			t.awaitPayer(pay)
+			sub := &rec.Subscription
+			sub.Status, sub.RequiresAction, sub.PaymentURL = paykit.SubscriptionPending, true, pay.Payment.PaymentURL
+			rec.PendingPaymentID = pay.Payment.ID
+			if err := t.saveSubscription(rec, paykit.EventSubscriptionCreated); err != nil {
+				return nil, err
+			}
+			return rec.out(), t.insertPayment(pay)
+		}
+		if cus.Declines {
+			rec.Subscription.Status = paykit.SubscriptionPastDue
+		}
+		if err := t.saveSubscription(rec, paykit.EventSubscriptionCreated); err != nil {
+			return nil, err
+		}
+		return rec.out(), t.chargePeriod(rec, pay, cus.Declines)
+	})
+}
+
+// recurringItem resolves the price of a new subscription.
+func (s *Simulator) recurringItem(p *paykit.CreateSubscriptionParams) (Item, error) {
+	it, err := s.item(p.ItemID)
+	if err != nil {
+		return Item{}, err
+	}
+	if !p.BillingInterval.IsZero() {
+		if it.Recurring() && p.BillingInterval != it.Interval {
+			return Item{}, paykit.ValidationError("billing_interval", "item "+strconv.Quote(it.ID)+" renews every "+it.Interval.String())
+		}
+		it.Interval = p.BillingInterval
+	}
+	switch {
+	case !it.Recurring():
+		return Item{}, paykit.ValidationError("item_id", "item "+strconv.Quote(it.ID)+" is a one-time price: a subscription needs a recurring item or billing_interval")
+	case p.Currency != "" && !strings.EqualFold(p.Currency, it.Currency):
+		return Item{}, paykit.ValidationError("currency", "item "+strconv.Quote(it.ID)+" is priced in "+it.Currency)
+	case p.Amount != 0 && p.Amount != it.Amount:
+		return Item{}, paykit.ValidationError("amount", "item "+strconv.Quote(it.ID)+" costs "+strconv.FormatInt(it.Amount, 10))
+	}
+	return it, nil
+}
+
+// chargePeriod stores pay, a new payment of the subscription's period,
+// charges it against the saved card and, when paid, issues the period's
+// invoice.
+func (t *txn) chargePeriod(rec *subscriptionRec, pay *paymentRec, declined bool) error {
+	if err := t.insertPayment(pay); err != nil {
+		return err
+	}
+	if err := t.settle(pay, declined); err != nil {
+		return err
+	}
+	if declined {
+		return nil
+	}
+	return t.invoicePeriod(rec, pay)
+}
+
+func (t *txn) invoicePeriod(rec *subscriptionRec, pay *paymentRec) error {
+	sub := &rec.Subscription
+	return t.issueInvoice(pay, paykit.BillingRecurring, sub.ID,
+		[]paykit.LineItem{{ID: sub.ItemID, Quantity: max(sub.Quantity, 1)}}, sub.Metadata)
+}
+
+func (t *txn) saveSubscription(rec *subscriptionRec, ev paykit.EventType) error {
+	if err := save(t, subscriptions, rec); err != nil {
+		return err
+	}
+	return t.emit(ev, &rec.Subscription)
+}
+
+// RetrieveSubscription implements paykit.Provider.
+func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+	return view(ctx, s, paykit.OpSubscriptionsRetrieve, func(t *txn) (*paykit.Subscription, error) {
+		rec, err := load(t, subscriptions, id)
+		if err != nil {
+			return nil, err
+		}
+		return rec.out(), nil
+	})
+}
+
+// UpdateSubscription implements paykit.Provider: metadata merges; ItemID
+// moves to another recurring item of the same currency and Quantity
+// changes the amount, both from the next renewal on; CancelAtPeriodEnd
+// schedules or withdraws the end. A canceled subscription fails with
+// ErrInvalidState. It emits subscription.updated.
+func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	return mutate(ctx, s, paykit.OpSubscriptionsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Subscription, error) {
+		rec, err := t.liveSubscription(id)
+		if err != nil {
+			return nil, err
+		}
+		sub := &rec.Subscription
+		sub.Metadata = mergeMetadata(sub.Metadata, p.Metadata)
+		if p.ItemID != "" && p.ItemID != sub.ItemID {
+			it, err := s.item(p.ItemID)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case !it.Recurring():
+				return nil, paykit.ValidationError("item_id", "item "+strconv.Quote(it.ID)+" is a one-time price")
+			case it.Currency != sub.Currency:
+				return nil, paykit.ValidationError("item_id", "item "+strconv.Quote(it.ID)+" is priced in "+it.Currency+", the subscription in "+sub.Currency)
+			}
+			sub.ItemID, sub.BillingInterval = it.ID, it.Interval
+		}
+		if p.Quantity != nil {
+			sub.Quantity = *p.Quantity
+		}
+		if p.ItemID != "" || p.Quantity != nil {
+			it, err := s.item(sub.ItemID)
+			if err != nil {
+				return nil, err
+			}
+			if sub.Amount, err = lineAmount(it.Amount, max(sub.Quantity, 1)); err != nil {
+				return nil, err
+			}
+		}
+		if p.CancelAtPeriodEnd != nil {
+			sub.CancelAtPeriodEnd = *p.CancelAtPeriodEnd
+		}
+		if err := t.saveSubscription(rec, paykit.EventSubscriptionUpdated); err != nil {
+			return nil, err
+		}
+		return rec.out(), nil
+	})
+}
+
+// CancelSubscription implements paykit.Provider: it ends the subscription
+// at once (status canceled, CanceledAt now) and emits
+// subscription.canceled. Canceling twice fails with ErrInvalidState.
+func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	return mutate(ctx, s, paykit.OpSubscriptionsCancel, ro, withID(id, nil), func(t *txn) (*paykit.Subscription, error) {
+		rec, err := t.liveSubscription(id)
+		if err != nil {
+			return nil, err
+		}
+		return rec.out(), t.cancelSubscription(rec)
+	})
+}
+
+// DeleteSubscription implements paykit.Provider as Stripe does: it cancels
+// the subscription at once (emitting subscription.canceled), and it stays
+// retrievable, canceled. Deleting a canceled subscription does nothing.
+func (s *Simulator) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	_, err := mutate(ctx, s, paykit.OpSubscriptionsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
+		rec, err := load(t, subscriptions, id)
+		if err != nil {
+			return nil, err
+		}
+		if rec.Subscription.Status == paykit.SubscriptionCanceled {
+			return &done{}, nil
+		}
+		return &done{}, t.cancelSubscription(rec)
+	})
+	return err
+}
+
+func (t *txn) liveSubscription(id string) (*subscriptionRec, error) {
+	rec, err := load(t, subscriptions, id)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Subscription.Status == paykit.SubscriptionCanceled {
+		return nil, invalidState("subscription " + id + " is canceled")
+	}
+	return rec, nil
+}
+
+func (t *txn) cancelSubscription(rec *subscriptionRec) error {
+	now := t.now
+	sub := &rec.Subscription
+	sub.Status, sub.CanceledAt, sub.CancelAtPeriodEnd = paykit.SubscriptionCanceled, &now, false
+	sub.RequiresAction, sub.PaymentURL = false, ""
+	return t.saveSubscription(rec, paykit.EventSubscriptionCanceled)
+}
+
+// ListSubscriptions implements paykit.Provider: newest first, filtered by
+// customer id and status.
+func (s *Simulator) ListSubscriptions(ctx context.Context, p *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
+	if p == nil {
+		p = &paykit.ListSubscriptionsParams{}
+	}
+	return view(ctx, s, paykit.OpSubscriptionsList, func(t *txn) (*paykit.Page[paykit.Subscription], error) {
+		return page(t, subscriptions, p.ListParams,
+			map[string]string{"customer": p.CustomerID, "status": string(p.Status)}, (*subscriptionRec).out)
+	})
+}

@@ -1,0 +1,422 @@
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit"
+)
+
+// Collections of the Store.
+const (
+	collCustomers     = "customers"
+	collCheckouts     = "checkouts"
+	collPayments      = "payments"
+	collRefunds       = "refunds"
+	collSubscriptions = "subscriptions"
+	collInvoices      = "invoices"
+	collEvents        = "events"
+	collIdempotency   = "idempotency"
+	collMeta          = "meta"
+)
+
+// kind describes how one resource type is stored.
+type kind[T any] struct {
+	coll string
+	noun string
+	id   func(*T) string
+	keys func(*T) map[string]string
+}
+
+// txn is one operation's view of the store: the transaction, the
+// simulated time of the operation, and the events it emitted.
+type txn struct {
+	s       *Simulator
+	tx      Tx
+	now     time.Time
+	emitted int
+	// afterCommit is an error to return although the transaction commits,
+	// e.g. a decline that leaves a failed payment behind.
+	afterCommit *paykit.Error
+}
+
+// clockRec is the simulated clock's offset from the configured clock.
+type clockRec struct {
+	Offset time.Duration `json:"offset"`
+}
+
+const clockID = "clock"
+
+func (s *Simulator) begin(tx Tx) (*txn, error) {
+	off, err := clockOffset(tx)
+	if err != nil {
+		return nil, err
+	}
+	return &txn{s: s, tx: tx, now: s.cfg.clock().Add(off).UTC()}, nil
+}
+
+func clockOffset(tx Tx) (time.Duration, error) {
+	rec, ok, err := tx.Get(collMeta, clockID)
+	if err != nil || !ok {
+		return 0, err
+	}
+	var c clockRec
+	if err := json.Unmarshal(rec.Data, &c); err != nil {
+		return 0, err
+	}
+	return c.Offset, nil
+}
+
+// check runs before every operation: configuration and context.
+func (s *Simulator) check(ctx context.Context, op paykit.Op) error {
+	if s.cfgErr != nil {
+		e := *s.cfgErr.(*paykit.Error)
+		e.Op = op
+		return &e
+	}
+	if ctx == nil {
+		return &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Op: op, Param: "ctx", Message: "context is nil"}
+	}
+	if err := ctx.Err(); err != nil {
+		return ctxError(op, err)
+	}
+	return nil
+}
+
+func ctxError(op paykit.Op, err error) error {
+	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Op: op, Message: "call canceled", Err: err}
+	if err == context.DeadlineExceeded {
+		e.Code, e.Message = paykit.CodeNetwork, "call timed out"
+	}
+	return e
+}
+
+// opError gives every error leaving the simulator the provider and op.
+func opError(op paykit.Op, err error) error {
+	if pe, ok := err.(*paykit.Error); ok {
+		cp := *pe
+		if cp.Provider == "" {
+			cp.Provider = Name
+		}
+		if cp.Op == "" {
+			cp.Op = op
+		}
+		return &cp
+	}
+	if err == context.Canceled || err == context.DeadlineExceeded {
+		return ctxError(op, err)
+	}
+	return &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Op: op, Message: "local store failed", Err: err}
+}
+
+// invalidState is the error of an operation the resource's state forbids.
+func invalidState(msg string) error {
+	return paykit.NewError(paykit.CodeInvalidState, msg)
+}
+
+// notFoundParam is a not-found error for a resource named by a parameter.
+func notFoundParam(param, noun, id string) error {
+	e := paykit.NotFoundError(noun, id)
+	e.Param = param
+	return e
+}
+
+// idemRec is the remembered first result of an idempotent write.
+type idemRec struct {
+	Fingerprint string          `json:"fingerprint"`
+	Result      json.RawMessage `json:"result"`
+	Err         *storedError    `json:"error,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+// storedError is a committed call's error, replayed with its result.
+type storedError struct {
+	Code        paykit.ErrorCode `json:"code"`
+	Message     string           `json:"message"`
+	Param       string           `json:"param,omitempty"`
+	DeclineCode string           `json:"decline_code,omitempty"`
+}
+
+func toStoredError(e *paykit.Error) *storedError {
+	if e == nil {
+		return nil
+	}
+	return &storedError{Code: e.Code, Message: e.Message, Param: e.Param, DeclineCode: e.DeclineCode}
+}
+
+func (e *storedError) err() *paykit.Error {
+	if e == nil {
+		return nil
+	}
+	return &paykit.Error{Code: e.Code, Message: e.Message, Param: e.Param, DeclineCode: e.DeclineCode}
+}
+
+// mutate runs fn in one write transaction. With an idempotency key, a
+// repeat of the same op with the same args returns the first result and
+// changes nothing; different args fail with ErrIdempotencyConflict. Only
+// successful results are remembered, so a failed call may be retried.
+func mutate[T any](ctx context.Context, s *Simulator, op paykit.Op, ro *paykit.RequestOptions, args any, fn func(*txn) (*T, error)) (*T, error) {
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	var key string
+	if ro != nil && ro.IdempotencyKey != "" {
+		key = string(op) + " " + ro.IdempotencyKey
+	}
+	var (
+		out      *T
+		emitted  bool
+		afterErr *paykit.Error
+	)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		t, err := s.begin(tx)
+		if err != nil {
+			return err
+		}
+		var fp string
+		if key != "" {
+			fp = fingerprint(args)
+			rec, ok, err := tx.Get(collIdempotency, key)
+			if err != nil {
+				return err
+			}
+			if ok {
+				var first idemRec
+				if err := json.Unmarshal(rec.Data, &first); err != nil {
+					return err
+				}
+				if first.Fingerprint != fp {
+					return paykit.NewError(paykit.CodeIdempotencyConflict,
+						"idempotency key was already used with different parameters for "+string(op))
+				}
+				out, afterErr = new(T), first.Err.err()
+				return json.Unmarshal(first.Result, out)
+			}
+		}
+		res, err := fn(t)
+		if err != nil {
+			return err
+		}
+		if key != "" {
+			data, err := json.Marshal(res)
+			if err != nil {
+				return err
+			}
+			first := idemRec{Fingerprint: fp, Result: data, Err: toStoredError(t.afterCommit), CreatedAt: t.now}
+			if err := putJSON(tx, collIdempotency, key, nil, first); err != nil {
+				return err
+			}
+		}
+		out, emitted, afterErr = res, t.emitted > 0, t.afterCommit
+		return nil
+	})
+	if err != nil {
+		return nil, opError(op, err)
+	}
+	if emitted {
+		s.notify()
+	}
+	if afterErr != nil {
+		return nil, opError(op, afterErr)
+	}
+	return out, nil
+}
+
+// view runs fn in one read transaction.
+func view[T any](ctx context.Context, s *Simulator, op paykit.Op, fn func(*txn) (*T, error)) (*T, error) {
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	var out *T
+	err := s.store.View(ctx, func(tx Tx) error {
+		t, err := s.begin(tx)
+		if err != nil {
+			return err
+		}
+		out, err = fn(t)
+		return err
+	})
+	if err != nil {
+		return nil, opError(op, err)
+	}
+	return out, nil
+}
+
+// done is the result type of operations that return nothing.
+type done struct{}
+
+func fingerprint(args any) string {
+	b, err := json.Marshal(args)
+	if err != nil {
+		b = fmt.Appendf(nil, "%#v", args)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func putJSON(tx Tx, coll, id string, keys map[string]string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.Put(coll, Record{ID: id, Keys: keys, Data: data})
+}
+
+func load[T any](t *txn, k kind[T], id string) (*T, error) {
+	rec, ok, err := t.tx.Get(k.coll, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, paykit.NotFoundError(k.noun, id)
+	}
+	v := new(T)
+	if err := json.Unmarshal(rec.Data, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// loadParam is load for an id given as parameter param: not found names
+// param.
+func loadParam[T any](t *txn, k kind[T], param, id string) (*T, error) {
+	v, err := load(t, k, id)
+	if pe, ok := err.(*paykit.Error); ok && pe.Code == paykit.CodeNotFound {
+		pe.Param = param
+	}
+	return v, err
+}
+
+func save[T any](t *txn, k kind[T], v *T) error {
+	return putJSON(t.tx, k.coll, k.id(v), k.keys(v), v)
+}
+
+// page lists one page of k newest first, filtered by keys (empty values
+// are ignored).
+func page[T, R any](t *txn, k kind[T], lp paykit.ListParams, keys map[string]string, out func(*T) *R) (*paykit.Page[R], error) {
+	limit := lp.Limit
+	switch {
+	case limit <= 0:
+		limit = defaultLimit
+	case limit > maxLimit:
+		limit = maxLimit
+	}
+	q := Query{Limit: limit, Keys: map[string]string{}}
+	for k, v := range keys {
+		if v != "" {
+			q.Keys[k] = v
+		}
+	}
+	if lp.Cursor != "" {
+		after, err := decodeCursor(k.coll, lp.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		q.After = after
+	}
+	recs, more, err := t.tx.List(k.coll, q)
+	if err != nil {
+		return nil, err
+	}
+	p := &paykit.Page[R]{Data: make([]*R, 0, len(recs)), HasMore: more}
+	for _, rec := range recs {
+		v := new(T)
+		if err := json.Unmarshal(rec.Data, v); err != nil {
+			return nil, err
+		}
+		p.Data = append(p.Data, out(v))
+	}
+	if more && len(recs) > 0 {
+		p.NextCursor = encodeCursor(k.coll, recs[len(recs)-1].Seq)
+	}
+	return p, nil
+}
+
+// List paging limits, like Stripe's.
+const (
+	defaultLimit = 10
+	maxLimit     = 100
+)
+
+func encodeCursor(coll string, seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(coll + ":" + strconv.FormatInt(seq, 10)))
+}
+
+func decodeCursor(coll, cursor string) (int64, error) {
+	bad := paykit.ValidationError("cursor", "cursor is not one this list returned")
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return 0, bad
+	}
+	name, n, ok := strings.Cut(string(raw), ":")
+	if !ok || name != coll {
+		return 0, bad
+	}
+	seq, err := strconv.ParseInt(n, 10, 64)
+	if err != nil || seq <= 0 {
+		return 0, bad
+	}
+	return seq, nil
+}
+
+const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// newID returns prefix + "_" + 20 random base62 characters, e.g.
+// "cus_4fJ0qLm2ZxR8vT1bN6sK".
+func newID(prefix string) string {
+	const n = 20
+	out := make([]byte, 0, len(prefix)+1+n)
+	out = append(out, prefix...)
+	out = append(out, '_')
+	var buf [32]byte
+	for len(out) < cap(out) {
+		_, _ = rand.Read(buf[:])
+		for _, b := range buf {
+			if b < 248 && len(out) < cap(out) { // 248 = 4*62: no modulo bias
+				out = append(out, idAlphabet[b%62])
+			}
+		}
+	}
+	return string(out)
+}
+
+// mergeMetadata applies an update to metadata: keys are set, and a key set
+// to "" is removed.
+func mergeMetadata(dst, update map[string]string) map[string]string {
+	if len(update) == 0 {
+		return dst
+	}
+	if dst == nil {
+		dst = map[string]string{}
+	}
+	for k, v := range update {
+		if v == "" {
+			delete(dst, k)
+		} else {
+			dst[k] = v
+		}
+	}
+	return dst
+}
+
+// cloneMetadata copies m, dropping paykit's reserved key.
+func cloneMetadata(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return map[string]string{}
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if k != paykit.ReservedMetadataKey {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,607 @@
+package local
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/standardwebhooks"
+)
+
+// HandlerEndpoint is the Endpoint name of deliveries to the in-process
+// handler of WithWebhookHandler. Deliveries to the URL of WithWebhookURL
+// are named by the URL.
+const HandlerEndpoint = "handler"
+
+// DeliveryStatus is the state of one event's delivery to one endpoint.
+type DeliveryStatus string
+
+// Delivery statuses.
+const (
+	// DeliveryPending: not yet accepted; an attempt is due at
+	// NextAttemptAt (or at once when zero).
+	DeliveryPending DeliveryStatus = "pending"
+	// DeliverySucceeded: the endpoint answered 2xx.
+	DeliverySucceeded DeliveryStatus = "succeeded"
+	// DeliveryFailed: every attempt failed; the simulator gave up. Resend
+	// tries again.
+	DeliveryFailed DeliveryStatus = "failed"
+)
+
+// Delivery is the log of one event's delivery to one endpoint.
+type Delivery struct {
+	Endpoint      string            `json:"endpoint"`
+	Status        DeliveryStatus    `json:"status"`
+	Attempts      []DeliveryAttempt `json:"attempts,omitempty"`
+	NextAttemptAt time.Time         `json:"next_attempt_at,omitzero"`
+}
+
+// DeliveryAttempt is one try at delivering an event. At is the real time
+// of the attempt, which also signs it.
+type DeliveryAttempt struct {
+	At time.Time `json:"at"`
+	// StatusCode is the endpoint's HTTP status, 0 when none came back.
+	StatusCode int           `json:"status_code,omitempty"`
+	Error      string        `json:"error,omitempty"`
+	Duration   time.Duration `json:"duration"`
+}
+
+// OK reports whether the attempt was accepted (2xx).
+func (a DeliveryAttempt) OK() bool { return a.Error == "" && a.StatusCode >= 200 && a.StatusCode < 300 }
+
+// LoggedEvent is an event the simulator emitted, with its deliveries.
+type LoggedEvent struct {
+	Event *paykit.Event
+	// Body is the exact JSON payload that is signed and delivered.
+	Body       []byte
+	Deliveries []Delivery
+}
+
+// eventRec is the stored event: its payload and delivery state.
+type eventRec struct {
+	ID         string           `json:"id"`
+	Type       paykit.EventType `json:"type"`
+	Body       []byte           `json:"body"`
+	Deliveries []deliveryRec    `json:"deliveries"`
+}
+
+type deliveryRec struct {
+	Delivery
+	// Tries counts attempts since the event was (re)queued.
+	Tries int `json:"tries"`
+}
+
+func (e *eventRec) keys() map[string]string {
+	for _, d := range e.Deliveries {
+		if d.Status == DeliveryPending {
+			return map[string]string{"pending": "yes"}
+		}
+	}
+	return nil
+}
+
+func (e *eventRec) delivery(endpoint string) *deliveryRec {
+	for i := range e.Deliveries {
+		if e.Deliveries[i].Endpoint == endpoint {
+			return &e.Deliveries[i]
+		}
+	}
+	return nil
+}
+
+// target is one configured webhook endpoint.
+type target struct {
+	name    string
+	url     string
+	handler http.Handler
+}
+
+func (s *Simulator) target(name string) (target, bool) {
+	for _, tg := range s.targets {
+		if tg.name == name {
+			return tg, true
+		}
+	}
+	return target{}, false
+}
+
+// emit records one event of the operation, queued for every endpoint.
+func (t *txn) emit(typ paykit.EventType, data any) error {
+	ev := paykit.Event{ID: newID("evt"), Type: typ, Provider: Name, Created: t.now, Data: data}
+	body, err := json.Marshal(&ev)
+	if err != nil {
+		return err
+	}
+	rec := &eventRec{ID: ev.ID, Type: typ, Body: body}
+	for _, tg := range t.s.targets {
+		rec.Deliveries = append(rec.Deliveries, deliveryRec{Delivery: Delivery{Endpoint: tg.name, Status: DeliveryPending}})
+	}
+	t.emitted++
+	return putJSON(t.tx, collEvents, rec.ID, rec.keys(), rec)
+}
+
+// ParseWebhook implements paykit.Provider: it verifies a delivery in the
+// Standard Webhooks format with secret (tolerance 5 minutes around the
+// real time) and returns its event, Data typed by the event's type. A
+// missing or wrong signature, a tampered body or an expired timestamp
+// fails with an error matching paykit.ErrWebhookSignature; an authentic
+// body that is no paykit event with ErrValidation.
+func (s *Simulator) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+	const op = paykit.OpWebhooksHandle
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, opError(op, paykit.ValidationError("request", "webhook request is nil"))
+	}
+	if secret == "" {
+		return nil, opError(op, &paykit.Error{Code: paykit.CodeConfiguration, Param: "secret", Message: "webhook secret is empty"})
+	}
+	id, _, err := standardwebhooks.Verify(standardwebhooks.KeyFromSecret(secret), req.Header, req.Body, standardwebhooks.DefaultTolerance, time.Now())
+	if err != nil {
+		return nil, opError(op, err)
+	}
+	ev := new(paykit.Event)
+	if err := json.Unmarshal(req.Body, ev); err != nil {
+		return nil, opError(op, &paykit.Error{Code: paykit.CodeValidation, Param: "body", Message: "webhook body is not a paykit event", Err: err})
+	}
+	if ev.ID == "" {
+		ev.ID = id
+	}
+	if ev.Type == "" {
+		return nil, opError(op, paykit.ValidationError("body", "webhook event has no type"))
+	}
+	if !knownEvents[ev.Type] {
+		var raw struct {
+			Data json.RawMessage `json:"data"`
+		}
+		_ = json.Unmarshal(req.Body, &raw)
+		ev.NativeType, ev.Type, ev.Data = string(ev.Type), paykit.EventUnknown, raw.Data
+	}
+	ev.Raw = bytes.Clone(req.Body)
+	return []*paykit.Event{ev}, nil
+}
+
+var knownEvents = map[paykit.EventType]bool{
+	paykit.EventCustomerCreated: true, paykit.EventCustomerUpdated: true, paykit.EventCustomerDeleted: true,
+	paykit.EventSubscriptionCreated: true, paykit.EventSubscriptionUpdated: true, paykit.EventSubscriptionCanceled: true,
+	paykit.EventPaymentCreated: true, paykit.EventPaymentUpdated: true, paykit.EventPaymentCanceled: true,
+	paykit.EventRefundCreated: true, paykit.EventRefundUpdated: true,
+	paykit.EventInvoiceGenerated: true, paykit.EventInvoiceUpdated: true,
+	paykit.EventCheckoutCreated: true, paykit.EventCheckoutUpdated: true,
+	paykit.EventCheckoutCompleted: true, paykit.EventCheckoutExpired: true,
+}
+
+// SignedRequest returns a delivery of body signed now with the
+// simulator's secret, as its webhook worker would send it: for testing
+// webhook endpoints.
+func (s *Simulator) SignedRequest(id string, body []byte) *paykit.WebhookRequest {
+	h := standardwebhooks.Headers(s.key, id, time.Now(), body)
+	h.Set("Content-Type", "application/json")
+	return &paykit.WebhookRequest{Body: body, Header: h, URL: "http://127.0.0.1/webhooks"}
+}
+
+// Events returns every event emitted so far, oldest first, with the log of
+// its deliveries.
+func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
+	const op = paykit.Op("local.events")
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	var out []*LoggedEvent
+	err := s.store.View(ctx, func(tx Tx) error {
+		recs, _, err := tx.List(collEvents, Query{Ascending: true})
+		if err != nil {
+			return err
+		}
+		out = make([]*LoggedEvent, 0, len(recs))
+		for _, r := range recs {
+			le, err := decodeLogged(r.Data)
+			if err != nil {
+				return err
+			}
+			out = append(out, le)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, opError(op, err)
+	}
+	return out, nil
+}
+
+// Event returns one emitted event with its deliveries, or an error
+// matching paykit.ErrNotFound.
+func (s *Simulator) Event(ctx context.Context, id string) (*LoggedEvent, error) {
+	const op = paykit.Op("local.event")
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	var out *LoggedEvent
+	err := s.store.View(ctx, func(tx Tx) error {
+		r, ok, err := tx.Get(collEvents, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return paykit.NotFoundError("event", id)
+		}
+		out, err = decodeLogged(r.Data)
+		return err
+	})
+	if err != nil {
+		return nil, opError(op, err)
+	}
+	return out, nil
+}
+
+func decodeLogged(data []byte) (*LoggedEvent, error) {
+	var rec eventRec
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, err
+	}
+	ev := new(paykit.Event)
+	if err := json.Unmarshal(rec.Body, ev); err != nil {
+		return nil, err
+	}
+	ev.Raw = rec.Body
+	le := &LoggedEvent{Event: ev, Body: rec.Body, Deliveries: make([]Delivery, len(rec.Deliveries))}
+	for i, d := range rec.Deliveries {
+		le.Deliveries[i] = d.Delivery
+	}
+	return le, nil
+}
+
+// Resend queues an event again for every configured endpoint, whatever
+// happened to it before. The receiver sees the same event id, so a
+// de-duplicating handler runs it once.
+func (s *Simulator) Resend(ctx context.Context, eventID string) error {
+	const op = paykit.Op("local.resend")
+	if err := s.check(ctx, op); err != nil {
+		return err
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		r, ok, err := tx.Get(collEvents, eventID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return paykit.NotFoundError("event", eventID)
+		}
+		var rec eventRec
+		if err := json.Unmarshal(r.Data, &rec); err != nil {
+			return err
+		}
+		for _, tg := range s.targets {
+			d := rec.delivery(tg.name)
+			if d == nil {
+				rec.Deliveries = append(rec.Deliveries, deliveryRec{Delivery: Delivery{Endpoint: tg.name}})
+				d = &rec.Deliveries[len(rec.Deliveries)-1]
+			}
+			d.Status, d.NextAttemptAt, d.Tries = DeliveryPending, time.Time{}, 0
+		}
+		return putJSON(tx, collEvents, rec.ID, rec.keys(), &rec)
+	})
+	if err != nil {
+		return opError(op, err)
+	}
+	s.notify()
+	return nil
+}
+
+// notify wakes the delivery worker, starting it on first use.
+func (s *Simulator) notify() {
+	if len(s.targets) == 0 || s.closed.Load() {
+		return
+	}
+	s.worker.Do(func() { go s.run() })
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run is the single delivery worker: it delivers what is due, in event
+// order per endpoint, then sleeps until woken or the next retry is due.
+func (s *Simulator) run() {
+	defer close(s.done)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		next, err := s.deliverDue(s.ctx)
+		if err != nil && s.ctx.Err() == nil {
+			s.logWarn("local: webhook delivery store failed", slog.String("error", paykit.Redact(err.Error())))
+			next = time.Now().Add(time.Second)
+		}
+		s.signalProgress()
+		var due <-chan time.Time
+		if !next.IsZero() {
+			timer.Reset(time.Until(next))
+			due = timer.C
+		}
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-s.wake:
+		case <-due:
+		}
+		timer.Stop()
+	}
+}
+
+// deliverDue attempts every due delivery once and returns when the next
+// retry is due (zero: nothing waits). The first pending delivery of an
+// endpoint blocks its later ones, so each endpoint gets events in order.
+func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
+	var pending []Record
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		pending, _, err = tx.List(collEvents, Query{Keys: map[string]string{"pending": "yes"}, Ascending: true})
+		return err
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	var next time.Time
+	blocked := map[string]bool{}
+	for _, r := range pending {
+		var ev eventRec
+		if err := json.Unmarshal(r.Data, &ev); err != nil {
+			return time.Time{}, err
+		}
+		for _, d := range ev.Deliveries {
+			if d.Status != DeliveryPending || blocked[d.Endpoint] {
+				continue
+			}
+			if !d.NextAttemptAt.IsZero() && time.Now().Before(d.NextAttemptAt) {
+				blocked[d.Endpoint] = true
+				next = earliest(next, d.NextAttemptAt)
+				continue
+			}
+			var a DeliveryAttempt
+			tg, ok := s.target(d.Endpoint)
+			if ok {
+				a = s.attempt(ctx, tg, &ev)
+			} else {
+				a = DeliveryAttempt{At: time.Now().UTC(), Error: "endpoint is no longer configured"}
+			}
+			if ctx.Err() != nil {
+				return time.Time{}, nil // closing: the aborted attempt stays pending
+			}
+			retryAt, err := s.recordAttempt(ctx, ev.ID, d.Endpoint, a, !ok)
+			if err != nil {
+				return time.Time{}, err
+			}
+			if !a.OK() {
+				blocked[d.Endpoint] = true
+				if !retryAt.IsZero() {
+					next = earliest(next, retryAt)
+				}
+			}
+		}
+	}
+	return next, nil
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// recordAttempt logs an attempt and returns when the next one is due, or
+// zero when the delivery is settled.
+func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, a DeliveryAttempt, giveUp bool) (time.Time, error) {
+	var retryAt time.Time
+	err := s.store.Update(ctx, func(tx Tx) error {
+		r, ok, err := tx.Get(collEvents, eventID)
+		if err != nil || !ok {
+			return err
+		}
+		var rec eventRec
+		if err := json.Unmarshal(r.Data, &rec); err != nil {
+			return err
+		}
+		d := rec.delivery(endpoint)
+		if d == nil {
+			return nil
+		}
+		d.Attempts = append(d.Attempts, a)
+		d.Tries++
+		switch {
+		case a.OK():
+			d.Status, d.NextAttemptAt = DeliverySucceeded, time.Time{}
+		case giveUp || d.Tries >= s.cfg.retry.attempts:
+			d.Status, d.NextAttemptAt = DeliveryFailed, time.Time{}
+			s.logWarn("local: webhook delivery gave up", slog.String("event", eventID),
+				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempts", d.Tries))
+		default:
+			retryAt = time.Now().Add(s.cfg.retry.backoff(d.Tries))
+			d.NextAttemptAt = retryAt.UTC()
+			s.logWarn("local: webhook delivery failed", slog.String("event", eventID),
+				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempt", d.Tries),
+				slog.Int("status", a.StatusCode), slog.String("error", a.Error))
+		}
+		return putJSON(tx, collEvents, rec.ID, rec.keys(), &rec)
+	})
+	return retryAt, err
+}
+
+// backoff is the wait after the n-th failed attempt: initial, doubling,
+// capped at max.
+func (p retryPolicy) backoff(n int) time.Duration {
+	d := p.initial
+	for i := 1; i < n && d < p.max; i++ {
+		d *= 2
+	}
+	return min(d, p.max)
+}
+
+func (s *Simulator) logWarn(msg string, attrs ...slog.Attr) {
+	if s.cfg.logger != nil {
+		s.cfg.logger.LogAttrs(context.Background(), slog.LevelWarn, msg, attrs...)
+	}
+}
+
+// attempt delivers one event to one endpoint, signed now.
+func (s *Simulator) attempt(ctx context.Context, tg target, ev *eventRec) DeliveryAttempt {
+	start := time.Now()
+	h := standardwebhooks.Headers(s.key, ev.ID, start, ev.Body)
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", "paykit-local")
+	var (
+		status int
+		err    error
+	)
+	if tg.handler != nil {
+		status, err = serveInProcess(ctx, tg.handler, h, ev.Body)
+	} else {
+		status, err = s.post(ctx, tg.url, h, ev.Body)
+	}
+	a := DeliveryAttempt{At: start.UTC(), StatusCode: status, Duration: time.Since(start)}
+	switch {
+	case err != nil:
+		a.Error = paykit.Redact(err.Error())
+	case status < 200 || status > 299:
+		a.Error = "endpoint answered " + http.StatusText(status)
+		if a.Error == "endpoint answered " {
+			a.Error += fmt.Sprint(status)
+		}
+	}
+	return a
+}
+
+func (s *Simulator) post(ctx context.Context, url string, h http.Header, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header = h
+	resp, err := s.cfg.httpClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return resp.StatusCode, nil
+}
+
+// serveInProcess hands one delivery to an in-process handler as an HTTP
+// POST; a panic counts as a failed attempt.
+func serveInProcess(ctx context.Context, h http.Handler, header http.Header, body []byte) (status int, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://127.0.0.1/webhooks", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header = header
+	req.RemoteAddr = "127.0.0.1:0"
+	w := &responseRecorder{header: http.Header{}}
+	defer func() {
+		if r := recover(); r != nil {
+			status, err = 0, fmt.Errorf("webhook handler panicked: %v", r)
+		}
+	}()
+	h.ServeHTTP(w, req)
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.status, nil
+}
+
+// responseRecorder is the minimal http.ResponseWriter of in-process
+// deliveries; the body is discarded.
+type responseRecorder struct {
+	header http.Header
+	status int
+}
+
+func (w *responseRecorder) Header() http.Header { return w.header }
+
+func (w *responseRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return len(b), nil
+}
+
+func (w *responseRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (s *Simulator) signalProgress() {
+	s.progMu.Lock()
+	close(s.progress)
+	s.progress = make(chan struct{})
+	s.progMu.Unlock()
+}
+
+func (s *Simulator) progressed() <-chan struct{} {
+	s.progMu.Lock()
+	defer s.progMu.Unlock()
+	return s.progress
+}
+
+// Flush waits until every queued delivery has been accepted or given up
+// on, or until ctx is done. With no endpoint configured it returns at once.
+// It fails when the simulator was closed with deliveries still queued.
+func (s *Simulator) Flush(ctx context.Context) error {
+	const op = paykit.Op("local.flush")
+	if err := s.check(ctx, op); err != nil {
+		return err
+	}
+	if len(s.targets) == 0 {
+		return nil
+	}
+	s.notify()
+	for {
+		progressed := s.progressed()
+		pending, err := s.hasPending(ctx)
+		if err != nil {
+			return opError(op, err)
+		}
+		if !pending {
+			return nil
+		}
+		if s.closed.Load() {
+			return opError(op, paykit.NewError(paykit.CodeOperationFailed, "the simulator is closed with webhook deliveries still queued"))
+		}
+		select {
+		case <-progressed:
+		case <-ctx.Done():
+			return ctxError(op, ctx.Err())
+		}
+	}
+}
+
+func (s *Simulator) hasPending(ctx context.Context) (bool, error) {
+	var n int
+	err := s.store.View(ctx, func(tx Tx) error {
+		recs, _, err := tx.List(collEvents, Query{Keys: map[string]string{"pending": "yes"}, Limit: 1})
+		n = len(recs)
+		return err
+	})
+	return n > 0, err
+}
+
+// Close stops webhook delivery, abandoning an attempt in flight (it stays
+// queued). Operations keep working; their events are logged but no longer
+// delivered. Close is safe to call more than once and always returns nil.
+func (s *Simulator) Close() error {
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		s.cancel()
+		s.worker.Do(func() { close(s.done) })
+		<-s.done
+		s.signalProgress()
+	})
+	return nil
+}
