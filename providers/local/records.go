@@ -42,7 +42,7 @@ var (
 	}
 	checkouts = kind[checkoutRec]{
 		coll: collCheckouts, noun: "checkout",
-		id:   func(r *checkoutRec) string { return r.Checkout.ID },
+		id: func(r *checkoutRec) string { return r.Checkout.ID },
 		keys: func(r *checkoutRec) map[string]string {
 			return map[string]string{"customer": r.Checkout.Customer.ID, "status": string(r.Checkout.Status)}
 		},
