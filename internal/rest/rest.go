@@ -1,0 +1,533 @@
+// Package rest is the HTTP transport of the provider adapters that use no
+// official Go SDK (Polar, PayPal, ...): JSON and form bodies, pluggable
+// authentication, retries that never duplicate a write, request ids in
+// errors, and debug logging with secrets redacted.
+//
+// Retries. A call is retried on a dropped or refused connection, on 408,
+// 429 and 5xx (except 501 and 505), with exponential backoff and jitter,
+// waiting at least as long as the server's Retry-After, and never once ctx
+// is done. A read (GET, HEAD, OPTIONS) is always safe to repeat. A write is
+// repeated only when the provider honours idempotency keys
+// (Config.IdempotencyHeader) and the request carries one (the same key on
+// every attempt), or when the connection was never established, so the
+// server cannot have seen it. A write that may have reached a provider
+// without keys is never repeated: its error says so and is not Retryable,
+// except for 429, which the server answers before doing anything.
+package rest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/paykit-go/paykit"
+)
+
+// Defaults used when the Config fields are zero.
+const (
+	DefaultMaxRetries    = 2
+	DefaultBaseDelay     = 500 * time.Millisecond
+	DefaultMaxDelay      = 8 * time.Second
+	DefaultMaxRetryAfter = 30 * time.Second
+	DefaultTimeout       = 60 * time.Second
+	// MaxResponseBytes bounds the body read from one response.
+	MaxResponseBytes = 16 << 20
+)
+
+// Authenticator adds credentials to an outgoing request.
+type Authenticator interface {
+	Authenticate(ctx context.Context, req *http.Request) error
+}
+
+// AuthFunc adapts a function to Authenticator.
+type AuthFunc func(ctx context.Context, req *http.Request) error
+
+// Authenticate calls f.
+func (f AuthFunc) Authenticate(ctx context.Context, req *http.Request) error { return f(ctx, req) }
+
+// BearerToken authenticates with "Authorization: Bearer <token>". An empty
+// token fails every call with a CONFIGURATION_ERROR naming param, before
+// anything is sent.
+func BearerToken(token, param string) Authenticator {
+	return AuthFunc(func(_ context.Context, req *http.Request) error {
+		if token == "" {
+			return &paykit.Error{Code: paykit.CodeConfiguration, Param: param, Message: param + " is empty"}
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
+	})
+}
+
+// Config configures a Client. Only BaseURL is required.
+type Config struct {
+	// Provider names the provider in errors and logs.
+	Provider string
+	// BaseURL is the scheme and host (and optional path prefix) every
+	// Request.Path is appended to.
+	BaseURL string
+	// HTTPClient sends the requests; nil uses a client of its own.
+	HTTPClient *http.Client
+	// Auth adds credentials to every attempt; nil sends none.
+	Auth Authenticator
+	// Header is sent with every request (User-Agent, API version, ...).
+	Header http.Header
+	// IdempotencyHeader is the header that carries Request.IdempotencyKey,
+	// for providers that honour idempotency keys. Empty means the provider
+	// honours none: keys are not sent and writes that may have reached the
+	// server are never retried.
+	IdempotencyHeader string
+	// RequestIDHeaders are the response headers that may hold the
+	// provider's request id; the first present is used. Default
+	// X-Request-Id.
+	RequestIDHeaders []string
+	// MaxRetries is how many times a failed call is repeated at most; 0
+	// means never. Providers usually pass DefaultMaxRetries.
+	MaxRetries int
+	// BaseDelay is the first backoff; it doubles on each retry up to
+	// MaxDelay, with jitter. Defaults DefaultBaseDelay, DefaultMaxDelay.
+	BaseDelay, MaxDelay time.Duration
+	// MaxRetryAfter is the longest Retry-After the Client waits out by
+	// itself; a longer one ends the call with the error (its RetryAfter
+	// set). Default DefaultMaxRetryAfter.
+	MaxRetryAfter time.Duration
+	// Timeout bounds each attempt, in addition to ctx; negative means no
+	// bound of its own. Default DefaultTimeout.
+	Timeout time.Duration
+	// MapError turns a non-2xx response into an error. The Client then
+	// fills StatusCode, RequestID and RetryAfter where MapError left them
+	// zero. Nil uses StatusError.
+	MapError func(*Response) *paykit.Error
+	// Logger receives one debug record per attempt and per retry: method,
+	// path, status, attempt, duration, request id. Headers and bodies are
+	// never logged; every string goes through paykit.Redact.
+	Logger *slog.Logger
+}
+
+// Client sends requests to one provider API. It is safe for concurrent
+// use.
+type Client struct {
+	cfg   Config
+	http  *http.Client
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// New returns a Client for cfg.
+func New(cfg Config) *Client {
+	if cfg.BaseDelay <= 0 {
+		cfg.BaseDelay = DefaultBaseDelay
+	}
+	if cfg.MaxDelay <= 0 {
+		cfg.MaxDelay = DefaultMaxDelay
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if len(cfg.RequestIDHeaders) == 0 {
+		cfg.RequestIDHeaders = []string{"X-Request-Id"}
+	}
+	if cfg.MapError == nil {
+		cfg.MapError = StatusError
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	return &Client{cfg: cfg, http: hc, sleep: sleepCtx}
+}
+
+// Request is one logical call.
+type Request struct {
+	Method string
+	// Path is appended to Config.BaseURL, e.g. "/v1/customers/".
+	Path  string
+	Query url.Values
+	// JSON, when non-nil, is marshaled as the application/json body.
+	JSON any
+	// Form, when non-nil, is the application/x-www-form-urlencoded body.
+	Form url.Values
+	// Header is added to this request only.
+	Header http.Header
+	// IdempotencyKey is sent in Config.IdempotencyHeader, unchanged on
+	// every attempt, when the provider honours keys.
+	IdempotencyKey string
+}
+
+// Response is a provider's answer.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	// RequestID is the provider's request id, when it sent one.
+	RequestID string
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+// Do sends req, retrying as the package documentation describes, and
+// decodes a 2xx JSON body into out (when out is non-nil and the body is
+// not empty). Every error is a *paykit.Error; a non-2xx answer is turned
+// into one by Config.MapError and the Response is returned with it.
+func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+	body, contentType, err := encodeBody(req)
+	if err != nil {
+		return nil, err
+	}
+	replaySafe := isRead(req.Method) || (c.cfg.IdempotencyHeader != "" && req.IdempotencyKey != "")
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, ctxError(err)
+		}
+		start := time.Now()
+		res, connected, err := c.attempt(ctx, req, body, contentType)
+		var pe *paykit.Error
+		var ns *notSent
+		retry := false
+		switch {
+		case errors.As(err, &ns):
+			return nil, ns.err
+		case err != nil:
+			pe = transportError(ctx, err)
+			connected = connected || !isDialError(err)
+			retry = ctx.Err() == nil && (replaySafe || !connected)
+			if connected && !replaySafe && ctx.Err() == nil {
+				pe.Retryable = false
+				pe.Message += "; " + mayBeApplied
+			}
+		case res.StatusCode >= 200 && res.StatusCode < 300:
+			res.Attempts = attempt
+			c.log(ctx, req, attempt, time.Since(start), res.StatusCode, res.RequestID, nil)
+			if out != nil && len(bytes.TrimSpace(res.Body)) > 0 {
+				if err := json.Unmarshal(res.Body, out); err != nil {
+					return res, &paykit.Error{Code: paykit.CodeOperationFailed, StatusCode: res.StatusCode, RequestID: res.RequestID,
+						Message: "cannot decode the provider's response: " + err.Error(), Err: err}
+				}
+			}
+			return res, nil
+		default:
+			res.Attempts = attempt
+			pe = c.statusError(res)
+			if retryableStatus(res.StatusCode) {
+				retry = replaySafe
+				if !replaySafe && res.StatusCode != http.StatusTooManyRequests && res.StatusCode != http.StatusRequestTimeout {
+					pe.Retryable = false
+					if pe.Message != "" {
+						pe.Message += "; "
+					}
+					pe.Message += mayBeApplied
+				}
+			}
+		}
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		c.log(ctx, req, attempt, time.Since(start), status, pe.RequestID, pe)
+		if !retry || attempt > c.cfg.MaxRetries || pe.RetryAfter > c.cfg.MaxRetryAfter {
+			return res, pe
+		}
+		wait := max(c.backoff(attempt), pe.RetryAfter)
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+			return res, pe
+		}
+		c.logRetry(ctx, req, attempt, wait, pe)
+		if err := c.sleep(ctx, wait); err != nil {
+			return res, pe
+		}
+	}
+}
+
+const mayBeApplied = "the request may have been applied, check before repeating it"
+
+// notSent marks an attempt that failed before anything was sent, for a
+// reason retrying cannot fix (bad URL, missing credentials).
+type notSent struct{ err *paykit.Error }
+
+func (e *notSent) Error() string { return e.err.Error() }
+
+// attempt sends req once. connected reports whether a connection to the
+// server was obtained, i.e. whether the server may have seen the request.
+func (c *Client) attempt(ctx context.Context, req *Request, body []byte, contentType string) (*Response, bool, error) {
+	if c.cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
+		defer cancel()
+	}
+	var connected atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
+	})
+	hr, err := c.newRequest(ctx, req, body, contentType)
+	if err != nil {
+		return nil, false, err
+	}
+	hres, err := c.http.Do(hr)
+	if err != nil {
+		return nil, connected.Load(), err
+	}
+	defer hres.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(hres.Body, MaxResponseBytes+1))
+	if err != nil {
+		return nil, true, err
+	}
+	if len(data) > MaxResponseBytes {
+		return nil, true, errors.New("response body exceeds " + strconv.Itoa(MaxResponseBytes) + " bytes")
+	}
+	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, RequestID: c.requestID(hres.Header)}, true, nil
+}
+
+func (c *Client) newRequest(ctx context.Context, req *Request, body []byte, contentType string) (*http.Request, error) {
+	u := c.cfg.BaseURL + req.Path
+	if len(req.Query) > 0 {
+		u += "?" + req.Query.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.Method, u, rd)
+	if err != nil {
+		return nil, &notSent{&paykit.Error{Code: paykit.CodeConfiguration, Message: "cannot build the request: " + err.Error(), Err: err}}
+	}
+	for k, vs := range c.cfg.Header {
+		hr.Header[k] = append([]string(nil), vs...)
+	}
+	for k, vs := range req.Header {
+		hr.Header[k] = append([]string(nil), vs...)
+	}
+	hr.Header.Set("Accept", "application/json")
+	if contentType != "" {
+		hr.Header.Set("Content-Type", contentType)
+	}
+	if c.cfg.IdempotencyHeader != "" && req.IdempotencyKey != "" {
+		hr.Header.Set(c.cfg.IdempotencyHeader, req.IdempotencyKey)
+	}
+	if c.cfg.Auth != nil {
+		if err := c.cfg.Auth.Authenticate(ctx, hr); err != nil {
+			pe, ok := paykit.AsError(err)
+			if !ok {
+				pe = &paykit.Error{Code: paykit.CodeAuthentication, Message: "cannot authenticate the request: " + err.Error(), Err: err}
+			}
+			return nil, &notSent{pe}
+		}
+	}
+	return hr, nil
+}
+
+func encodeBody(req *Request) ([]byte, string, error) {
+	switch {
+	case req.JSON != nil && req.Form != nil:
+		return nil, "", &paykit.Error{Code: paykit.CodeConfiguration, Message: "request has both a JSON and a form body"}
+	case req.JSON != nil:
+		b, err := json.Marshal(req.JSON)
+		if err != nil {
+			return nil, "", &paykit.Error{Code: paykit.CodeValidation, Message: "cannot encode the request body: " + err.Error(), Err: err}
+		}
+		return b, "application/json", nil
+	case req.Form != nil:
+		return []byte(req.Form.Encode()), "application/x-www-form-urlencoded", nil
+	}
+	return nil, "", nil
+}
+
+// isDialError reports whether err says that no connection could be made
+// (refused, unreachable, DNS failure): the server never saw the request.
+func isDialError(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+func isRead(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+func retryableStatus(code int) bool {
+	switch {
+	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests:
+		return true
+	case code == http.StatusNotImplemented, code == http.StatusHTTPVersionNotSupported:
+		return false
+	}
+	return code >= 500 && code <= 599
+}
+
+func (c *Client) requestID(h http.Header) string {
+	for _, name := range c.cfg.RequestIDHeaders {
+		if v := h.Get(name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (c *Client) statusError(res *Response) *paykit.Error {
+	pe := c.cfg.MapError(res)
+	if pe == nil {
+		pe = StatusError(res)
+	}
+	if pe.StatusCode == 0 {
+		pe.StatusCode = res.StatusCode
+	}
+	if pe.RequestID == "" {
+		pe.RequestID = res.RequestID
+	}
+	if pe.RetryAfter == 0 {
+		pe.RetryAfter = RetryAfter(res.Header, time.Now())
+	}
+	return pe
+}
+
+// StatusError maps a non-2xx response to an error by its status alone:
+// 400 and 422 VALIDATION_ERROR, 401 AUTHENTICATION_ERROR, 403
+// PERMISSION_ERROR, 404 RESOURCE_NOT_FOUND, 409 and 412
+// CONSTRAINT_VIOLATION, 429 RATE_LIMIT_ERROR, 5xx PROVIDER_UNAVAILABLE;
+// 408, 429 and 5xx are Retryable. Providers build their MapError on it.
+func StatusError(res *Response) *paykit.Error {
+	code := paykit.CodeOperationFailed
+	retryable := false
+	switch s := res.StatusCode; {
+	case s == http.StatusBadRequest, s == http.StatusUnprocessableEntity:
+		code = paykit.CodeValidation
+	case s == http.StatusUnauthorized:
+		code = paykit.CodeAuthentication
+	case s == http.StatusForbidden:
+		code = paykit.CodePermission
+	case s == http.StatusNotFound:
+		code = paykit.CodeNotFound
+	case s == http.StatusConflict, s == http.StatusPreconditionFailed:
+		code = paykit.CodeInvalidState
+	case s == http.StatusTooManyRequests:
+		code, retryable = paykit.CodeRateLimited, true
+	case s == http.StatusRequestTimeout:
+		code, retryable = paykit.CodeNetwork, true
+	case s >= 500:
+		code, retryable = paykit.CodeProviderUnavailable, retryableStatus(s)
+	}
+	return &paykit.Error{Code: code, StatusCode: res.StatusCode, RequestID: res.RequestID, Retryable: retryable,
+		Message: "provider answered " + strconv.Itoa(res.StatusCode) + " " + http.StatusText(res.StatusCode)}
+}
+
+// RetryAfter parses a Retry-After header (seconds or an HTTP date) relative
+// to now; 0 when absent or unreadable.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(min(secs, 24*3600)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func transportError(ctx context.Context, err error) *paykit.Error {
+	if pe, ok := paykit.AsError(err); ok {
+		cp := *pe
+		return &cp
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxError(ctxErr)
+	}
+	return &paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err}
+}
+
+func ctxError(err error) *paykit.Error {
+	msg := "call canceled"
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = "call timed out"
+	}
+	return &paykit.Error{Code: paykit.CodeNetwork, Message: msg, Err: err}
+}
+
+// backoff returns the wait before retry n (1-based): BaseDelay doubled
+// n-1 times, capped at MaxDelay, with jitter in [d/2, d].
+func (c *Client) backoff(n int) time.Duration {
+	d := c.cfg.BaseDelay
+	for i := 1; i < n && d < c.cfg.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, c.cfg.MaxDelay)
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (c *Client) enabled(ctx context.Context) bool {
+	return c.cfg.Logger != nil && c.cfg.Logger.Enabled(ctx, slog.LevelDebug)
+}
+
+func (c *Client) log(ctx context.Context, req *Request, attempt int, took time.Duration, status int, requestID string, err *paykit.Error) {
+	if !c.enabled(ctx) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("provider", c.cfg.Provider),
+		slog.String("method", req.Method),
+		slog.String("path", paykit.Redact(req.Path)),
+		slog.Int("attempt", attempt),
+		slog.Int("status", status),
+		slog.Duration("duration", took),
+	}
+	if requestID != "" {
+		attrs = append(attrs, slog.String("request_id", paykit.Redact(requestID)))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("code", string(err.Code)), slog.String("error", err.Error()))
+	}
+	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "paykit http request", attrs...)
+}
+
+func (c *Client) logRetry(ctx context.Context, req *Request, attempt int, wait time.Duration, err *paykit.Error) {
+	if !c.enabled(ctx) {
+		return
+	}
+	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "paykit http retry",
+		slog.String("provider", c.cfg.Provider),
+		slog.String("method", req.Method),
+		slog.String("path", paykit.Redact(req.Path)),
+		slog.Int("attempt", attempt),
+		slog.Duration("wait", wait),
+		slog.String("reason", err.Error()))
+}

@@ -1,0 +1,428 @@
+package rest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paykit-go/paykit"
+)
+
+const testToken = "polar_oat_abcdefghijklmnopqrstuvwxyz0123456789"
+
+// newMock returns a Client over an httpmock transport whose sleeps are
+// recorded instead of waited.
+func newMock(t *testing.T, cfg Config) (*Client, *httpmock.MockTransport, *[]time.Duration) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	cfg.HTTPClient = &http.Client{Transport: mt}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "https://api.example.test"
+	}
+	c := New(cfg)
+	var mu sync.Mutex
+	waits := &[]time.Duration{}
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		*waits = append(*waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+	return c, mt, waits
+}
+
+func TestDoSendsJSONHeadersAndDecodes(t *testing.T) {
+	c, mt, _ := newMock(t, Config{
+		Auth:              BearerToken(testToken, "access_token"),
+		Header:            http.Header{"Polar-Version": {"2026-10"}},
+		IdempotencyHeader: "Idempotency-Key",
+		MaxRetries:        2,
+	})
+	mt.RegisterResponder(http.MethodPost, "https://api.example.test/v1/things/", func(r *http.Request) (*http.Response, error) {
+		assert.Equal(t, "Bearer "+testToken, r.Header.Get("Authorization"))
+		assert.Equal(t, "2026-10", r.Header.Get("Polar-Version"))
+		assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+		assert.Equal(t, "key-1", r.Header.Get("Idempotency-Key"))
+		assert.Equal(t, "a", r.URL.Query().Get("q"))
+		b, _ := io.ReadAll(r.Body)
+		assert.JSONEq(t, `{"name":"x"}`, string(b))
+		res := httpmock.NewStringResponse(201, `{"id":"t1","name":"x"}`)
+		res.Header.Set("X-Request-Id", "req_1")
+		return res, nil
+	})
+	var out struct{ ID, Name string }
+	res, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/v1/things/", Query: url.Values{"q": {"a"}},
+		JSON: map[string]string{"name": "x"}, IdempotencyKey: "key-1"}, &out)
+	require.NoError(t, err)
+	assert.Equal(t, "t1", out.ID)
+	assert.Equal(t, "req_1", res.RequestID)
+	assert.Equal(t, 1, res.Attempts)
+}
+
+func TestDoSendsForm(t *testing.T) {
+	c, mt, _ := newMock(t, Config{})
+	mt.RegisterResponder(http.MethodPost, "https://api.example.test/token", func(r *http.Request) (*http.Response, error) {
+		assert.Equal(t, "application/x-www-form-urlencoded", r.Header.Get("Content-Type"))
+		require.NoError(t, r.ParseForm())
+		assert.Equal(t, "client_credentials", r.PostForm.Get("grant_type"))
+		return httpmock.NewStringResponse(200, `{}`), nil
+	})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/token", Form: url.Values{"grant_type": {"client_credentials"}}}, nil)
+	require.NoError(t, err)
+}
+
+func TestNoKeyHeaderWhenProviderHonoursNone(t *testing.T) {
+	c, mt, _ := newMock(t, Config{})
+	mt.RegisterResponder(http.MethodPost, "https://api.example.test/x", func(r *http.Request) (*http.Response, error) {
+		assert.Empty(t, r.Header.Get("Idempotency-Key"))
+		return httpmock.NewStringResponse(200, `{}`), nil
+	})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/x", JSON: struct{}{}, IdempotencyKey: "k"}, nil)
+	require.NoError(t, err)
+}
+
+func TestEmptyTokenIsConfigurationErrorAndSendsNothing(t *testing.T) {
+	c, mt, _ := newMock(t, Config{Auth: BearerToken("", "access_token"), MaxRetries: 3})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
+	require.ErrorIs(t, err, paykit.ErrConfiguration)
+	pe, _ := paykit.AsError(err)
+	assert.Equal(t, "access_token", pe.Param)
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+func TestErrorMappingFillsStatusRequestIDRetryAfter(t *testing.T) {
+	c, mt, _ := newMock(t, Config{MapError: func(r *Response) *paykit.Error {
+		return &paykit.Error{Code: paykit.CodeValidation, Param: "email", Message: "bad email"}
+	}})
+	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
+		httpmock.NewStringResponder(422, `{}`).HeaderSet(http.Header{"X-Request-Id": {"req_9"}, "Retry-After": {"3"}}))
+	res, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
+	pe, ok := paykit.AsError(err)
+	require.True(t, ok)
+	assert.Equal(t, paykit.CodeValidation, pe.Code)
+	assert.Equal(t, "email", pe.Param)
+	assert.Equal(t, 422, pe.StatusCode)
+	assert.Equal(t, "req_9", pe.RequestID)
+	assert.Equal(t, 3*time.Second, pe.RetryAfter)
+	require.NotNil(t, res)
+	assert.Equal(t, 422, res.StatusCode)
+}
+
+func TestStatusError(t *testing.T) {
+	for status, want := range map[int]paykit.ErrorCode{
+		400: paykit.CodeValidation, 401: paykit.CodeAuthentication, 403: paykit.CodePermission,
+		404: paykit.CodeNotFound, 409: paykit.CodeInvalidState, 422: paykit.CodeValidation,
+		429: paykit.CodeRateLimited, 500: paykit.CodeProviderUnavailable, 503: paykit.CodeProviderUnavailable,
+		418: paykit.CodeOperationFailed,
+	} {
+		pe := StatusError(&Response{StatusCode: status})
+		assert.Equal(t, want, pe.Code, "status %d", status)
+		assert.Equal(t, status == 429 || status >= 500, pe.Retryable, "status %d", status)
+	}
+}
+
+func TestReadsAreRetriedOn5xx429AndConnectionErrors(t *testing.T) {
+	c, mt, waits := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond})
+	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
+		httpmock.NewStringResponder(500, `{}`).Once().
+			Then(httpmock.ConnectionFailure).
+			Then(httpmock.NewStringResponder(429, `{}`).HeaderSet(http.Header{"Retry-After": {"2"}})).
+			Then(httpmock.NewStringResponder(200, `{"ok":true}`)))
+	var out struct{ OK bool }
+	res, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, &out)
+	require.NoError(t, err)
+	assert.True(t, out.OK)
+	assert.Equal(t, 4, res.Attempts)
+	assert.Equal(t, 4, mt.GetTotalCallCount())
+	require.Len(t, *waits, 3)
+	assert.GreaterOrEqual(t, (*waits)[2], 2*time.Second, "Retry-After is honoured")
+}
+
+func TestRetriesStopAtMaxRetries(t *testing.T) {
+	c, mt, _ := newMock(t, Config{MaxRetries: 2, BaseDelay: time.Millisecond})
+	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.NewStringResponder(503, `{}`))
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
+	require.ErrorIs(t, err, paykit.ErrProviderUnavailable)
+	assert.True(t, paykit.IsRetryable(err))
+	assert.Equal(t, 3, mt.GetTotalCallCount())
+}
+
+func TestWriteWithoutHonouredKeyIsNeverRetriedOnceSent(t *testing.T) {
+	for name, responder := range map[string]httpmock.Responder{
+		"500":        httpmock.NewStringResponder(500, `{}`),
+		"502":        httpmock.NewStringResponder(502, `{}`),
+		"dropped":    httpmock.ConnectionFailure,
+		"429":        httpmock.NewStringResponder(429, `{}`).HeaderSet(http.Header{"Retry-After": {"1"}}),
+		"timeout408": httpmock.NewStringResponder(408, `{}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt, _ := newMock(t, Config{MaxRetries: 5, BaseDelay: time.Millisecond})
+			mt.RegisterResponder(http.MethodPost, "https://api.example.test/refunds", responder)
+			_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: map[string]int{"amount": 1}, IdempotencyKey: "k"}, nil)
+			require.Error(t, err)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "a write that reached the server is sent once")
+			pe, _ := paykit.AsError(err)
+			if name == "429" || name == "timeout408" {
+				assert.True(t, pe.Retryable, "the server refused it before doing anything")
+			} else {
+				assert.False(t, pe.Retryable, "it may have been applied")
+				assert.Contains(t, pe.Message, "may have been applied")
+			}
+		})
+	}
+}
+
+func TestWriteWithHonouredKeyIsRetriedWithTheSameKey(t *testing.T) {
+	c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond, IdempotencyHeader: "Idempotency-Key"})
+	var keys []string
+	mt.RegisterResponder(http.MethodPost, "https://api.example.test/charges", func(r *http.Request) (*http.Response, error) {
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		b, _ := io.ReadAll(r.Body)
+		assert.JSONEq(t, `{"amount":5}`, string(b), "the body is resent whole")
+		if len(keys) < 3 {
+			return httpmock.NewStringResponse(500, `{}`), nil
+		}
+		return httpmock.NewStringResponse(200, `{}`), nil
+	})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/charges", JSON: map[string]int{"amount": 5}, IdempotencyKey: "key-7"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"key-7", "key-7", "key-7"}, keys)
+}
+
+func TestWriteWithoutKeyIsNotRetriedEvenWhenProviderHonoursKeys(t *testing.T) {
+	c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond, IdempotencyHeader: "Idempotency-Key"})
+	mt.RegisterResponder(http.MethodPost, "https://api.example.test/charges", httpmock.NewStringResponder(500, `{}`))
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/charges", JSON: struct{}{}}, nil)
+	require.Error(t, err)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestLongRetryAfterEndsTheCall(t *testing.T) {
+	c, mt, waits := newMock(t, Config{MaxRetries: 3, MaxRetryAfter: time.Second})
+	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
+		httpmock.NewStringResponder(429, `{}`).HeaderSet(http.Header{"Retry-After": {"120"}}))
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
+	require.ErrorIs(t, err, paykit.ErrRateLimited)
+	pe, _ := paykit.AsError(err)
+	assert.Equal(t, 120*time.Second, pe.RetryAfter)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+	assert.Empty(t, *waits)
+}
+
+func TestNoRetryAfterContextIsDone(t *testing.T) {
+	t.Run("canceled", func(t *testing.T) {
+		c, mt, _ := newMock(t, Config{MaxRetries: 3})
+		ctx, cancel := context.WithCancel(context.Background())
+		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", func(*http.Request) (*http.Response, error) {
+			cancel()
+			return httpmock.NewStringResponse(503, `{}`), nil
+		})
+		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		require.Error(t, err)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+	})
+	t.Run("deadline before the wait ends", func(t *testing.T) {
+		c, mt, waits := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Second})
+		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.NewStringResponder(503, `{}`))
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		require.ErrorIs(t, err, paykit.ErrProviderUnavailable)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+		assert.Empty(t, *waits)
+	})
+	t.Run("already done", func(t *testing.T) {
+		c, mt, _ := newMock(t, Config{MaxRetries: 3})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		require.ErrorIs(t, err, context.Canceled)
+		require.ErrorIs(t, err, paykit.ErrNetwork)
+		assert.Zero(t, mt.GetTotalCallCount())
+	})
+}
+
+func TestPerCallDeadlineFromContext(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c := New(Config{BaseURL: srv.URL, MaxRetries: 2, BaseDelay: time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/slow"}, nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), time.Second)
+}
+
+func TestBackoffGrowsWithJitterAndIsCapped(t *testing.T) {
+	c := New(Config{BaseDelay: 100 * time.Millisecond, MaxDelay: 400 * time.Millisecond})
+	for n, bounds := range map[int][2]time.Duration{
+		1: {50 * time.Millisecond, 100 * time.Millisecond},
+		2: {100 * time.Millisecond, 200 * time.Millisecond},
+		3: {200 * time.Millisecond, 400 * time.Millisecond},
+		9: {200 * time.Millisecond, 400 * time.Millisecond},
+	} {
+		seen := map[time.Duration]bool{}
+		for range 50 {
+			d := c.backoff(n)
+			assert.GreaterOrEqual(t, d, bounds[0])
+			assert.LessOrEqual(t, d, bounds[1])
+			seen[d] = true
+		}
+		assert.Greater(t, len(seen), 1, "jitter varies the wait")
+	}
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	now := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	assert.Equal(t, 5*time.Second, RetryAfter(http.Header{"Retry-After": {"5"}}, now))
+	assert.Equal(t, 30*time.Second, RetryAfter(http.Header{"Retry-After": {now.Add(30 * time.Second).Format(http.TimeFormat)}}, now))
+	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"soon"}}, now))
+	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"-4"}}, now))
+	assert.Zero(t, RetryAfter(http.Header{}, now))
+}
+
+// refusingDialer fails the first n dials, as when the server is
+// unreachable, then dials normally.
+func refusingDialer(n int) (func(ctx context.Context, network, addr string) (net.Conn, error), func() int) {
+	var mu sync.Mutex
+	dials := 0
+	d := &net.Dialer{}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+			mu.Lock()
+			dials++
+			fail := dials <= n
+			mu.Unlock()
+			if fail {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused")}
+			}
+			return d.DialContext(ctx, network, addr)
+		}, func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			return dials
+		}
+}
+
+func TestWriteIsRetriedWhenTheConnectionWasNeverEstablished(t *testing.T) {
+	var applied atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		applied.Add(1)
+		w.WriteHeader(201)
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	dial, dials := refusingDialer(2)
+	c := New(Config{BaseURL: srv.URL, MaxRetries: 3, BaseDelay: time.Millisecond,
+		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: dial}}})
+	res, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: struct{}{}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, res.Attempts)
+	assert.Equal(t, 3, dials())
+	assert.Equal(t, int32(1), applied.Load())
+}
+
+func TestWriteIsNotRetriedWhenTheConnectionDropsAfterTheServerAppliedIt(t *testing.T) {
+	var applied atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		applied.Add(1)
+		dropConnection(w)
+	}))
+	defer srv.Close()
+	c := New(Config{BaseURL: srv.URL, MaxRetries: 3, BaseDelay: time.Millisecond})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: struct{}{}}, nil)
+	require.ErrorIs(t, err, paykit.ErrNetwork)
+	assert.False(t, paykit.IsRetryable(err))
+	assert.Equal(t, int32(1), applied.Load())
+}
+
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err == nil {
+		_ = conn.Close()
+	}
+}
+
+func TestLogsAreRedactedAndCarryNoHeadersOrBodies(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	const card = "4242424242424242"
+	c, mt, _ := newMock(t, Config{
+		Provider: "test", Auth: BearerToken(testToken, "access_token"), Logger: logger, MaxRetries: 1, BaseDelay: time.Millisecond,
+		MapError: func(r *Response) *paykit.Error {
+			// A provider echoing the secret back must not leak it.
+			return &paykit.Error{Code: paykit.CodeAuthentication, Message: "token " + testToken + " rejected"}
+		},
+	})
+	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.NewStringResponder(503, `{"card":"`+card+`"}`))
+	mt.RegisterResponder(http.MethodPost, "https://api.example.test/y", httpmock.NewStringResponder(401, `{}`))
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
+	require.Error(t, err)
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/y", JSON: map[string]string{"card": card}}, nil)
+	require.Error(t, err)
+	out := buf.String()
+	require.Contains(t, out, `"msg":"paykit http request"`)
+	require.Contains(t, out, `"msg":"paykit http retry"`)
+	assert.Contains(t, out, `"path":"/x"`)
+	for _, secret := range []string{testToken, "Bearer", "Authorization", card} {
+		assert.NotContains(t, out, secret)
+	}
+	assert.NotContains(t, err.Error(), testToken)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &rec))
+		assert.Equal(t, "DEBUG", rec["level"])
+	}
+}
+
+func TestUndecodableBody(t *testing.T) {
+	c, mt, _ := newMock(t, Config{})
+	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.NewStringResponder(200, `{not json`))
+	var out map[string]any
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, &out)
+	require.Error(t, err)
+	pe, _ := paykit.AsError(err)
+	assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
+}
+
+func BenchmarkDo(b *testing.B) {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, "https://api.example.test/v1/customers/",
+		httpmock.NewStringResponder(201, `{"id":"1dbfc517-0bbf-4301-9ba8-555ca42b9737","email":"user@example.com","metadata":{"a":"b"}}`))
+	c := New(Config{BaseURL: "https://api.example.test", HTTPClient: &http.Client{Transport: mt},
+		Auth: BearerToken(testToken, "access_token"), Header: http.Header{"Polar-Version": {"2026-10"}}})
+	req := &Request{Method: http.MethodPost, Path: "/v1/customers/", JSON: map[string]any{"email": "user@example.com", "metadata": map[string]string{"a": "b"}}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		var out struct {
+			ID    string `json:"id"`
+			Email string `json:"email"`
+		}
+		if _, err := c.Do(ctx, req, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
