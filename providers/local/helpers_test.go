@@ -166,4 +166,3 @@ func wantErr(t testing.TB, err error, sentinel *paykit.Error, param string) *pay
 	}
 	return pe
 }
-

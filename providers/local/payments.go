@@ -227,8 +227,8 @@ func (s *Simulator) ListPayments(ctx context.Context, p *paykit.ListPaymentsPara
 }
 
 // CreateRefund implements paykit.Provider. Only a succeeded payment can be
-// refunded; Amount 0 refunds what is left, and more than is left fails
-// with ErrValidation naming "amount". It emits refund.created and
+// refunded; Amount 0 refunds what is left (ErrInvalidState when nothing
+// is), and more than is left fails with ErrValidation naming "amount". It emits refund.created and
 // payment.updated (AmountRefunded grew).
 func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
 	return mutate(ctx, s, paykit.OpRefundsCreate, ro, p, func(t *txn) (*paykit.Refund, error) {
@@ -241,11 +241,11 @@ func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundPara
 			return nil, invalidState("payment " + pay.ID + " is " + string(pay.Status) + "; only succeeded payments can be refunded")
 		}
 		left := pay.AmountCaptured - pay.AmountRefunded
-		if left == 0 {
-			return nil, invalidState("payment " + pay.ID + " is already fully refunded")
-		}
 		amount := p.Amount
 		if amount == 0 {
+			if left == 0 {
+				return nil, invalidState("payment " + pay.ID + " is already fully refunded")
+			}
 			amount = left
 		}
 		if amount > left {
