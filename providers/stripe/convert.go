@@ -1,0 +1,279 @@
+package stripe
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	stripeapi "github.com/stripe/stripe-go/v79"
+	"github.com/tidwall/gjson"
+)
+
+// Stripe's amounts are ISO 4217 minor units with one exception: ISK, which
+// ISO gives no minor unit, is written by Stripe with two decimals that are
+// always 00. Three-decimal currencies must end in 0.
+const iskFactor = 100
+
+func isThreeDecimal(currency string) bool {
+	switch strings.ToUpper(currency) {
+	case "BHD", "JOD", "KWD", "OMR", "TND":
+		return true
+	}
+	return false
+}
+
+// amountToStripe converts paykit minor units of currency into Stripe's.
+func amountToStripe(param string, amount int64, currency string) (int64, error) {
+	switch {
+	case strings.EqualFold(currency, "ISK"):
+		return amount * iskFactor, nil
+	case isThreeDecimal(currency) && amount%10 != 0:
+		return 0, paykit.ValidationError(param, "Stripe takes "+strings.ToUpper(currency)+" amounts in multiples of 10 minor units")
+	}
+	return amount, nil
+}
+
+// amountFromStripe converts Stripe's amount of currency into paykit minor
+// units.
+func amountFromStripe(amount int64, currency string) int64 {
+	if strings.EqualFold(currency, "ISK") {
+		return amount / iskFactor
+	}
+	return amount
+}
+
+// currencyOut returns Stripe's lower-case currency code upper-cased.
+func currencyOut[S ~string](c S) string { return strings.ToUpper(string(c)) }
+
+func currencyIn(c string) *string { return stripeapi.String(strings.ToLower(c)) }
+
+// unixTime converts Stripe's Unix seconds; 0 is the zero time.
+func unixTime(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+func unixTimePtr(sec int64) *time.Time {
+	if sec == 0 {
+		return nil
+	}
+	t := unixTime(sec)
+	return &t
+}
+
+// internal is what paykit keeps in the reserved metadata key of a Stripe
+// object, as JSON.
+type internal struct {
+	// ItemID and Quantity are what a checkout or payment was created
+	// for, so that webhooks, which carry no line items, can report them.
+	ItemID   string `json:"item_id,omitempty"`
+	Quantity int64  `json:"quantity,omitempty"`
+	// Reason keeps the paykit refund reason Stripe has no value for.
+	Reason string `json:"reason,omitempty"`
+	// PaymentID is the payment id a refund was asked for (a cs_ id).
+	PaymentID string `json:"payment_id,omitempty"`
+}
+
+// metadataOut returns the metadata to send: the user's keys plus, when in
+// is not empty, paykit's own under the reserved key.
+func metadataOut(user map[string]string, in internal) (map[string]string, error) {
+	if in == (internal{}) {
+		return user, nil
+	}
+	if len(user) >= paykit.MaxMetadataKeys {
+		return nil, paykit.ValidationError("metadata", "Stripe allows "+strconv.Itoa(paykit.MaxMetadataKeys-1)+" metadata keys here: paykit keeps one")
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(user)+1)
+	for k, v := range user {
+		out[k] = v
+	}
+	out[paykit.ReservedMetadataKey] = string(b)
+	return out, nil
+}
+
+// metadataIn splits metadata as Stripe returned it into the user's part,
+// nil when empty, and paykit's own. It deletes the reserved key from m.
+func metadataIn(m map[string]string) (map[string]string, internal) {
+	var in internal
+	if raw, ok := m[paykit.ReservedMetadataKey]; ok {
+		delete(m, paykit.ReservedMetadataKey)
+		gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
+			switch k.Str {
+			case "item_id":
+				in.ItemID = v.String()
+			case "quantity":
+				in.Quantity = v.Int()
+			case "reason":
+				in.Reason = v.String()
+			case "payment_id":
+				in.PaymentID = v.String()
+			}
+			return true
+		})
+	}
+	if len(m) == 0 {
+		return nil, in
+	}
+	return m, in
+}
+
+// payee returns the customer id, or the email when there is none.
+func payee(id, email string) paykit.Payee {
+	if id != "" {
+		return paykit.CustomerID(id)
+	}
+	return paykit.CustomerEmail(email)
+}
+
+func interval[S ~string](unit S) paykit.BillingInterval {
+	switch string(unit) {
+	case "day":
+		return paykit.IntervalDay
+	case "week":
+		return paykit.IntervalWeek
+	case "month":
+		return paykit.IntervalMonth
+	case "year":
+		return paykit.IntervalYear
+	}
+	return paykit.BillingInterval{}
+}
+
+// intervalIn returns Stripe's name of a calendar interval; Stripe has no
+// custom intervals.
+func intervalIn(param string, b paykit.BillingInterval) (*string, error) {
+	if _, custom := b.Duration(); custom || b.IsZero() {
+		return nil, paykit.ValidationError(param, "Stripe bills every day, week, month or year (times a count), not custom intervals")
+	}
+	return stripeapi.String(b.Unit()), nil
+}
+
+// subscriptionStatus maps Stripe's subscription status. incomplete (the
+// first payment is still due) is pending, not past_due as in the
+// TypeScript PayKit.
+func subscriptionStatus[S ~string](s S) paykit.SubscriptionStatus {
+	switch string(s) {
+	case "active", "trialing":
+		return paykit.SubscriptionActive
+	case "past_due", "unpaid":
+		return paykit.SubscriptionPastDue
+	case "canceled":
+		return paykit.SubscriptionCanceled
+	case "incomplete_expired":
+		return paykit.SubscriptionExpired
+	}
+	// incomplete, paused
+	return paykit.SubscriptionPending
+}
+
+// paymentStatus maps a PaymentIntent status. A PaymentIntent that wants a
+// new payment method after an attempt failed is failed.
+func paymentStatus[S ~string](s S, attemptFailed bool) paykit.PaymentStatus {
+	switch string(s) {
+	case "requires_payment_method":
+		if attemptFailed {
+			return paykit.PaymentFailed
+		}
+		return paykit.PaymentPending
+	case "requires_confirmation":
+		return paykit.PaymentPending
+	case "requires_action":
+		return paykit.PaymentRequiresAction
+	case "processing":
+		return paykit.PaymentProcessing
+	case "requires_capture":
+		return paykit.PaymentRequiresCapture
+	case "succeeded":
+		return paykit.PaymentSucceeded
+	case "canceled":
+		return paykit.PaymentCanceled
+	}
+	return paykit.PaymentFailed
+}
+
+// sessionPaymentStatus is the status of the payment of a Checkout Session
+// in payment mode that has no PaymentIntent to read it from.
+func sessionPaymentStatus[S, P ~string](status S, paymentStatus P) paykit.PaymentStatus {
+	switch string(status) {
+	case "open":
+		return paykit.PaymentRequiresAction
+	case "expired":
+		return paykit.PaymentCanceled
+	}
+	if string(paymentStatus) == "unpaid" {
+		return paykit.PaymentProcessing
+	}
+	return paykit.PaymentSucceeded
+}
+
+func captureMethod[S ~string](s S) paykit.CaptureMethod {
+	if string(s) == "manual" {
+		return paykit.CaptureManual
+	}
+	return paykit.CaptureAutomatic
+}
+
+func sessionType[S ~string](mode S) paykit.SessionType {
+	if string(mode) == "subscription" {
+		return paykit.SessionRecurring
+	}
+	return paykit.SessionOneTime
+}
+
+// refundReason maps Stripe's reason; paykit's "other", which Stripe has no
+// value for, is kept in the refund's metadata.
+func refundReason[S ~string](s S, kept string) paykit.RefundReason {
+	switch string(s) {
+	case "duplicate", "fraudulent", "requested_by_customer":
+		return paykit.RefundReason(s)
+	case "":
+		return paykit.RefundReason(kept)
+	}
+	return paykit.RefundOther
+}
+
+func refundStatus[S ~string](s S) paykit.RefundStatus {
+	switch string(s) {
+	case "succeeded":
+		return paykit.RefundSucceeded
+	case "failed":
+		return paykit.RefundFailed
+	case "canceled":
+		return paykit.RefundCanceled
+	}
+	return paykit.RefundPending
+}
+
+func checkoutStatus[S ~string](s S) paykit.CheckoutStatus {
+	switch string(s) {
+	case "complete":
+		return paykit.CheckoutComplete
+	case "expired":
+		return paykit.CheckoutExpired
+	}
+	return paykit.CheckoutOpen
+}
+
+func billingMode(subscriptionID string) paykit.BillingMode {
+	if subscriptionID != "" {
+		return paykit.BillingRecurring
+	}
+	return paykit.BillingOneTime
+}
+
+// failureCode is the decline code of a failed payment attempt, or its error
+// code when the issuer gave none.
+func failureCode[S, T ~string](declineCode S, code T) string {
+	if declineCode != "" {
+		return string(declineCode)
+	}
+	return string(code)
+}

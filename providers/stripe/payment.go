@@ -1,0 +1,409 @@
+package stripe
+
+import (
+	"context"
+	"strings"
+
+	"github.com/paykit-go/paykit"
+	stripeapi "github.com/stripe/stripe-go/v79"
+)
+
+func isSession(id string) bool { return strings.HasPrefix(id, "cs_") }
+
+// CreatePayment charges a customer. With a payment method to use, the
+// customer's default one or PaymentOptions.PaymentMethod, it creates a
+// PaymentIntent and confirms it off-session. Otherwise the payer must act:
+// it opens a Checkout Session in payment mode (PaymentOptions.SuccessURL is
+// required then) and returns a payment that requires action, whose
+// PaymentURL is the checkout page and whose id is the session's.
+func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
+	if err != nil {
+		return nil, err
+	}
+	if opts.SuccessURL == "" {
+		withDefaults := *opts
+		withDefaults.SuccessURL, withDefaults.CancelURL = a.successURL, a.cancelURL
+		opts = &withDefaults
+	}
+	amount, err := amountToStripe("amount", params.Amount, params.Currency)
+	if err != nil {
+		return nil, err
+	}
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	md, err := metadataOut(params.Metadata, internal{ItemID: params.ItemID})
+	if err != nil {
+		return nil, err
+	}
+	method := opts.PaymentMethod
+	if method == "" && params.Customer.ID != "" {
+		if method, err = a.savedMethod(ctx, params.Customer.ID); err != nil {
+			return nil, err
+		}
+	}
+	if method == "" {
+		return a.paymentCheckout(base, params, opts, amount, md)
+	}
+	p := &stripeapi.PaymentIntentParams{
+		Params:        base,
+		Amount:        stripeapi.Int64(amount),
+		Currency:      currencyIn(params.Currency),
+		PaymentMethod: stripeapi.String(method),
+		Confirm:       stripeapi.Bool(true),
+		OffSession:    stripeapi.Bool(true),
+		Metadata:      md,
+	}
+	if opts.SuccessURL != "" {
+		p.ReturnURL = stripeapi.String(opts.SuccessURL)
+	} else {
+		// Off-session there is nobody to redirect.
+		p.AutomaticPaymentMethods = &stripeapi.PaymentIntentAutomaticPaymentMethodsParams{Enabled: stripeapi.Bool(true), AllowRedirects: stripeapi.String("never")}
+	}
+	if params.Customer.ID != "" {
+		p.Customer = stripeapi.String(params.Customer.ID)
+	} else {
+		p.ReceiptEmail = stripeapi.String(params.Customer.Email)
+	}
+	if params.CaptureMethod == paykit.CaptureManual {
+		p.CaptureMethod = stripeapi.String("manual")
+	}
+	opts.apply(p)
+	pi, err := a.api.PaymentIntents.New(p)
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return paymentOut(pi), nil
+}
+
+// savedMethod returns the payment method the customer pays with by default,
+// or "" when there is none.
+func (a *Adapter) savedMethod(ctx context.Context, customerID string) (string, error) {
+	c, err := a.api.Customers.Get(customerID, &stripeapi.CustomerParams{Params: stripeapi.Params{Context: ctx}})
+	if err != nil {
+		err := a.mapErr(err)
+		if pe, ok := paykit.AsError(err); ok && pe.Code == paykit.CodeNotFound {
+			pe.Param = "customer"
+		}
+		return "", err
+	}
+	switch {
+	case c.Deleted:
+		e := paykit.NotFoundError("customer", customerID)
+		e.Param = "customer"
+		return "", e
+	case c.InvoiceSettings != nil && c.InvoiceSettings.DefaultPaymentMethod != nil:
+		return c.InvoiceSettings.DefaultPaymentMethod.ID, nil
+	case c.DefaultSource != nil:
+		return c.DefaultSource.ID, nil
+	}
+	return "", nil
+}
+
+func (a *Adapter) paymentCheckout(base stripeapi.Params, params *paykit.CreatePaymentParams, opts *PaymentOptions, amount int64, md map[string]string) (*paykit.Payment, error) {
+	if opts.SuccessURL == "" {
+		return nil, paykit.ValidationError("provider_metadata.success_url", "the customer has no saved payment method, so the payment goes through a Stripe Checkout page: set stripe.PaymentOptions.SuccessURL or the provider's stripe.WithReturnURLs")
+	}
+	price := &stripeapi.CheckoutSessionLineItemPriceDataParams{Currency: currencyIn(params.Currency), UnitAmount: stripeapi.Int64(amount)}
+	if strings.HasPrefix(params.ItemID, "prod_") {
+		price.Product = stripeapi.String(params.ItemID)
+	} else {
+		name := opts.Description
+		if name == "" {
+			name = "Payment"
+		}
+		price.ProductData = &stripeapi.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripeapi.String(name)}
+	}
+	intent := &stripeapi.CheckoutSessionPaymentIntentDataParams{Metadata: md}
+	if params.CaptureMethod == paykit.CaptureManual {
+		intent.CaptureMethod = stripeapi.String("manual")
+	}
+	opts.applyIntent(&intent.Description, &intent.ReceiptEmail, &intent.StatementDescriptorSuffix)
+	p := &stripeapi.CheckoutSessionParams{
+		Params:            base,
+		Mode:              stripeapi.String(string(stripeapi.CheckoutSessionModePayment)),
+		LineItems:         []*stripeapi.CheckoutSessionLineItemParams{{PriceData: price, Quantity: stripeapi.Int64(1)}},
+		SuccessURL:        stripeapi.String(opts.SuccessURL),
+		Metadata:          md,
+		PaymentIntentData: intent,
+	}
+	if opts.CancelURL != "" {
+		p.CancelURL = stripeapi.String(opts.CancelURL)
+	}
+	setSessionPayee(p, params.Customer)
+	s, err := a.api.CheckoutSessions.New(p)
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return sessionPaymentOut(s), nil
+}
+
+// expandIntent makes a session come back with its PaymentIntent and that
+// intent's latest charge.
+var expandIntent = []*string{stripeapi.String("payment_intent"), stripeapi.String("payment_intent.latest_charge")}
+
+// RetrievePayment returns a PaymentIntent (pi_...) or the payment of a
+// Checkout Session (cs_...), by the id it was created with.
+func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	if isSession(id) {
+		s, err := a.api.CheckoutSessions.Get(id, &stripeapi.CheckoutSessionParams{Params: base, Expand: expandIntent})
+		if err != nil {
+			return nil, a.mapErr(err)
+		}
+		return sessionPaymentOut(s), nil
+	}
+	pi, err := a.api.PaymentIntents.Get(id, &stripeapi.PaymentIntentParams{Params: base, Expand: []*string{stripeapi.String("latest_charge")}})
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return paymentOut(pi), nil
+}
+
+// UpdatePayment changes the metadata (and PaymentOptions' description and
+// receipt email) of a payment. A checkout payment not yet paid has only its
+// session's metadata changed.
+func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
+	if err != nil {
+		return nil, err
+	}
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	var s *stripeapi.CheckoutSession
+	intentID := id
+	if isSession(id) {
+		if s, err = a.api.CheckoutSessions.Get(id, &stripeapi.CheckoutSessionParams{Params: stripeapi.Params{Context: ctx}, Expand: expandIntent}); err != nil {
+			return nil, a.mapErr(err)
+		}
+		if s.PaymentIntent == nil {
+			s, err := a.api.CheckoutSessions.Update(id, &stripeapi.CheckoutSessionParams{Params: base, Metadata: params.Metadata})
+			if err != nil {
+				return nil, a.mapErr(err)
+			}
+			return sessionPaymentOut(s), nil
+		}
+		intentID = s.PaymentIntent.ID
+	}
+	p := &stripeapi.PaymentIntentParams{Params: base, Metadata: params.Metadata}
+	opts.apply(p)
+	pi, err := a.api.PaymentIntents.Update(intentID, p)
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return asAsked(id, s, pi), nil
+}
+
+// asAsked maps pi as the payment named id: a checkout payment keeps its
+// session's id.
+func asAsked(id string, s *stripeapi.CheckoutSession, pi *stripeapi.PaymentIntent) *paykit.Payment {
+	if s == nil {
+		return paymentOut(pi)
+	}
+	s.PaymentIntent = pi
+	return sessionPaymentOut(s)
+}
+
+// CapturePayment captures an authorized payment, partially when Amount is
+// set (Stripe's amount_to_capture).
+func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	partial := params != nil && params.Amount > 0
+	t, err := a.resolve(ctx, id, partial)
+	if err != nil {
+		return nil, err
+	}
+	if t.intent == "" {
+		return nil, t.noIntent(id, "id")
+	}
+	p := &stripeapi.PaymentIntentCaptureParams{Params: base}
+	if partial {
+		amount, err := amountToStripe("amount", params.Amount, t.currency)
+		if err != nil {
+			return nil, err
+		}
+		p.AmountToCapture = stripeapi.Int64(amount)
+	}
+	pi, err := a.api.PaymentIntents.Capture(t.intent, p)
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return asAsked(id, t.session, pi), nil
+}
+
+// CancelPayment cancels a PaymentIntent, or expires the Checkout Session of
+// a checkout payment that has none yet.
+func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	t, err := a.resolve(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if t.intent == "" && t.session == nil {
+		return nil, t.noIntent(id, "id")
+	}
+	if t.intent == "" {
+		s, err := a.api.CheckoutSessions.Expire(id, &stripeapi.CheckoutSessionExpireParams{Params: base})
+		if err != nil {
+			return nil, a.mapErr(err)
+		}
+		return sessionPaymentOut(s), nil
+	}
+	pi, err := a.api.PaymentIntents.Cancel(t.intent, &stripeapi.PaymentIntentCancelParams{Params: base})
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return asAsked(id, t.session, pi), nil
+}
+
+// ListPayments returns one page of PaymentIntents, newest first.
+func (a *Adapter) ListPayments(ctx context.Context, params *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
+	lp, err := a.listParams(ctx, params.ListParams)
+	if err != nil {
+		return nil, err
+	}
+	p := &stripeapi.PaymentIntentListParams{ListParams: lp}
+	if params.CustomerID != "" {
+		p.Customer = stripeapi.String(params.CustomerID)
+	}
+	return page(a, a.api.PaymentIntents.List(p).Iter, intentID, paymentOut)
+}
+
+func intentID(pi *stripeapi.PaymentIntent) string { return pi.ID }
+
+// target is the Stripe object behind a payment id.
+type target struct {
+	// intent or charge is the id to act on.
+	intent, charge string
+	// currency is set when it was asked for.
+	currency string
+	// session is the Checkout Session of a cs_ id.
+	session *stripeapi.CheckoutSession
+}
+
+// resolve finds what a payment id names: a PaymentIntent, a charge (ch_,
+// py_) or the PaymentIntent of a Checkout Session (cs_), which a session
+// not yet paid does not have.
+func (a *Adapter) resolve(ctx context.Context, id string, needCurrency bool) (target, error) {
+	read := stripeapi.Params{Context: ctx}
+	switch {
+	case isSession(id):
+		s, err := a.api.CheckoutSessions.Get(id, &stripeapi.CheckoutSessionParams{Params: read, Expand: expandIntent})
+		if err != nil {
+			return target{}, a.mapErr(err)
+		}
+		t := target{session: s, currency: string(s.Currency)}
+		if s.PaymentIntent != nil {
+			t.intent = s.PaymentIntent.ID
+		}
+		return t, nil
+	case strings.HasPrefix(id, "ch_"), strings.HasPrefix(id, "py_"):
+		t := target{charge: id}
+		if needCurrency {
+			ch, err := a.api.Charges.Get(id, &stripeapi.ChargeParams{Params: read})
+			if err != nil {
+				return target{}, a.mapErr(err)
+			}
+			t.currency = string(ch.Currency)
+		}
+		return t, nil
+	}
+	t := target{intent: id}
+	if needCurrency {
+		pi, err := a.api.PaymentIntents.Get(id, &stripeapi.PaymentIntentParams{Params: read})
+		if err != nil {
+			return target{}, a.mapErr(err)
+		}
+		t.currency = string(pi.Currency)
+	}
+	return t, nil
+}
+
+// noIntent is the error of an operation that needs a PaymentIntent on a
+// payment id that has none.
+func (t target) noIntent(id, param string) error {
+	if t.session != nil {
+		return &paykit.Error{Code: paykit.CodeInvalidState, Param: param, Message: "checkout session " + id + " has no payment yet"}
+	}
+	return paykit.ValidationError(param, "this operation needs a PaymentIntent (pi_) or Checkout Session (cs_) id")
+}
+
+func paymentOut(pi *stripeapi.PaymentIntent) *paykit.Payment {
+	md, in := metadataIn(pi.Metadata)
+	cur := currencyOut(pi.Currency)
+	p := &paykit.Payment{
+		ID:             pi.ID,
+		Amount:         amountFromStripe(pi.Amount, cur),
+		Currency:       cur,
+		Customer:       paykit.CustomerEmail(pi.ReceiptEmail),
+		Status:         paymentStatus(pi.Status, pi.LastPaymentError != nil),
+		Metadata:       md,
+		ItemID:         in.ItemID,
+		PaymentURL:     redirectURL(pi),
+		AmountCaptured: amountFromStripe(pi.AmountReceived, cur),
+		CaptureMethod:  captureMethod(pi.CaptureMethod),
+		CreatedAt:      unixTime(pi.Created),
+		Raw:            pi,
+	}
+	p.RequiresAction = p.Status == paykit.PaymentRequiresAction
+	if pi.Customer != nil {
+		p.Customer = paykit.CustomerID(pi.Customer.ID)
+	}
+	if e := pi.LastPaymentError; e != nil {
+		p.FailureCode = failureCode(e.DeclineCode, e.Code)
+	}
+	if ch := pi.LatestCharge; ch != nil {
+		p.AmountRefunded = amountFromStripe(ch.AmountRefunded, cur)
+	}
+	return p
+}
+
+// redirectURL is where a PaymentIntent that requires action sends the
+// payer, when it is a redirect.
+func redirectURL(pi *stripeapi.PaymentIntent) string {
+	if pi == nil || pi.NextAction == nil || pi.NextAction.RedirectToURL == nil {
+		return ""
+	}
+	return pi.NextAction.RedirectToURL.URL
+}
+
+// sessionPaymentOut maps the payment of a Checkout Session in payment mode:
+// its PaymentIntent's state when the session has one (expanded), under the
+// session's id.
+func sessionPaymentOut(s *stripeapi.CheckoutSession) *paykit.Payment {
+	if pi := s.PaymentIntent; pi != nil && pi.Status != "" {
+		p := paymentOut(pi)
+		p.ID, p.Raw = s.ID, s
+		return p
+	}
+	md, in := metadataIn(s.Metadata)
+	cur := currencyOut(s.Currency)
+	p := &paykit.Payment{
+		ID:        s.ID,
+		Amount:    amountFromStripe(s.AmountTotal, cur),
+		Currency:  cur,
+		Customer:  sessionPayee(s),
+		Status:    sessionPaymentStatus(s.Status, s.PaymentStatus),
+		Metadata:  md,
+		ItemID:    in.ItemID,
+		CreatedAt: unixTime(s.Created),
+		Raw:       s,
+	}
+	if p.Status == paykit.PaymentRequiresAction {
+		p.RequiresAction, p.PaymentURL = true, s.URL
+	}
+	return p
+}

@@ -1,0 +1,179 @@
+// Package stripe is the paykit provider for Stripe, built on the official
+// stripe-go SDK (v79):
+//
+//	client := paykit.New(stripe.Provider(os.Getenv("STRIPE_SECRET_KEY")))
+//
+// Each provider holds its own stripe-go client.API, so one process can serve
+// several Stripe accounts. Amounts are ISO 4217 minor units as everywhere in
+// paykit (Stripe's own representation of ISK is converted). Every write
+// sends the paykit idempotency key as Stripe's Idempotency-Key, and
+// stripe-go reuses it on its retries.
+//
+// ProviderMetadata takes this package's typed options: CustomerOptions,
+// CheckoutOptions, SubscriptionOptions, PaymentOptions and RefundOptions.
+//
+// A payment created through Payments.Create for a customer without a saved
+// payment method is a Stripe Checkout Session in payment mode: the payment
+// requires action, its PaymentURL is the checkout page, and its id is the
+// session's (cs_...) for its whole life. Every payment and refund operation
+// accepts such an id.
+package stripe
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	stripeapi "github.com/stripe/stripe-go/v79"
+	"github.com/stripe/stripe-go/v79/client"
+	"github.com/stripe/stripe-go/v79/webhook"
+)
+
+const providerName = "stripe"
+
+// Adapter is the Stripe paykit.Provider. Create it with Provider; it is
+// safe for concurrent use.
+type Adapter struct {
+	paykit.UnimplementedProvider
+
+	api       *client.API
+	backend   *stripeapi.BackendImplementation
+	key       string
+	tolerance time.Duration
+	// successURL and cancelURL are the defaults of PaymentOptions.
+	successURL, cancelURL string
+	// err is the configuration error every call returns, if any.
+	err error
+}
+
+// Provider returns the Stripe provider for the secret (sk_...) or
+// restricted (rk_...) API key. It never panics: a missing or malformed key
+// or option makes every call fail with a CONFIGURATION_ERROR naming the
+// setting.
+func Provider(key string, opts ...Option) *Adapter {
+	s := settings{maxRetries: stripeapi.DefaultMaxNetworkRetries, tolerance: webhook.DefaultTolerance}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&s)
+		}
+	}
+	a := &Adapter{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, err: s.err}
+	if a.err == nil {
+		a.err = checkKey(key)
+	}
+	hc := s.httpClient
+	if hc == nil {
+		hc = sharedHTTPClient()
+	}
+	cfg := &stripeapi.BackendConfig{
+		HTTPClient:        hc,
+		MaxNetworkRetries: stripeapi.Int64(s.maxRetries),
+		// paykit logs calls itself (paykit.WithLogger); stripe-go's
+		// default logger would print to stderr.
+		LeveledLogger: &stripeapi.LeveledLogger{Level: stripeapi.LevelNull},
+	}
+	if s.baseURL != "" {
+		cfg.URL = stripeapi.String(s.baseURL)
+	}
+	backends := stripeapi.NewBackendsWithConfig(cfg)
+	a.backend, _ = backends.API.(*stripeapi.BackendImplementation)
+	a.api = client.New(key, backends)
+	return a
+}
+
+// checkKey rejects keys that cannot authenticate, without echoing them.
+func checkKey(key string) error {
+	switch {
+	case key == "":
+		return configError("key", "the Stripe API key is empty")
+	case strings.HasPrefix(key, "pk_"):
+		return configError("key", "the Stripe API key is a publishable key (pk_); use a secret (sk_) or restricted (rk_) key")
+	case !strings.HasPrefix(key, "sk_") && !strings.HasPrefix(key, "rk_"):
+		return configError("key", "the Stripe API key must be a secret (sk_) or restricted (rk_) key")
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return configError("key", "the Stripe API key holds a character no key has (whitespace or punctuation?)")
+		}
+	}
+	return nil
+}
+
+// sharedHTTPClient is the default client of every provider in the process.
+// Go's default transport keeps 2 idle connections per host, so concurrent
+// calls to one API host keep opening and closing sockets; this one keeps 64.
+var sharedHTTPClient = sync.OnceValue(func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	// 80 s is stripe-go's own default timeout for one request.
+	return &http.Client{Transport: t, Timeout: 80 * time.Second}
+})
+
+// Name returns "stripe".
+func (a *Adapter) Name() string { return providerName }
+
+// Capabilities lists every operation except Payments.Delete (Stripe keeps
+// every PaymentIntent; cancel one instead) and reports idempotency keys.
+func (a *Adapter) Capabilities() paykit.Capabilities {
+	ops := make([]paykit.Op, 0, len(paykit.AllOps()))
+	for _, op := range paykit.AllOps() {
+		if op != paykit.OpPaymentsDelete {
+			ops = append(ops, op)
+		}
+	}
+	return paykit.Capabilities{Ops: ops, IdempotencyKeys: true}
+}
+
+// params returns the stripe-go params of one call: its context and, for
+// writes, the idempotency key the Client chose.
+func (a *Adapter) params(ctx context.Context, ro *paykit.RequestOptions) (stripeapi.Params, error) {
+	if a.err != nil {
+		return stripeapi.Params{}, a.err
+	}
+	p := stripeapi.Params{Context: ctx}
+	if ro != nil && ro.IdempotencyKey != "" {
+		p.IdempotencyKey = stripeapi.String(ro.IdempotencyKey)
+	}
+	return p, nil
+}
+
+// listParams returns the stripe-go params of one page of a list.
+func (a *Adapter) listParams(ctx context.Context, lp paykit.ListParams) (stripeapi.ListParams, error) {
+	if a.err != nil {
+		return stripeapi.ListParams{}, a.err
+	}
+	p := stripeapi.ListParams{Context: ctx, Single: true}
+	if lp.Limit > 0 {
+		p.Limit = stripeapi.Int64(int64(lp.Limit))
+	}
+	if lp.Cursor != "" {
+		p.StartingAfter = stripeapi.String(lp.Cursor)
+	}
+	return p, nil
+}
+
+// page reads one page from it, converting each item with conv, which may
+// drop an item by returning nil. The cursor of the next page is the id of
+// the last item Stripe returned, dropped or not.
+func page[S, T any](a *Adapter, it *stripeapi.Iter, id func(*S) string, conv func(*S) *T) (*paykit.Page[T], error) {
+	out := &paykit.Page[T]{}
+	var last string
+	for it.Next() {
+		s := it.Current().(*S)
+		last = id(s)
+		if item := conv(s); item != nil {
+			out.Data = append(out.Data, item)
+		}
+	}
+	if err := it.Err(); err != nil {
+		return nil, a.mapErr(err)
+	}
+	if meta := it.Meta(); meta != nil && meta.HasMore && last != "" {
+		out.HasMore, out.NextCursor = true, last
+	}
+	return out, nil
+}

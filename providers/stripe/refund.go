@@ -1,0 +1,129 @@
+package stripe
+
+import (
+	"context"
+
+	"github.com/paykit-go/paykit"
+	stripeapi "github.com/stripe/stripe-go/v79"
+)
+
+// CreateRefund refunds a PaymentIntent (pi_...), a charge (ch_..., py_...)
+// or the payment of a Checkout Session (cs_...), in full when Amount is 0.
+// A partial refund first reads the payment's currency, to convert the
+// amount. The reason "other", which Stripe lacks, is kept in metadata.
+func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+	opts, err := optionsOf[RefundOptions](params.ProviderMetadata)
+	if err != nil {
+		return nil, err
+	}
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	t, err := a.resolve(ctx, params.PaymentID, params.Amount > 0)
+	if err != nil {
+		return nil, err
+	}
+	keep := internal{}
+	if t.session != nil {
+		keep.PaymentID = params.PaymentID
+	}
+	p := &stripeapi.RefundParams{Params: base}
+	if p.PaymentIntent, p.Charge = t.refundable(); p.PaymentIntent == nil && p.Charge == nil {
+		return nil, t.noIntent(params.PaymentID, "payment_id")
+	}
+	if params.Amount > 0 {
+		amount, err := amountToStripe("amount", params.Amount, t.currency)
+		if err != nil {
+			return nil, err
+		}
+		p.Amount = stripeapi.Int64(amount)
+	}
+	switch params.Reason {
+	case paykit.RefundOther:
+		keep.Reason = string(paykit.RefundOther)
+	case "":
+	default:
+		p.Reason = stripeapi.String(string(params.Reason))
+	}
+	if p.Metadata, err = metadataOut(params.Metadata, keep); err != nil {
+		return nil, err
+	}
+	opts.apply(p)
+	r, err := a.api.Refunds.New(p)
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return refundOut(r), nil
+}
+
+// RetrieveRefund returns the refund.
+func (a *Adapter) RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	r, err := a.api.Refunds.Get(id, &stripeapi.RefundParams{Params: base})
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return refundOut(r), nil
+}
+
+// ListRefunds returns one page of refunds, of one payment when PaymentID is
+// set, newest first.
+func (a *Adapter) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+	lp, err := a.listParams(ctx, params.ListParams)
+	if err != nil {
+		return nil, err
+	}
+	p := &stripeapi.RefundListParams{ListParams: lp}
+	if params.PaymentID != "" {
+		t, err := a.resolve(ctx, params.PaymentID, false)
+		if err != nil {
+			return nil, err
+		}
+		if p.PaymentIntent, p.Charge = t.refundable(); p.PaymentIntent == nil && p.Charge == nil {
+			return &paykit.Page[paykit.Refund]{}, nil // an unpaid checkout has no refunds
+		}
+	}
+	return page(a, a.api.Refunds.List(p).Iter, refundID, refundOut)
+}
+
+// refundable returns the PaymentIntent or the charge that refunds of t
+// name; both are nil for a checkout not yet paid.
+func (t target) refundable() (intent, charge *string) {
+	switch {
+	case t.intent != "":
+		return stripeapi.String(t.intent), nil
+	case t.charge != "":
+		return nil, stripeapi.String(t.charge)
+	}
+	return nil, nil
+}
+
+func refundID(r *stripeapi.Refund) string { return r.ID }
+
+func refundOut(r *stripeapi.Refund) *paykit.Refund {
+	md, in := metadataIn(r.Metadata)
+	cur := currencyOut(r.Currency)
+	out := &paykit.Refund{
+		ID:        r.ID,
+		Amount:    amountFromStripe(r.Amount, cur),
+		Currency:  cur,
+		Reason:    refundReason(r.Reason, in.Reason),
+		Metadata:  md,
+		PaymentID: in.PaymentID,
+		Status:    refundStatus(r.Status),
+		CreatedAt: unixTime(r.Created),
+		Raw:       r,
+	}
+	switch {
+	case out.PaymentID != "":
+	case r.PaymentIntent != nil:
+		out.PaymentID = r.PaymentIntent.ID
+	case r.Charge != nil:
+		out.PaymentID = r.Charge.ID
+	}
+	return out
+}

@@ -1,0 +1,217 @@
+package stripe
+
+import (
+	"context"
+
+	"github.com/paykit-go/paykit"
+	stripeapi "github.com/stripe/stripe-go/v79"
+)
+
+// expandInvoicePayment makes Stripe return the first invoice's payment, so
+// that a subscription waiting for its payer reports where to send them.
+var expandInvoicePayment = []*string{stripeapi.String("latest_invoice.payment_intent")}
+
+// CreateSubscription subscribes a customer (by id: Stripe subscriptions
+// need a customer object) to a recurring price. With Amount, Currency and
+// BillingInterval set, ItemID is a product and the price is given inline.
+// The subscription is created with payment_behavior default_incomplete:
+// when the first payment needs the customer, it comes back pending with
+// RequiresAction and a PaymentURL.
+func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
+	if err != nil {
+		return nil, err
+	}
+	if params.Customer.ID == "" {
+		return nil, paykit.ValidationError("customer", "Stripe subscriptions need a customer id: create the customer first")
+	}
+	item, err := subscriptionItem(params)
+	if err != nil {
+		return nil, err
+	}
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	p := &stripeapi.SubscriptionParams{
+		Params:          base,
+		Customer:        stripeapi.String(params.Customer.ID),
+		Items:           []*stripeapi.SubscriptionItemsParams{item},
+		Metadata:        params.Metadata,
+		PaymentBehavior: stripeapi.String("default_incomplete"),
+		PaymentSettings: &stripeapi.SubscriptionPaymentSettingsParams{SaveDefaultPaymentMethod: stripeapi.String("on_subscription")},
+		Expand:          expandInvoicePayment,
+	}
+	opts.apply(p)
+	s, err := a.api.Subscriptions.New(p)
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return subscriptionOut(s), nil
+}
+
+func subscriptionItem(params *paykit.CreateSubscriptionParams) (*stripeapi.SubscriptionItemsParams, error) {
+	qty := params.Quantity
+	if qty == 0 {
+		qty = 1
+	}
+	item := &stripeapi.SubscriptionItemsParams{Quantity: stripeapi.Int64(qty)}
+	if params.Amount == 0 && params.Currency == "" && params.BillingInterval.IsZero() {
+		item.Price = stripeapi.String(params.ItemID)
+		return item, nil
+	}
+	if params.Currency == "" {
+		return nil, paykit.ValidationError("currency", "an inline price needs a currency")
+	}
+	unit, err := intervalIn("billing_interval", params.BillingInterval)
+	if err != nil {
+		return nil, err
+	}
+	amount, err := amountToStripe("amount", params.Amount, params.Currency)
+	if err != nil {
+		return nil, err
+	}
+	item.PriceData = &stripeapi.SubscriptionItemPriceDataParams{
+		Product:    stripeapi.String(params.ItemID),
+		Currency:   currencyIn(params.Currency),
+		UnitAmount: stripeapi.Int64(amount),
+		Recurring:  &stripeapi.SubscriptionItemPriceDataRecurringParams{Interval: unit},
+	}
+	return item, nil
+}
+
+// RetrieveSubscription returns the subscription.
+func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.api.Subscriptions.Get(id, &stripeapi.SubscriptionParams{Params: base, Expand: expandInvoicePayment})
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return subscriptionOut(s), nil
+}
+
+// UpdateSubscription changes metadata, the item (price) and quantity of the
+// subscription's first item, and CancelAtPeriodEnd: true schedules the end
+// of the subscription with the current period, false withdraws that.
+func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
+	if err != nil {
+		return nil, err
+	}
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	p := &stripeapi.SubscriptionParams{Params: base, Metadata: params.Metadata, CancelAtPeriodEnd: params.CancelAtPeriodEnd, Expand: expandInvoicePayment}
+	if params.ItemID != "" || params.Quantity != nil {
+		// Changing an item needs its id: read it first.
+		cur, err := a.api.Subscriptions.Get(id, &stripeapi.SubscriptionParams{Params: stripeapi.Params{Context: ctx}})
+		if err != nil {
+			return nil, a.mapErr(err)
+		}
+		if cur.Items == nil || len(cur.Items.Data) == 0 {
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Param: "item_id", Message: "the subscription has no item to change"}
+		}
+		item := &stripeapi.SubscriptionItemsParams{ID: stripeapi.String(cur.Items.Data[0].ID), Quantity: params.Quantity}
+		if params.ItemID != "" {
+			item.Price = stripeapi.String(params.ItemID)
+		}
+		p.Items = []*stripeapi.SubscriptionItemsParams{item}
+	}
+	opts.apply(p)
+	s, err := a.api.Subscriptions.Update(id, p)
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return subscriptionOut(s), nil
+}
+
+// CancelSubscription cancels the subscription immediately. To cancel at the
+// end of the period, Update with CancelAtPeriodEnd.
+func (a *Adapter) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	base, err := a.params(ctx, ro)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.api.Subscriptions.Cancel(id, &stripeapi.SubscriptionCancelParams{Params: base})
+	if err != nil {
+		return nil, a.mapErr(err)
+	}
+	return subscriptionOut(s), nil
+}
+
+// DeleteSubscription cancels the subscription immediately: Stripe keeps
+// canceled subscriptions.
+func (a *Adapter) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	_, err := a.CancelSubscription(ctx, id, ro)
+	return err
+}
+
+// ListSubscriptions returns one page of subscriptions, canceled ones
+// included. A Status filter is applied to the page Stripe returned, since
+// paykit's statuses group several of Stripe's: a page may hold fewer items
+// than the limit.
+func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
+	lp, err := a.listParams(ctx, params.ListParams)
+	if err != nil {
+		return nil, err
+	}
+	p := &stripeapi.SubscriptionListParams{ListParams: lp, Status: stripeapi.String("all")}
+	if params.CustomerID != "" {
+		p.Customer = stripeapi.String(params.CustomerID)
+	}
+	return page(a, a.api.Subscriptions.List(p).Iter, subscriptionID, func(s *stripeapi.Subscription) *paykit.Subscription {
+		if params.Status != "" && subscriptionStatus(s.Status) != params.Status {
+			return nil
+		}
+		return subscriptionOut(s)
+	})
+}
+
+func subscriptionID(s *stripeapi.Subscription) string { return s.ID }
+
+func subscriptionOut(s *stripeapi.Subscription) *paykit.Subscription {
+	md, _ := metadataIn(s.Metadata)
+	cur := currencyOut(s.Currency)
+	out := &paykit.Subscription{
+		ID:                 s.ID,
+		Currency:           cur,
+		Status:             subscriptionStatus(s.Status),
+		CurrentPeriodStart: unixTime(s.CurrentPeriodStart),
+		CurrentPeriodEnd:   unixTime(s.CurrentPeriodEnd),
+		Metadata:           md,
+		CancelAtPeriodEnd:  s.CancelAtPeriodEnd,
+		CanceledAt:         unixTimePtr(s.CanceledAt),
+		CreatedAt:          unixTime(s.Created),
+		Raw:                s,
+	}
+	if s.Customer != nil {
+		out.Customer = paykit.CustomerID(s.Customer.ID)
+	}
+	if s.Items != nil {
+		for i, it := range s.Items.Data {
+			if it.Price == nil {
+				continue
+			}
+			if i == 0 {
+				out.ItemID, out.Quantity = it.Price.ID, it.Quantity
+				if it.Price.Recurring != nil {
+					out.BillingInterval = interval(it.Price.Recurring.Interval)
+				}
+			}
+			out.Amount += amountFromStripe(it.Price.UnitAmount*it.Quantity, cur)
+		}
+	}
+	if s.Status == stripeapi.SubscriptionStatusIncomplete {
+		out.RequiresAction = true
+		if inv := s.LatestInvoice; inv != nil {
+			if out.PaymentURL = redirectURL(inv.PaymentIntent); out.PaymentURL == "" {
+				out.PaymentURL = inv.HostedInvoiceURL
+			}
+		}
+	}
+	return out
+}

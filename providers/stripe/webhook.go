@@ -1,0 +1,520 @@
+package stripe
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+
+	"github.com/paykit-go/paykit"
+	"github.com/stripe/stripe-go/v79/webhook"
+	"github.com/tidwall/gjson"
+)
+
+// ParseWebhook verifies a delivery's Stripe-Signature header with
+// stripe-go's webhook package (any of several v1 signatures may match, as
+// during a secret rotation; the timestamp must be within the tolerance) and
+// maps the event to unified events. The event's API version is not checked:
+// only the fields paykit maps are read, straight from the verified body.
+//
+// A checkout.session.completed in payment mode gives two events: the
+// session's payment (payment.updated, id of the session) and, once paid,
+// invoice.generated (one_time). An invoice.generated event's id is derived
+// from the invoice's, so the invoice.paid and checkout.session.completed
+// of one first subscription invoice are handled once. Native events
+// without a mapping come back as one EventUnknown event.
+func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+	switch {
+	case a.err != nil:
+		return nil, a.err
+	case req == nil:
+		return nil, paykit.ValidationError("request", "webhook request is nil")
+	case secret == "":
+		return nil, configError("secret", "the webhook signing secret is empty")
+	}
+	if err := webhook.ValidatePayloadWithTolerance(req.Body, req.Header.Get("Stripe-Signature"), secret, a.tolerance); err != nil {
+		return nil, signatureError(err)
+	}
+	if !gjson.ValidBytes(req.Body) {
+		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: providerName, Param: "body", Message: "the signed webhook body is not JSON"}
+	}
+	var e wireEvent
+	e.decode(req.Body)
+	return e.unified(), nil
+}
+
+func signatureError(err error) error {
+	msg := "no signature in the Stripe-Signature header matches the body: wrong secret, or the body was altered"
+	switch {
+	case errors.Is(err, webhook.ErrNotSigned):
+		msg = "the delivery has no Stripe-Signature header"
+	case errors.Is(err, webhook.ErrInvalidHeader):
+		msg = "the Stripe-Signature header is malformed"
+	case errors.Is(err, webhook.ErrTooOld):
+		msg = "the signature's timestamp is older than the tolerance (a replayed delivery?)"
+	}
+	return &paykit.Error{Code: paykit.CodeWebhookSignature, Provider: providerName, Op: paykit.OpWebhooksHandle, Message: msg, Err: err}
+}
+
+// wireEvent is what paykit reads of a Stripe event: a small purpose-built
+// struct filled in one pass over the body, instead of stripe-go's
+// stripe.Event whose data.object is decoded into a map and then again.
+type wireEvent struct {
+	body    []byte
+	id, typ string
+	created int64
+	obj     wireObject
+}
+
+// wireObject holds the fields of every object type paykit maps (customer,
+// checkout session, subscription, payment intent, charge, refund, invoice).
+type wireObject struct {
+	raw      json.RawMessage
+	id       string
+	created  int64
+	metadata map[string]string
+	internal internal
+
+	email, name, phone                              string
+	currency                                        string
+	amount, amountTotal, amountPaid, amountReceived int64
+	amountCaptured, amountRefunded                  int64
+	status, paymentStatus, mode, reason             string
+	captureMethod, failureCode                      string
+	attemptFailed, cancelAtPeriodEnd                bool
+	customer, customerEmail, detailsEmail           string
+	receiptEmail                                    string
+	paymentIntent, charge, subscription, invoice    string
+	url, successURL, cancelURL, redirectURL         string
+	expiresAt, canceledAt, periodStart, periodEnd   int64
+	paidAt                                          int64
+	items                                           []wireItem
+}
+
+// wireItem is a subscription item or an invoice line.
+type wireItem struct {
+	price, currency, interval string
+	unitAmount, quantity      int64
+	intervalCount             int64
+}
+
+func (e *wireEvent) decode(body []byte) {
+	e.body = body
+	gjson.Parse(string(body)).ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "id":
+			e.id = v.String()
+		case "type":
+			e.typ = v.String()
+		case "created":
+			e.created = v.Int()
+		case "data":
+			obj := v.Get("object")
+			e.obj.raw = rawBytes(body, obj)
+			e.obj.decode(obj)
+		}
+		return true
+	})
+}
+
+// rawBytes returns the bytes of r within body, without copying when gjson
+// knows where r is.
+func rawBytes(body []byte, r gjson.Result) json.RawMessage {
+	if i := r.Index; i > 0 && i+len(r.Raw) <= len(body) && string(body[i:i+len(r.Raw)]) == r.Raw {
+		return body[i : i+len(r.Raw) : i+len(r.Raw)]
+	}
+	return json.RawMessage(r.Raw)
+}
+
+// idOf reads an expandable field: an id, or an object with one.
+func idOf(v gjson.Result) string {
+	if v.IsObject() {
+		return v.Get("id").String()
+	}
+	return v.String()
+}
+
+func (o *wireObject) decode(obj gjson.Result) {
+	obj.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "id":
+			o.id = v.String()
+		case "created":
+			o.created = v.Int()
+		case "metadata":
+			v.ForEach(func(k, v gjson.Result) bool {
+				if o.metadata == nil {
+					o.metadata = make(map[string]string, 4)
+				}
+				o.metadata[k.String()] = v.String()
+				return true
+			})
+			o.metadata, o.internal = metadataIn(o.metadata)
+		case "email":
+			o.email = v.String()
+		case "name":
+			o.name = v.String()
+		case "phone":
+			o.phone = v.String()
+		case "currency":
+			o.currency = currencyOut(v.String())
+		case "amount":
+			o.amount = v.Int()
+		case "amount_total":
+			o.amountTotal = v.Int()
+		case "amount_paid":
+			o.amountPaid = v.Int()
+		case "amount_received":
+			o.amountReceived = v.Int()
+		case "amount_captured":
+			o.amountCaptured = v.Int()
+		case "amount_refunded":
+			o.amountRefunded = v.Int()
+		case "status":
+			o.status = v.String()
+		case "payment_status":
+			o.paymentStatus = v.String()
+		case "mode":
+			o.mode = v.String()
+		case "reason":
+			o.reason = v.String()
+		case "capture_method":
+			o.captureMethod = v.String()
+		case "failure_code":
+			o.failureCode = v.String()
+		case "last_payment_error":
+			if v.IsObject() {
+				o.attemptFailed = true
+				o.failureCode = failureCode(v.Get("decline_code").String(), v.Get("code").String())
+			}
+		case "cancel_at_period_end":
+			o.cancelAtPeriodEnd = v.Bool()
+		case "customer":
+			o.customer = idOf(v)
+		case "customer_email":
+			o.customerEmail = v.String()
+		case "customer_details":
+			o.detailsEmail = v.Get("email").String()
+		case "receipt_email":
+			o.receiptEmail = v.String()
+		case "payment_intent":
+			o.paymentIntent = idOf(v)
+		case "charge":
+			o.charge = idOf(v)
+		case "subscription":
+			o.subscription = idOf(v)
+		case "invoice":
+			o.invoice = idOf(v)
+		case "url":
+			o.url = v.String()
+		case "success_url":
+			o.successURL = v.String()
+		case "cancel_url":
+			o.cancelURL = v.String()
+		case "next_action":
+			o.redirectURL = v.Get("redirect_to_url.url").String()
+		case "expires_at":
+			o.expiresAt = v.Int()
+		case "canceled_at":
+			o.canceledAt = v.Int()
+		case "current_period_start":
+			o.periodStart = v.Int()
+		case "current_period_end":
+			o.periodEnd = v.Int()
+		case "status_transitions":
+			o.paidAt = v.Get("paid_at").Int()
+		case "items", "lines":
+			v.Get("data").ForEach(func(_, it gjson.Result) bool {
+				price := it.Get("price")
+				o.items = append(o.items, wireItem{
+					price:         price.Get("id").String(),
+					currency:      currencyOut(price.Get("currency").String()),
+					interval:      price.Get("recurring.interval").String(),
+					unitAmount:    price.Get("unit_amount").Int(),
+					intervalCount: price.Get("recurring.interval_count").Int(),
+					quantity:      it.Get("quantity").Int(),
+				})
+				return true
+			})
+		}
+		return true
+	})
+}
+
+// unified maps the event to paykit events.
+func (e *wireEvent) unified() []*paykit.Event {
+	o := &e.obj
+	one := func(t paykit.EventType, data any) []*paykit.Event {
+		return []*paykit.Event{e.event(e.id, t, data)}
+	}
+	switch e.typ {
+	case "customer.created":
+		return one(paykit.EventCustomerCreated, o.customerOut())
+	case "customer.updated":
+		c := o.customerOut()
+		c.UpdatedAt = unixTimePtr(e.created)
+		return one(paykit.EventCustomerUpdated, c)
+	case "customer.deleted":
+		return one(paykit.EventCustomerDeleted, o.customerOut())
+
+	case "checkout.session.completed", "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed":
+		return e.sessionCompleted()
+	case "checkout.session.expired":
+		return one(paykit.EventCheckoutExpired, o.checkoutOut())
+
+	case "customer.subscription.created":
+		return one(paykit.EventSubscriptionCreated, o.subscriptionOut())
+	case "customer.subscription.updated", "customer.subscription.paused", "customer.subscription.resumed",
+		"customer.subscription.pending_update_applied", "customer.subscription.pending_update_expired":
+		return one(paykit.EventSubscriptionUpdated, o.subscriptionOut())
+	case "customer.subscription.deleted":
+		return one(paykit.EventSubscriptionCanceled, o.subscriptionOut())
+
+	case "payment_intent.created":
+		return one(paykit.EventPaymentCreated, o.paymentOut())
+	case "payment_intent.processing", "payment_intent.requires_action", "payment_intent.amount_capturable_updated",
+		"payment_intent.partially_funded", "payment_intent.succeeded", "payment_intent.payment_failed":
+		return one(paykit.EventPaymentUpdated, o.paymentOut())
+	case "payment_intent.canceled":
+		return one(paykit.EventPaymentCanceled, o.paymentOut())
+	case "charge.refunded":
+		return one(paykit.EventPaymentUpdated, o.chargePaymentOut())
+
+	case "refund.created":
+		return one(paykit.EventRefundCreated, o.refundOut())
+	case "refund.updated", "refund.failed", "charge.refund.updated":
+		return one(paykit.EventRefundUpdated, o.refundOut())
+
+	case "invoice.paid":
+		return []*paykit.Event{e.invoiceGenerated(o.invoiceOut())}
+	case "invoice.payment_failed", "invoice.finalized", "invoice.voided", "invoice.marked_uncollectible":
+		return one(paykit.EventInvoiceUpdated, o.invoiceOut())
+	}
+	return one(paykit.EventUnknown, o.raw)
+}
+
+func (e *wireEvent) event(id string, t paykit.EventType, data any) *paykit.Event {
+	return &paykit.Event{ID: id, Type: t, Provider: providerName, Created: unixTime(e.created), NativeType: e.typ, Data: data, Raw: e.body}
+}
+
+// invoiceGenerated returns the invoice.generated event of inv. Its id is
+// derived from the invoice's, so that the several native events announcing
+// one paid invoice are de-duplicated as one.
+func (e *wireEvent) invoiceGenerated(inv *paykit.Invoice) *paykit.Event {
+	id := e.id + ":" + string(paykit.EventInvoiceGenerated)
+	if len(inv.ID) > 3 && inv.ID[:3] == "in_" {
+		id = string(paykit.EventInvoiceGenerated) + ":" + inv.ID
+	}
+	return e.event(id, paykit.EventInvoiceGenerated, inv)
+}
+
+// sessionCompleted maps a completed Checkout Session: its payment (payment
+// mode) and, once paid, the invoice. A session that yields neither (setup
+// mode, or not paid yet) is a checkout.completed event.
+func (e *wireEvent) sessionCompleted() []*paykit.Event {
+	o := &e.obj
+	paid := o.paymentStatus != "unpaid" && e.typ != "checkout.session.async_payment_failed"
+	var events []*paykit.Event
+	if o.mode == "payment" {
+		p := o.sessionPaymentOut()
+		if e.typ == "checkout.session.async_payment_failed" {
+			p.Status = paykit.PaymentFailed
+		}
+		events = append(events, e.event(e.id, paykit.EventPaymentUpdated, p))
+	}
+	if paid && o.mode != "setup" {
+		inv := o.sessionInvoiceOut(e.created)
+		if len(events) > 0 {
+			inv.Metadata = maps.Clone(inv.Metadata)
+		}
+		events = append(events, e.invoiceGenerated(inv))
+	}
+	if len(events) == 0 {
+		events = append(events, e.event(e.id, paykit.EventCheckoutCompleted, o.checkoutOut()))
+	}
+	return events
+}
+
+func (o *wireObject) customerOut() *paykit.Customer {
+	return &paykit.Customer{ID: o.id, Email: o.email, Name: o.name, Phone: o.phone, Metadata: o.metadata, CreatedAt: unixTime(o.created), Raw: o.raw}
+}
+
+func (o *wireObject) sessionPayee() paykit.Payee {
+	if o.detailsEmail != "" {
+		return payee(o.customer, o.detailsEmail)
+	}
+	return payee(o.customer, o.customerEmail)
+}
+
+func (o *wireObject) checkoutOut() *paykit.Checkout {
+	return &paykit.Checkout{
+		ID:             o.id,
+		Customer:       o.sessionPayee(),
+		PaymentURL:     o.url,
+		Metadata:       o.metadata,
+		SessionType:    sessionType(o.mode),
+		Products:       products(o.internal),
+		Currency:       o.currency,
+		Amount:         amountFromStripe(o.amountTotal, o.currency),
+		Status:         checkoutStatus(o.status),
+		PaymentID:      o.paymentIntent,
+		SubscriptionID: o.subscription,
+		SuccessURL:     o.successURL,
+		CancelURL:      o.cancelURL,
+		CreatedAt:      unixTime(o.created),
+		ExpiresAt:      unixTimePtr(o.expiresAt),
+		Raw:            o.raw,
+	}
+}
+
+func (o *wireObject) sessionPaymentOut() *paykit.Payment {
+	p := &paykit.Payment{
+		ID:        o.id,
+		Amount:    amountFromStripe(o.amountTotal, o.currency),
+		Currency:  o.currency,
+		Customer:  o.sessionPayee(),
+		Status:    sessionPaymentStatus(o.status, o.paymentStatus),
+		Metadata:  o.metadata,
+		ItemID:    o.internal.ItemID,
+		CreatedAt: unixTime(o.created),
+		Raw:       o.raw,
+	}
+	if p.Status == paykit.PaymentRequiresAction {
+		p.RequiresAction, p.PaymentURL = true, o.url
+	}
+	return p
+}
+
+// sessionInvoiceOut is the invoice of a paid Checkout Session: Stripe's
+// invoice when the session made one, else the session itself.
+func (o *wireObject) sessionInvoiceOut(paidAt int64) *paykit.Invoice {
+	id := o.invoice
+	if id == "" {
+		id = o.id
+	}
+	return &paykit.Invoice{
+		ID:             id,
+		Customer:       o.sessionPayee(),
+		SubscriptionID: o.subscription,
+		BillingMode:    billingMode(o.subscription),
+		AmountPaid:     amountFromStripe(o.amountTotal, o.currency),
+		Currency:       o.currency,
+		Status:         paykit.InvoicePaid,
+		PaidAt:         unixTimePtr(paidAt),
+		LineItems:      products(o.internal),
+		Metadata:       o.metadata,
+		PaymentID:      o.paymentIntent,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.raw,
+	}
+}
+
+func (o *wireObject) subscriptionOut() *paykit.Subscription {
+	s := &paykit.Subscription{
+		ID:                 o.id,
+		Customer:           paykit.CustomerID(o.customer),
+		Currency:           o.currency,
+		Status:             subscriptionStatus(o.status),
+		CurrentPeriodStart: unixTime(o.periodStart),
+		CurrentPeriodEnd:   unixTime(o.periodEnd),
+		Metadata:           o.metadata,
+		RequiresAction:     o.status == "incomplete",
+		CancelAtPeriodEnd:  o.cancelAtPeriodEnd,
+		CanceledAt:         unixTimePtr(o.canceledAt),
+		CreatedAt:          unixTime(o.created),
+		Raw:                o.raw,
+	}
+	for i, it := range o.items {
+		if i == 0 {
+			s.ItemID, s.Quantity, s.BillingInterval = it.price, it.quantity, interval(it.interval)
+		}
+		s.Amount += amountFromStripe(it.unitAmount*it.quantity, o.currency)
+	}
+	return s
+}
+
+func (o *wireObject) paymentOut() *paykit.Payment {
+	p := &paykit.Payment{
+		ID:             o.id,
+		Amount:         amountFromStripe(o.amount, o.currency),
+		Currency:       o.currency,
+		Customer:       payee(o.customer, o.receiptEmail),
+		Status:         paymentStatus(o.status, o.attemptFailed),
+		Metadata:       o.metadata,
+		ItemID:         o.internal.ItemID,
+		PaymentURL:     o.redirectURL,
+		AmountCaptured: amountFromStripe(o.amountReceived, o.currency),
+		CaptureMethod:  captureMethod(o.captureMethod),
+		FailureCode:    o.failureCode,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.raw,
+	}
+	p.RequiresAction = p.Status == paykit.PaymentRequiresAction
+	return p
+}
+
+// chargePaymentOut is the payment a charge belongs to, as charge.refunded
+// reports it: its PaymentIntent's id, or the charge's for a bare charge.
+func (o *wireObject) chargePaymentOut() *paykit.Payment {
+	p := o.paymentOut()
+	if o.paymentIntent != "" {
+		p.ID = o.paymentIntent
+	}
+	switch o.status {
+	case "pending":
+		p.Status = paykit.PaymentProcessing
+	case "failed":
+		p.Status = paykit.PaymentFailed
+	default:
+		p.Status = paykit.PaymentSucceeded
+	}
+	p.RequiresAction = false
+	p.AmountCaptured = amountFromStripe(o.amountCaptured, o.currency)
+	p.AmountRefunded = amountFromStripe(o.amountRefunded, o.currency)
+	return p
+}
+
+func (o *wireObject) refundOut() *paykit.Refund {
+	r := &paykit.Refund{
+		ID:        o.id,
+		Amount:    amountFromStripe(o.amount, o.currency),
+		Currency:  o.currency,
+		Reason:    refundReason(o.reason, o.internal.Reason),
+		Metadata:  o.metadata,
+		PaymentID: o.internal.PaymentID,
+		Status:    refundStatus(o.status),
+		CreatedAt: unixTime(o.created),
+		Raw:       o.raw,
+	}
+	switch {
+	case r.PaymentID != "":
+	case o.paymentIntent != "":
+		r.PaymentID = o.paymentIntent
+	default:
+		r.PaymentID = o.charge
+	}
+	return r
+}
+
+func (o *wireObject) invoiceOut() *paykit.Invoice {
+	inv := &paykit.Invoice{
+		ID:             o.id,
+		Customer:       payee(o.customer, o.customerEmail),
+		SubscriptionID: o.subscription,
+		BillingMode:    billingMode(o.subscription),
+		AmountPaid:     amountFromStripe(o.amountPaid, o.currency),
+		Currency:       o.currency,
+		Status:         paykit.InvoiceStatus(o.status),
+		PaidAt:         unixTimePtr(o.paidAt),
+		Metadata:       o.metadata,
+		PaymentID:      o.paymentIntent,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.raw,
+	}
+	for _, it := range o.items {
+		if it.price != "" {
+			inv.LineItems = append(inv.LineItems, paykit.LineItem{ID: it.price, Quantity: it.quantity})
+		}
+	}
+	return inv
+}
