@@ -52,7 +52,12 @@ func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheck
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return checkoutOut(s), nil
+	out := checkoutOut(s)
+	if out.Products == nil {
+		// Stripe returns no line items unless asked to expand them.
+		out.Products = []paykit.LineItem{{ID: params.ItemID, Quantity: params.Quantity}}
+	}
+	return out, nil
 }
 
 func setSessionPayee(p *stripeapi.CheckoutSessionParams, c paykit.Payee) {

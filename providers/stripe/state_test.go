@@ -1,0 +1,279 @@
+package stripe
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// State that stripe-mock cannot show, from hand-written Stripe answers.
+
+func TestDeletedCustomerIsNotFound(t *testing.T) {
+	client, _ := fixture(t, routes{"GET /v1/customers/cus_1": reply(200, `{"id":"cus_1","object":"customer","deleted":true}`)})
+	cus, err := client.Customers.Retrieve(context.Background(), "cus_1")
+	assert.Nil(t, cus)
+	require.ErrorIs(t, err, paykit.ErrNotFound)
+}
+
+func TestCustomerMetadataAndPhoneRoundTrip(t *testing.T) {
+	client, _ := fixture(t, routes{"GET /v1/customers/cus_1": reply(200,
+		`{"id":"cus_1","object":"customer","created":1700000000,"email":"jenny@example.com","name":"Jenny","phone":"+15555550123","metadata":{"plan":"pro","__paykit":"{\"x\":1}"}}`)})
+	cus, err := client.Customers.Retrieve(context.Background(), "cus_1")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"plan": "pro"}, cus.Metadata, "paykit's own key is removed")
+	assert.Equal(t, "+15555550123", cus.Phone)
+	assert.Equal(t, time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC), cus.CreatedAt)
+}
+
+func TestListPaging(t *testing.T) {
+	page := func(body string) http.HandlerFunc { return reply(200, body) }
+	client, rec := fixture(t, routes{"GET /v1/customers": sequence(
+		page(`{"object":"list","has_more":true,"data":[{"id":"cus_3","object":"customer"},{"id":"cus_2","object":"customer"}]}`),
+		page(`{"object":"list","has_more":false,"data":[{"id":"cus_1","object":"customer"}]}`),
+	)})
+	var ids []string
+	for c, err := range client.Customers.List(context.Background(), &paykit.ListCustomersParams{ListParams: paykit.ListParams{Limit: 2}}) {
+		require.NoError(t, err)
+		ids = append(ids, c.ID)
+	}
+	assert.Equal(t, []string{"cus_3", "cus_2", "cus_1"}, ids)
+	reqs := rec.all()
+	require.Len(t, reqs, 2)
+	assert.False(t, reqs[0].Form.Has("starting_after"))
+	assert.Equal(t, "cus_2", reqs[1].Form.Get("starting_after"))
+	assert.Equal(t, "2", reqs[1].Form.Get("limit"))
+}
+
+func TestSubscriptionState(t *testing.T) {
+	ctx := context.Background()
+	t.Run("periods and cancel at period end", func(t *testing.T) {
+		client, _ := fixture(t, routes{"POST /v1/subscriptions/sub_1": reply(200, `{"id":"sub_1","object":"subscription","status":"active","customer":"cus_1","currency":"usd",
+			"current_period_start":1700000000,"current_period_end":1702592000,"cancel_at_period_end":true,"cancel_at":1702592000,"created":1699000000,
+			"metadata":{"plan":"pro"},
+			"items":{"object":"list","data":[{"id":"si_1","quantity":3,"price":{"id":"price_m","unit_amount":1500,"currency":"usd","recurring":{"interval":"month","interval_count":1}}}]}}`)})
+		sub, err := client.Subscriptions.Update(ctx, "sub_1", &paykit.UpdateSubscriptionParams{CancelAtPeriodEnd: paykit.Bool(true)})
+		require.NoError(t, err)
+		assert.Equal(t, time.Unix(1700000000, 0).UTC(), sub.CurrentPeriodStart)
+		assert.Equal(t, time.Unix(1702592000, 0).UTC(), sub.CurrentPeriodEnd, "period end, not cancel_at; seconds, not milliseconds")
+		assert.True(t, sub.CancelAtPeriodEnd)
+		assert.Equal(t, paykit.SubscriptionActive, sub.Status)
+		assert.Equal(t, "price_m", sub.ItemID)
+		assert.Equal(t, int64(3), sub.Quantity)
+		assert.Equal(t, int64(4500), sub.Amount)
+		assert.Equal(t, paykit.IntervalMonth, sub.BillingInterval)
+		assert.Equal(t, map[string]string{"plan": "pro"}, sub.Metadata)
+		assert.Nil(t, sub.CanceledAt)
+	})
+	t.Run("canceled", func(t *testing.T) {
+		client, _ := fixture(t, routes{"DELETE /v1/subscriptions/sub_1": reply(200, `{"id":"sub_1","object":"subscription","status":"canceled","canceled_at":1700000500,"customer":"cus_1"}`)})
+		sub, err := client.Subscriptions.Cancel(ctx, "sub_1")
+		require.NoError(t, err)
+		assert.Equal(t, paykit.SubscriptionCanceled, sub.Status)
+		require.NotNil(t, sub.CanceledAt)
+		assert.Equal(t, time.Unix(1700000500, 0).UTC(), *sub.CanceledAt)
+	})
+	t.Run("first payment needs 3-D Secure", func(t *testing.T) {
+		client, rec := fixture(t, routes{"POST /v1/subscriptions": reply(200, `{"id":"sub_1","object":"subscription","status":"incomplete","customer":"cus_1",
+			"latest_invoice":{"id":"in_1","object":"invoice","hosted_invoice_url":"https://invoice.stripe.com/i/in_1",
+				"payment_intent":{"id":"pi_1","object":"payment_intent","status":"requires_action","next_action":{"type":"redirect_to_url","redirect_to_url":{"url":"https://hooks.stripe.com/3ds/pi_1","return_url":"https://example.com"}}}}}`)})
+		sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_m"})
+		require.NoError(t, err)
+		assert.Equal(t, paykit.SubscriptionPending, sub.Status)
+		assert.True(t, sub.RequiresAction)
+		assert.Equal(t, "https://hooks.stripe.com/3ds/pi_1", sub.PaymentURL)
+		assert.Equal(t, "default_incomplete", rec.last(t).Form.Get("payment_behavior"))
+	})
+	t.Run("first payment needs a payment method", func(t *testing.T) {
+		client, _ := fixture(t, routes{"GET /v1/subscriptions/sub_1": reply(200, `{"id":"sub_1","object":"subscription","status":"incomplete","customer":"cus_1",
+			"latest_invoice":{"id":"in_1","object":"invoice","hosted_invoice_url":"https://invoice.stripe.com/i/in_1",
+				"payment_intent":{"id":"pi_1","object":"payment_intent","status":"requires_payment_method"}}}`)})
+		sub, err := client.Subscriptions.Retrieve(ctx, "sub_1")
+		require.NoError(t, err)
+		assert.True(t, sub.RequiresAction)
+		assert.Equal(t, "https://invoice.stripe.com/i/in_1", sub.PaymentURL, "the hosted invoice takes the payment")
+	})
+}
+
+func TestStatusMapping(t *testing.T) {
+	subs := map[string]paykit.SubscriptionStatus{
+		"active": paykit.SubscriptionActive, "trialing": paykit.SubscriptionActive,
+		"past_due": paykit.SubscriptionPastDue, "unpaid": paykit.SubscriptionPastDue,
+		"canceled": paykit.SubscriptionCanceled, "incomplete_expired": paykit.SubscriptionExpired,
+		"incomplete": paykit.SubscriptionPending, "paused": paykit.SubscriptionPending,
+	}
+	for in, want := range subs {
+		assert.Equal(t, want, subscriptionStatus(in), in)
+	}
+	pays := []struct {
+		in     string
+		failed bool
+		want   paykit.PaymentStatus
+	}{
+		{"requires_payment_method", false, paykit.PaymentPending},
+		{"requires_payment_method", true, paykit.PaymentFailed},
+		{"requires_confirmation", false, paykit.PaymentPending},
+		{"requires_action", false, paykit.PaymentRequiresAction},
+		{"processing", false, paykit.PaymentProcessing},
+		{"requires_capture", false, paykit.PaymentRequiresCapture},
+		{"succeeded", false, paykit.PaymentSucceeded},
+		{"canceled", false, paykit.PaymentCanceled},
+	}
+	for _, tc := range pays {
+		assert.Equal(t, tc.want, paymentStatus(tc.in, tc.failed), tc.in)
+	}
+	assert.Equal(t, paykit.RefundPending, refundStatus("requires_action"))
+	assert.Equal(t, paykit.RefundOther, refundReason("expired_uncaptured_charge", ""))
+	assert.Equal(t, paykit.RefundOther, refundReason("", "other"))
+	assert.Equal(t, paykit.RefundDuplicate, refundReason("duplicate", ""))
+}
+
+func TestPaymentWithSavedMethod(t *testing.T) {
+	client, rec := fixture(t, routes{
+		"GET /v1/customers/cus_1": reply(200, `{"id":"cus_1","object":"customer","invoice_settings":{"default_payment_method":"pm_saved"}}`),
+		"POST /v1/payment_intents": reply(200, `{"id":"pi_1","object":"payment_intent","amount":2000,"currency":"eur","customer":"cus_1","status":"requires_action","capture_method":"automatic",
+			"next_action":{"type":"redirect_to_url","redirect_to_url":{"url":"https://hooks.stripe.com/3ds/pi_1"}},
+			"metadata":{"order":"42","__paykit":"{\"item_id\":\"prod_tea\"}"}}`),
+	})
+	pay, err := client.Payments.Create(context.Background(), &paykit.CreatePaymentParams{
+		Amount: 2000, Currency: "EUR", Customer: paykit.CustomerID("cus_1"), ItemID: "prod_tea", Metadata: map[string]string{"order": "42"},
+	}, paykit.WithIdempotencyKey("order-42"))
+	require.NoError(t, err)
+	assert.Equal(t, "pi_1", pay.ID)
+	assert.Equal(t, paykit.PaymentRequiresAction, pay.Status)
+	assert.True(t, pay.RequiresAction)
+	assert.Equal(t, "https://hooks.stripe.com/3ds/pi_1", pay.PaymentURL, "next_action's redirect")
+	assert.Equal(t, "prod_tea", pay.ItemID, "kept in paykit's metadata")
+	assert.Equal(t, map[string]string{"order": "42"}, pay.Metadata)
+	assert.Equal(t, paykit.CustomerID("cus_1"), pay.Customer)
+	sent := rec.last(t)
+	assert.Equal(t, "pm_saved", sent.Form.Get("payment_method"))
+	assert.Equal(t, "true", sent.Form.Get("confirm"))
+	assert.Equal(t, "true", sent.Form.Get("off_session"))
+	assert.Equal(t, "never", sent.Form.Get("automatic_payment_methods[allow_redirects]"))
+	assert.Equal(t, "order-42", sent.Header.Get("Idempotency-Key"))
+	assert.JSONEq(t, `{"item_id":"prod_tea"}`, sent.Form.Get("metadata[__paykit]"))
+}
+
+func TestFailedPaymentAttempt(t *testing.T) {
+	client, _ := fixture(t, routes{"GET /v1/payment_intents/pi_1": reply(200, `{"id":"pi_1","object":"payment_intent","amount":2000,"currency":"usd","status":"requires_payment_method",
+		"last_payment_error":{"type":"card_error","code":"card_declined","decline_code":"generic_decline"},
+		"latest_charge":{"id":"ch_1","object":"charge","amount_refunded":0}}`)})
+	pay, err := client.Payments.Retrieve(context.Background(), "pi_1")
+	require.NoError(t, err)
+	assert.Equal(t, paykit.PaymentFailed, pay.Status)
+	assert.Equal(t, "generic_decline", pay.FailureCode)
+}
+
+func TestPaymentByEmailGoesThroughCheckout(t *testing.T) {
+	client, rec := fixture(t, routes{"POST /v1/checkout/sessions": reply(200, `{"id":"cs_1","object":"checkout.session","mode":"payment","status":"open","payment_status":"unpaid",
+		"amount_total":1050,"currency":"usd","customer_email":"a@example.com","url":"https://checkout.stripe.com/c/pay/cs_1","created":1700000000}`)})
+	pay, err := client.Payments.Create(context.Background(), &paykit.CreatePaymentParams{Amount: 1050, Currency: "USD", Customer: paykit.CustomerEmail("a@example.com"),
+		ProviderMetadata: PaymentOptions{SuccessURL: "https://example.com/ok", Description: "Order 42"}})
+	require.NoError(t, err)
+	assert.Equal(t, "cs_1", pay.ID)
+	assert.Equal(t, paykit.PaymentRequiresAction, pay.Status)
+	assert.Equal(t, "https://checkout.stripe.com/c/pay/cs_1", pay.PaymentURL)
+	assert.Equal(t, int64(1050), pay.Amount)
+	assert.Equal(t, "USD", pay.Currency)
+	assert.Equal(t, paykit.CustomerEmail("a@example.com"), pay.Customer)
+	reqs := rec.all()
+	require.Len(t, reqs, 1, "no customer to look up")
+	f := reqs[0].Form
+	assert.Equal(t, "a@example.com", f.Get("customer_email"))
+	assert.Equal(t, "Order 42", f.Get("line_items[0][price_data][product_data][name]"))
+	assert.Equal(t, "Order 42", f.Get("payment_intent_data[description]"))
+}
+
+func TestCheckoutPaymentLifecycle(t *testing.T) {
+	ctx := context.Background()
+	paid := `{"id":"cs_1","object":"checkout.session","mode":"payment","status":"complete","payment_status":"paid","amount_total":1050,"currency":"usd","customer":"cus_1",
+		"payment_intent":{"id":"pi_1","object":"payment_intent","amount":1050,"amount_received":1050,"currency":"usd","status":"succeeded","customer":"cus_1",
+			"latest_charge":{"id":"ch_1","object":"charge","amount_refunded":300}}}`
+	client, rec := fixture(t, routes{
+		"GET /v1/checkout/sessions/cs_1": reply(200, paid),
+		"POST /v1/refunds": reply(200, `{"id":"re_1","object":"refund","amount":500,"currency":"usd","status":"succeeded","payment_intent":"pi_1",
+			"metadata":{"__paykit":"{\"payment_id\":\"cs_1\"}"}}`),
+		"GET /v1/checkout/sessions/cs_open": reply(200, `{"id":"cs_open","object":"checkout.session","mode":"payment","status":"open","payment_status":"unpaid","url":"https://checkout.stripe.com/c/pay/cs_open"}`),
+		"POST /v1/checkout/sessions/cs_open/expire": reply(200, `{"id":"cs_open","object":"checkout.session","mode":"payment","status":"expired","payment_status":"unpaid"}`),
+	})
+	pay, err := client.Payments.Retrieve(ctx, "cs_1")
+	require.NoError(t, err)
+	assert.Equal(t, "cs_1", pay.ID, "the id it was created with")
+	assert.Equal(t, paykit.PaymentSucceeded, pay.Status)
+	assert.Equal(t, int64(1050), pay.AmountCaptured)
+	assert.Equal(t, int64(300), pay.AmountRefunded)
+
+	ref, err := client.Refunds.Create(ctx, &paykit.CreateRefundParams{PaymentID: "cs_1", Amount: 500})
+	require.NoError(t, err)
+	assert.Equal(t, "cs_1", ref.PaymentID, "the refund names the payment as the caller knows it")
+	assert.Equal(t, "pi_1", rec.last(t).Form.Get("payment_intent"))
+	assert.Equal(t, "500", rec.last(t).Form.Get("amount"))
+
+	canceled, err := client.Payments.Cancel(ctx, "cs_open")
+	require.NoError(t, err)
+	assert.Equal(t, paykit.PaymentCanceled, canceled.Status, "an unpaid checkout payment is canceled by expiring its session")
+	assert.Equal(t, "/v1/checkout/sessions/cs_open/expire", rec.last(t).Path)
+
+	_, err = client.Refunds.Create(ctx, &paykit.CreateRefundParams{PaymentID: "cs_open"})
+	require.ErrorIs(t, err, paykit.ErrInvalidState, "nothing to refund yet")
+	_, err = client.Payments.Capture(ctx, "cs_open", nil)
+	require.ErrorIs(t, err, paykit.ErrInvalidState)
+}
+
+// ISK has no minor unit in ISO 4217 but two (always 00) at Stripe.
+func TestISKAmounts(t *testing.T) {
+	client, rec := fixture(t, routes{
+		"GET /v1/payment_intents/pi_1": reply(200, `{"id":"pi_1","object":"payment_intent","amount":990000,"amount_received":990000,"currency":"isk","status":"succeeded"}`),
+		"POST /v1/refunds":             reply(200, `{"id":"re_1","object":"refund","amount":50000,"currency":"isk","status":"succeeded","payment_intent":"pi_1"}`),
+		"POST /v1/checkout/sessions":   reply(200, `{"id":"cs_1","object":"checkout.session","mode":"payment","status":"open","amount_total":990000,"currency":"isk","url":"https://checkout.stripe.com/x"}`),
+	})
+	ctx := context.Background()
+	pay, err := client.Payments.Retrieve(ctx, "pi_1")
+	require.NoError(t, err)
+	assert.Equal(t, int64(9900), pay.Amount)
+	assert.Equal(t, "ISK", pay.Currency)
+
+	ref, err := client.Refunds.Create(ctx, &paykit.CreateRefundParams{PaymentID: "pi_1", Amount: 500})
+	require.NoError(t, err)
+	assert.Equal(t, "50000", rec.last(t).Form.Get("amount"), "the currency is read before a partial refund")
+	assert.Equal(t, int64(500), ref.Amount)
+
+	co, err := client.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 9900, Currency: "ISK", Customer: paykit.CustomerEmail("a@example.com"), ProviderMetadata: PaymentOptions{SuccessURL: "https://example.com"}})
+	require.NoError(t, err)
+	assert.Equal(t, "990000", rec.last(t).Form.Get("line_items[0][price_data][unit_amount]"))
+	assert.Equal(t, int64(9900), co.Amount)
+}
+
+func TestRefundReasonOtherRoundTrips(t *testing.T) {
+	client, _ := fixture(t, routes{"GET /v1/refunds/re_1": reply(200, `{"id":"re_1","object":"refund","amount":100,"currency":"usd","status":"pending","reason":null,"charge":"ch_1",
+		"metadata":{"ticket":"7","__paykit":"{\"reason\":\"other\"}"}}`)})
+	ref, err := client.Refunds.Retrieve(context.Background(), "re_1")
+	require.NoError(t, err)
+	assert.Equal(t, paykit.RefundOther, ref.Reason)
+	assert.Equal(t, "ch_1", ref.PaymentID)
+	assert.Equal(t, paykit.RefundPending, ref.Status)
+	assert.Equal(t, map[string]string{"ticket": "7"}, ref.Metadata)
+}
+
+func TestInvoiceMapping(t *testing.T) {
+	client, _ := fixture(t, routes{"GET /v1/invoices/in_1": reply(200, `{"id":"in_1","object":"invoice","customer":"cus_1","subscription":"sub_1","status":"paid",
+		"amount_paid":4500,"currency":"usd","payment_intent":"pi_1","created":1700000000,"status_transitions":{"paid_at":1700000100},
+		"lines":{"object":"list","data":[{"id":"il_1","quantity":3,"price":{"id":"price_m"}}]}}`)})
+	inv, err := client.Invoices.Retrieve(context.Background(), "in_1")
+	require.NoError(t, err)
+	assert.Equal(t, paykit.BillingRecurring, inv.BillingMode)
+	assert.Equal(t, "sub_1", inv.SubscriptionID)
+	assert.Equal(t, int64(4500), inv.AmountPaid)
+	assert.Equal(t, paykit.InvoicePaid, inv.Status)
+	require.NotNil(t, inv.PaidAt)
+	assert.Equal(t, time.Unix(1700000100, 0).UTC(), *inv.PaidAt)
+	assert.Equal(t, []paykit.LineItem{{ID: "price_m", Quantity: 3}}, inv.LineItems)
+	assert.Equal(t, "pi_1", inv.PaymentID)
+	assert.True(t, strings.HasPrefix(inv.Customer.ID, "cus_"))
+}
