@@ -199,7 +199,7 @@ func TestCheckoutPaymentLifecycle(t *testing.T) {
 		"GET /v1/checkout/sessions/cs_1": reply(200, paid),
 		"POST /v1/refunds": reply(200, `{"id":"re_1","object":"refund","amount":500,"currency":"usd","status":"succeeded","payment_intent":"pi_1",
 			"metadata":{"__paykit":"{\"payment_id\":\"cs_1\"}"}}`),
-		"GET /v1/checkout/sessions/cs_open": reply(200, `{"id":"cs_open","object":"checkout.session","mode":"payment","status":"open","payment_status":"unpaid","url":"https://checkout.stripe.com/c/pay/cs_open"}`),
+		"GET /v1/checkout/sessions/cs_open":         reply(200, `{"id":"cs_open","object":"checkout.session","mode":"payment","status":"open","payment_status":"unpaid","url":"https://checkout.stripe.com/c/pay/cs_open"}`),
 		"POST /v1/checkout/sessions/cs_open/expire": reply(200, `{"id":"cs_open","object":"checkout.session","mode":"payment","status":"expired","payment_status":"unpaid"}`),
 	})
 	pay, err := client.Payments.Retrieve(ctx, "cs_1")
