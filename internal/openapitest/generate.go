@@ -247,8 +247,15 @@ func NewUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// merge copies patch into dst, recursing where both hold objects. A nil in
-// patch sets the field to null.
+// Merge copies patch, an object of any Go form (it goes through
+// encoding/json first), into dst: nested objects are merged, other values
+// replace, and a nil sets the field to null.
+func Merge(dst map[string]any, patch any) {
+	if m, ok := roundTrip(patch).(map[string]any); ok {
+		merge(dst, m)
+	}
+}
+
 func merge(dst, patch map[string]any) {
 	for k, v := range patch {
 		if pm, ok := v.(map[string]any); ok {

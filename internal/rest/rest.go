@@ -194,7 +194,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	replaySafe := isRead(req.Method) || (c.cfg.IdempotencyHeader != "" && req.IdempotencyKey != "")
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, ctxError(err)
+			return nil, ContextError(err)
 		}
 		start := time.Now()
 		res, connected, err := c.attempt(ctx, req, body, contentType)
@@ -458,12 +458,15 @@ func transportError(ctx context.Context, err error) *paykit.Error {
 		return &cp
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxError(ctxErr)
+		return ContextError(ctxErr)
 	}
 	return &paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err}
 }
 
-func ctxError(err error) *paykit.Error {
+// ContextError is the error of a call whose ctx is done: NETWORK_ERROR,
+// "call canceled" or "call timed out", wrapping ctx's error so that
+// errors.Is(err, context.Canceled) holds.
+func ContextError(err error) *paykit.Error {
 	msg := "call canceled"
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = "call timed out"

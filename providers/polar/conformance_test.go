@@ -1,0 +1,65 @@
+package polar
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/paykittest"
+)
+
+const (
+	testToken  = "polar_oat_0123456789abcdefghijklmnopqrstuvwxyz"
+	testSecret = "whsec_polar_test_secret_0123456789"
+)
+
+// Products of the fake, with fixed ids.
+const (
+	usdProduct       = "0b1c5d1e-5a8f-4b4e-9d4a-000000000001" // seat-based, 15.00 USD a seat
+	jpyProduct       = "0b1c5d1e-5a8f-4b4e-9d4a-000000000002" // seat-based, 800 JPY a seat
+	freePlan         = "0b1c5d1e-5a8f-4b4e-9d4a-000000000003" // free, monthly
+	paidPlan         = "0b1c5d1e-5a8f-4b4e-9d4a-000000000004" // 9.00 USD monthly
+	oneTimeProduct   = "0b1c5d1e-5a8f-4b4e-9d4a-000000000005" // fixed 1.00 USD
+	missingProductID = "0b1c5d1e-5a8f-4b4e-9d4a-0000000000ff"
+)
+
+// newFakeWithProducts returns a fake that sells the products above.
+func newFakeWithProducts(t *testing.T) *fakePolar {
+	f := newFakePolar(t)
+	f.addProduct(usdProduct, 1500, "usd", false, true)
+	f.addProduct(jpyProduct, 800, "jpy", false, true)
+	f.addProduct(freePlan, 0, "usd", true, false)
+	f.addProduct(paidPlan, 900, "usd", true, false)
+	f.addProduct(oneTimeProduct, 100, "usd", false, false)
+	return f
+}
+
+// TestConformance runs paykit's contract suite against the provider
+// pointed at the stateful, spec-validating fake: every request of the
+// suite is checked against Polar's 2026-10 document.
+func TestConformance(t *testing.T) {
+	var fake *fakePolar
+	paykittest.RunConformance(t, paykittest.Harness{
+		NewProvider: func(t *testing.T) paykit.Provider {
+			fake = newFakeWithProducts(t)
+			return fake.provider(WithPaymentProduct(oneTimeProduct))
+		},
+		// Seat-based prices: the only ones Polar sells in quantities. Polar
+		// presents no KWD.
+		Items: []paykittest.Item{{ID: usdProduct, Amount: 1500, Currency: "USD"}, {ID: jpyProduct, Amount: 800, Currency: "JPY"}},
+		// Polar subscribes customers through the API to free products only.
+		RecurringItem: paykittest.Item{ID: freePlan, Amount: 0, Currency: "USD"},
+		PaidPayment: func(ctx context.Context, t *testing.T, c *paykit.Client, customerID string) string {
+			return fake.paidOrder(customerID, usdProduct, 5000, "usd")
+		},
+		CompleteCheckout: func(ctx context.Context, p paykit.Provider, checkoutID string) error {
+			return fake.completeCheckout(checkoutID)
+		},
+		SignedDelivery: func(t *testing.T, p paykit.Provider) (*paykit.WebhookRequest, string) {
+			body := fixture(t, "order.paid")
+			return &paykit.WebhookRequest{Body: body, Header: standardwebhooks.Headers([]byte(testSecret), "msg_conformance", time.Now(), body)}, testSecret
+		},
+	})
+}

@@ -1,0 +1,184 @@
+package polar
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/paykit-go/paykit"
+)
+
+const refundsPath = "/v1/refunds/"
+
+// RefundOptions are Polar-only settings of a refund. Pass one (or a
+// pointer to one) as CreateRefundParams.ProviderMetadata.
+type RefundOptions struct {
+	// RevokeBenefits revokes the benefits the order granted.
+	RevokeBenefits bool
+	// Comment is an internal note on the refund.
+	Comment string
+}
+
+var refundFields = map[string]string{
+	"order_id": "payment_id",
+	"amount":   "amount",
+	"reason":   "reason",
+	"metadata": "metadata",
+	"comment":  "provider_metadata",
+}
+
+type refundCreate struct {
+	OrderID        string            `json:"order_id"`
+	Reason         string            `json:"reason"`
+	Amount         int64             `json:"amount"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+	Comment        *string           `json:"comment,omitempty"`
+	RevokeBenefits bool              `json:"revoke_benefits,omitempty"`
+}
+
+// refundReason maps paykit's reason to Polar's.
+func refundReason(r paykit.RefundReason) string {
+	switch r {
+	case paykit.RefundDuplicate:
+		return "duplicate"
+	case paykit.RefundFraudulent:
+		return "fraudulent"
+	case paykit.RefundRequestedByCustomer:
+		return "customer_request"
+	}
+	return "other"
+}
+
+// unifiedReason maps Polar's reason back: service_disruption,
+// satisfaction_guarantee and dispute_prevention are "other".
+func unifiedReason(r string) paykit.RefundReason {
+	switch r {
+	case "duplicate":
+		return paykit.RefundDuplicate
+	case "fraudulent":
+		return paykit.RefundFraudulent
+	case "customer_request":
+		return paykit.RefundRequestedByCustomer
+	}
+	return paykit.RefundOther
+}
+
+func refundStatus(s string) paykit.RefundStatus {
+	switch s {
+	case "succeeded":
+		return paykit.RefundSucceeded
+	case "failed":
+		return paykit.RefundFailed
+	case "canceled":
+		return paykit.RefundCanceled
+	}
+	return paykit.RefundPending
+}
+
+func refundFrom(raw json.RawMessage) (*paykit.Refund, error) {
+	w, err := decode[wireRefund](raw)
+	if err != nil {
+		return nil, err
+	}
+	return &paykit.Refund{
+		ID:        w.ID,
+		Amount:    w.Amount,
+		Currency:  isoCurrency(w.Currency),
+		Reason:    unifiedReason(w.Reason),
+		Metadata:  w.Metadata.strings(),
+		PaymentID: w.OrderID,
+		Status:    refundStatus(w.Status),
+		CreatedAt: utc(w.CreatedAt),
+		Raw:       raw,
+	}, nil
+}
+
+// CreateRefund refunds part or all of an order. PaymentID may be an order
+// id or the id of a paid payment's checkout. The order is read first:
+// Amount 0 refunds what is left, and an amount above it is refused with a
+// VALIDATION_ERROR on "amount" before anything is sent.
+func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := p.ready(ctx); err != nil {
+		return nil, err
+	}
+	opts, err := options[RefundOptions](params.ProviderMetadata, "RefundOptions")
+	if err != nil {
+		return nil, err
+	}
+	order, err := p.orderOfPayment(ctx, params.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	if !order.Paid && !paidOrder(order.Status) {
+		return nil, paykit.ValidationError("payment_id", "payment "+params.PaymentID+" is not paid")
+	}
+	amount := params.Amount
+	if amount == 0 {
+		amount = order.RefundableAmount
+	}
+	if amount <= 0 {
+		return nil, paykit.ValidationError("amount", "payment "+params.PaymentID+" has nothing left to refund")
+	}
+	if amount > order.RefundableAmount {
+		return nil, paykit.ValidationError("amount", "amount exceeds the "+strconv.FormatInt(order.RefundableAmount, 10)+" left to refund")
+	}
+	body := refundCreate{OrderID: order.ID, Reason: refundReason(params.Reason), Amount: amount,
+		Metadata: cleanMetadata(params.Metadata), Comment: optional(opts.Comment), RevokeBenefits: opts.RevokeBenefits}
+	return get(ctx, p, call{method: http.MethodPost, path: refundsPath, body: body, fields: refundFields}, refundFrom)
+}
+
+// orderOfPayment returns the order a payment id names: an order, or a
+// checkout that created one.
+func (p *provider) orderOfPayment(ctx context.Context, id string) (*wireOrder, error) {
+	if !isUUID(id) {
+		return nil, paykit.ValidationError("payment_id", "payment_id is not a Polar id (a UUID)")
+	}
+	var order wireOrder
+	err := p.do(ctx, call{method: http.MethodGet, path: ordersPath + id}, &order)
+	if err == nil {
+		return &order, nil
+	}
+	if !isNotFound(err) {
+		return nil, err
+	}
+	var co wireCheckout
+	if err := p.do(ctx, call{method: http.MethodGet, path: checkoutsPath + id}, &co); err != nil {
+		if isNotFound(err) {
+			return nil, paykit.ValidationError("payment_id", "no Polar order or checkout "+id)
+		}
+		return nil, err
+	}
+	o, _, err := p.checkoutOrder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		return nil, paykit.ValidationError("payment_id", "payment "+id+" is not paid")
+	}
+	return o, nil
+}
+
+// RetrieveRefund returns a refund (Polar lists it by id: it has no
+// single-refund endpoint).
+func (p *provider) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := p.ready(ctx); err != nil {
+		return nil, err
+	}
+	if !isUUID(id) {
+		return nil, paykit.NotFoundError("refund", id)
+	}
+	page, err := list(ctx, p, refundsPath, paykit.ListParams{Limit: 1}, map[string]string{"id": id}, nil, refundFrom)
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Data) == 0 {
+		return nil, paykit.NotFoundError("refund", id)
+	}
+	return page.Data[0], nil
+}
+
+// ListRefunds lists refunds, optionally of one payment (order).
+func (p *provider) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+	return list(ctx, p, refundsPath, params.ListParams, map[string]string{"order_id": params.PaymentID}, nil, refundFrom)
+}

@@ -1,0 +1,345 @@
+package polar
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/rest"
+)
+
+// The wire types hold the fields of Polar's objects this package reads;
+// the whole object is kept as json.RawMessage in the Raw field of the
+// unified types.
+
+// metadata is Polar's metadata: string, integer, number or boolean values.
+type metadata map[string]json.RawMessage
+
+// strings returns the values as strings (numbers and booleans in their
+// JSON form), without the reserved key.
+func (m metadata) strings() map[string]string {
+	out := make(map[string]string, len(m))
+	for k, raw := range m {
+		if k == paykit.ReservedMetadataKey {
+			continue
+		}
+		out[k] = metaValue(raw)
+	}
+	return out
+}
+
+// all returns every value as a string, the reserved key included, for a
+// read-modify-write of the metadata.
+func (m metadata) all() map[string]string {
+	out := make(map[string]string, len(m))
+	for k, raw := range m {
+		out[k] = metaValue(raw)
+	}
+	return out
+}
+
+func metaValue(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// reserved is paykit's own data kept in metadata["__paykit"].
+type reserved struct {
+	Phone string `json:"phone,omitempty"`
+}
+
+func (m metadata) reserved() reserved {
+	var r reserved
+	if raw, ok := m[paykit.ReservedMetadataKey]; ok {
+		_ = json.Unmarshal([]byte(metaValue(raw)), &r)
+	}
+	return r
+}
+
+// withReserved returns meta with r stored under the reserved key, or the
+// key removed when r is empty.
+func withReserved(meta map[string]string, r reserved) map[string]string {
+	if meta == nil {
+		meta = map[string]string{}
+	}
+	if r == (reserved{}) {
+		delete(meta, paykit.ReservedMetadataKey)
+		return meta
+	}
+	b, _ := json.Marshal(r)
+	meta[paykit.ReservedMetadataKey] = string(b)
+	return meta
+}
+
+// mergeMetadata applies changes to current: a key set to "" is removed.
+func mergeMetadata(current, changes map[string]string) map[string]string {
+	out := make(map[string]string, len(current)+len(changes))
+	for k, v := range current {
+		out[k] = v
+	}
+	for k, v := range changes {
+		if v == "" {
+			delete(out, k)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// cleanMetadata drops empty values, which Polar refuses (minLength 1).
+func cleanMetadata(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+type address struct {
+	Line1      *string `json:"line1,omitempty"`
+	Line2      *string `json:"line2,omitempty"`
+	PostalCode *string `json:"postal_code,omitempty"`
+	City       *string `json:"city,omitempty"`
+	State      *string `json:"state,omitempty"`
+	Country    string  `json:"country"`
+}
+
+// addressOf converts a billing address; nil when it has no country, which
+// Polar requires.
+func addressOf(b *paykit.BillingInfo) *address {
+	if b == nil || b.Address.Country == "" {
+		return nil
+	}
+	a := b.Address
+	return &address{Line1: optional(a.Line1), Line2: optional(a.Line2), PostalCode: optional(a.PostalCode),
+		City: optional(a.City), State: optional(a.State), Country: strings.ToUpper(a.Country)}
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+type wireCustomer struct {
+	ID         string     `json:"id"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ModifiedAt *time.Time `json:"modified_at"`
+	Metadata   metadata   `json:"metadata"`
+	Email      *string    `json:"email"`
+	Name       *string    `json:"name"`
+	DeletedAt  *time.Time `json:"deleted_at"`
+}
+
+type wireProduct struct {
+	ID                string  `json:"id"`
+	IsRecurring       bool    `json:"is_recurring"`
+	RecurringInterval *string `json:"recurring_interval"`
+	Prices            []struct {
+		AmountType    string `json:"amount_type"`
+		PriceAmount   *int64 `json:"price_amount"`
+		PriceCurrency string `json:"price_currency"`
+		IsArchived    bool   `json:"is_archived"`
+	} `json:"prices"`
+}
+
+type wireCheckout struct {
+	ID             string     `json:"id"`
+	CreatedAt      time.Time  `json:"created_at"`
+	Status         string     `json:"status"`
+	URL            string     `json:"url"`
+	ExpiresAt      *time.Time `json:"expires_at"`
+	SuccessURL     string     `json:"success_url"`
+	ReturnURL      *string    `json:"return_url"`
+	TotalAmount    int64      `json:"total_amount"`
+	Currency       string     `json:"currency"`
+	ProductID      *string    `json:"product_id"`
+	Seats          *int64     `json:"seats"`
+	CustomerID     *string    `json:"customer_id"`
+	CustomerEmail  *string    `json:"customer_email"`
+	Metadata       metadata   `json:"metadata"`
+	SubscriptionID *string    `json:"subscription_id"`
+	Product        *struct {
+		IsRecurring            bool    `json:"is_recurring"`
+		RecurringInterval      *string `json:"recurring_interval"`
+		RecurringIntervalCount *int    `json:"recurring_interval_count"`
+	} `json:"product"`
+}
+
+type wireSubscription struct {
+	ID                 string     `json:"id"`
+	CreatedAt          time.Time  `json:"created_at"`
+	Amount             int64      `json:"amount"`
+	Currency           string     `json:"currency"`
+	RecurringInterval  string     `json:"recurring_interval"`
+	Status             string     `json:"status"`
+	CurrentPeriodStart time.Time  `json:"current_period_start"`
+	CurrentPeriodEnd   time.Time  `json:"current_period_end"`
+	CancelAtPeriodEnd  bool       `json:"cancel_at_period_end"`
+	CanceledAt         *time.Time `json:"canceled_at"`
+	EndedAt            *time.Time `json:"ended_at"`
+	CustomerID         string     `json:"customer_id"`
+	ProductID          string     `json:"product_id"`
+	Seats              *int64     `json:"seats"`
+	Metadata           metadata   `json:"metadata"`
+}
+
+type wireOrder struct {
+	ID               string     `json:"id"`
+	CreatedAt        time.Time  `json:"created_at"`
+	ModifiedAt       *time.Time `json:"modified_at"`
+	Status           string     `json:"status"`
+	Paid             bool       `json:"paid"`
+	TotalAmount      int64      `json:"total_amount"`
+	RefundedAmount   int64      `json:"refunded_amount"`
+	RefundableAmount int64      `json:"refundable_amount"`
+	Currency         string     `json:"currency"`
+	BillingReason    string     `json:"billing_reason"`
+	CustomerID       string     `json:"customer_id"`
+	ProductID        *string    `json:"product_id"`
+	SubscriptionID   *string    `json:"subscription_id"`
+	CheckoutID       *string    `json:"checkout_id"`
+	Seats            *int64     `json:"seats"`
+	Metadata         metadata   `json:"metadata"`
+}
+
+type wireRefund struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	Metadata  metadata  `json:"metadata"`
+	Status    string    `json:"status"`
+	Reason    string    `json:"reason"`
+	Amount    int64     `json:"amount"`
+	Currency  string    `json:"currency"`
+	OrderID   string    `json:"order_id"`
+}
+
+// errorCodes maps Polar's named errors to paykit codes where the HTTP
+// status alone would mislead.
+var errorCodes = map[string]paykit.ErrorCode{
+	"AlreadyCanceledSubscription": paykit.CodeInvalidState,
+	"InactiveSubscription":        paykit.CodeInvalidState,
+	"SubscriptionLocked":          paykit.CodeInvalidState,
+	"RefundedAlready":             paykit.CodeInvalidState,
+	"OrderNotDraft":               paykit.CodeInvalidState,
+	"CheckoutForbiddenError":      paykit.CodeInvalidState,
+	"ExpiredCheckoutError":        paykit.CodeInvalidState,
+	"PaymentFailed":               paykit.CodeCardDeclined,
+	"PaymentActionRequired":       paykit.CodeCardDeclined,
+	"ResourceNotFound":            paykit.CodeNotFound,
+}
+
+// mapError turns Polar's error answers into *paykit.Error: the status
+// decides the code (401 authentication, 403 permission, 404 not found,
+// 409 and 412 invalid state, 422 validation, 429 rate limit, 5xx provider
+// unavailable), a named Polar error may refine it, and the detail becomes
+// the Message. A 422 names the first offending field in Param.
+func mapError(res *rest.Response) *paykit.Error {
+	pe := rest.StatusError(res)
+	pe.Provider = name
+	var body struct {
+		Error  string          `json:"error"`
+		Detail json.RawMessage `json:"detail"`
+	}
+	if json.Unmarshal(res.Body, &body) != nil {
+		return pe
+	}
+	var items []struct {
+		Loc []any  `json:"loc"`
+		Msg string `json:"msg"`
+	}
+	var detail string
+	switch {
+	case json.Unmarshal(body.Detail, &items) == nil && len(items) > 0:
+		pe.Code = paykit.CodeValidation
+		pe.Param = locParam(items[0].Loc)
+		msgs := make([]string, 0, len(items))
+		for _, it := range items {
+			if p := locParam(it.Loc); p != "" {
+				msgs = append(msgs, p+": "+it.Msg)
+			} else {
+				msgs = append(msgs, it.Msg)
+			}
+		}
+		pe.Message = strings.Join(msgs, "; ")
+	case json.Unmarshal(body.Detail, &detail) == nil && detail != "":
+		pe.Message = detail
+		if body.Error != "" {
+			pe.Message = body.Error + ": " + detail
+		}
+	}
+	if code, ok := errorCodes[body.Error]; ok {
+		pe.Code = code
+		pe.Retryable = false
+	}
+	if body.Error == "PaymentActionRequired" {
+		pe.DeclineCode = "authentication_required"
+	}
+	if res.StatusCode == http.StatusUnprocessableEntity || res.StatusCode == http.StatusBadRequest {
+		pe.Retryable = false
+	}
+	return pe
+}
+
+// locParam turns a FastAPI error location, e.g. ["body","customer_email"],
+// into a dotted field name, without the leading body/query/path.
+func locParam(loc []any) string {
+	parts := make([]string, 0, len(loc))
+	for i, l := range loc {
+		switch v := l.(type) {
+		case string:
+			if i == 0 && (v == "body" || v == "query" || v == "path" || v == "header") {
+				continue
+			}
+			parts = append(parts, v)
+		case float64:
+			parts = append(parts, strconv.Itoa(int(v)))
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// translateParam renames the Param of a validation error from Polar's
+// field to paykit's, by its first segment. A name ending in ".*" keeps
+// the rest of the path: {"customer_billing_address": "billing.address.*"}
+// turns "customer_billing_address.country" into "billing.address.country".
+func translateParam(err error, fields map[string]string) error {
+	pe, ok := paykit.AsError(err)
+	if !ok || pe.Param == "" || len(fields) == 0 {
+		return err
+	}
+	head, rest, _ := strings.Cut(pe.Param, ".")
+	to, ok := fields[head]
+	if !ok {
+		return err
+	}
+	cp := *pe
+	cp.Param = to
+	if prefix, keep := strings.CutSuffix(to, ".*"); keep {
+		cp.Param = prefix
+		if rest != "" {
+			cp.Param += "." + rest
+		}
+	}
+	return &cp
+}
