@@ -120,6 +120,9 @@ func (e *wireEvent) decode(body []byte) {
 // rawBytes returns the bytes of r within body, without copying when gjson
 // knows where r is.
 func rawBytes(body []byte, r gjson.Result) json.RawMessage {
+	if r.Raw == "" {
+		return nil
+	}
 	if i := r.Index; i > 0 && i+len(r.Raw) <= len(body) && string(body[i:i+len(r.Raw)]) == r.Raw {
 		return body[i : i+len(r.Raw) : i+len(r.Raw)]
 	}
