@@ -6,8 +6,7 @@
 // It talks to Polar's REST API through paykit's own transport
 // (internal/rest), not through github.com/polarsource/polar-go: that
 // generated SDK lags the 2026-10 document (Orders.Get, for one, demands a
-// field the document dropped, so decoding current answers fails), and it
-// has no webhook verification. The transport never repeats a write that
+// field the document dropped), and it has no webhook verification. The transport never repeats a write that
 // may have reached Polar, because Polar takes no idempotency keys:
 // Capabilities().IdempotencyKeys is false, and an error that says "the
 // request may have been applied" asks the caller to look before trying
@@ -56,6 +55,14 @@
 //   - Refunds need an amount at Polar; Amount 0 refunds what is left,
 //     read from the order first, and more than what is left is a
 //     VALIDATION_ERROR on "amount" before anything is sent.
+//
+// # Webhooks
+//
+// Deliveries are verified as Standard Webhooks, keyed by the endpoint's
+// secret exactly as Polar shows it (its raw bytes, "whsec_" prefix
+// included: it is not base64-decoded). MappedEvents lists the native events
+// that become unified ones; subscribe the endpoint to those. Every other
+// verified event comes back as paykit.EventUnknown.
 package polar
 
 import (
