@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
@@ -58,7 +59,8 @@ func realDeliveries(t testing.TB) ([]*paykit.WebhookRequest, string) {
 	t.Helper()
 	rec := &recorder{}
 	sim := newSim(t, local.WithWebhookHandler(rec))
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	client := paykit.New(sim)
 	cus, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "jane@example.com", Metadata: map[string]string{"plan": "pro"}})
 	if err != nil {
@@ -96,7 +98,11 @@ type env struct {
 func newEnv(t testing.TB, opts ...local.Option) *env {
 	t.Helper()
 	sim := newSim(t, opts...)
-	return &env{sim: sim, client: paykit.New(sim), ctx: context.Background()}
+	// Every call of a test is bounded, so that a stuck delivery fails the
+	// test instead of hanging it.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return &env{sim: sim, client: paykit.New(sim), ctx: ctx}
 }
 
 func (e *env) customer(t testing.TB) *paykit.Customer {

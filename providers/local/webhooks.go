@@ -378,11 +378,9 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 			if err != nil {
 				return time.Time{}, err
 			}
-			if !a.OK() {
+			if !retryAt.IsZero() { // still pending: later events wait their turn
 				blocked[d.Endpoint] = true
-				if !retryAt.IsZero() {
-					next = earliest(next, retryAt)
-				}
+				next = earliest(next, retryAt)
 			}
 		}
 	}
