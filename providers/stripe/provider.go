@@ -74,6 +74,9 @@ func Provider(key string, opts ...Option) *Adapter {
 		// paykit logs calls itself (paykit.WithLogger); stripe-go's
 		// default logger would print to stderr.
 		LeveledLogger: &stripeapi.LeveledLogger{Level: stripeapi.LevelNull},
+		// No request metrics sent to Stripe in a header of the next
+		// request: nothing paykit needs, and a JSON encoding per request.
+		EnableTelemetry: stripeapi.Bool(false),
 	}
 	if s.baseURL != "" {
 		cfg.URL = stripeapi.String(s.baseURL)

@@ -386,3 +386,26 @@ func FuzzParseWebhook(f *testing.F) {
 		}
 	})
 }
+
+// TestWebhookAllocations holds the webhook path to its allocation budget:
+// verify and map one event in at most 40 allocations (stripe-go's
+// ConstructEvent and decode take about 160). Counting allocations is
+// deterministic; the time is measured by BenchmarkWebhook.
+func TestWebhookAllocations(t *testing.T) {
+	p := Provider(testKey)
+	ctx := context.Background()
+	for _, tc := range []struct{ native, object string }{
+		{"customer.created", "customer"},
+		{"payment_intent.succeeded", "payment_intent"},
+		{"invoice.paid", "invoice"},
+	} {
+		req := signed(eventBody(t, tc.native, tc.object), testSecret)
+		allocs := testing.AllocsPerRun(50, func() {
+			if _, err := p.ParseWebhook(ctx, req, testSecret); err != nil {
+				t.Fatal(err)
+			}
+		})
+		assert.LessOrEqual(t, allocs, 40.0, tc.native)
+		t.Logf("%s: %.0f allocations", tc.native, allocs)
+	}
+}
