@@ -26,6 +26,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	mockURL = srv.URL
+	// The examples read the API base from the environment, as a program
+	// pointed at stripe-mock would.
+	os.Setenv("STRIPE_API_BASE", mockURL)
 	code := m.Run()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "stopping stripe-mock:", err)
