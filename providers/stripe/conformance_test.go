@@ -1,13 +1,10 @@
 package stripe
 
 import (
-	"net/http"
-	"os"
 	"testing"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/paykittest"
-	"github.com/stripe/stripe-go/v79/webhook"
 )
 
 // TestConformance runs paykit's contract suite against stripe-mock.
@@ -26,12 +23,7 @@ func TestConformance(t *testing.T) {
 		RecurringItem: paykittest.Item{ID: "price_monthly", Amount: 2000, Currency: "USD"},
 		Stateless:     true,
 		SignedDelivery: func(t *testing.T, _ paykit.Provider) (*paykit.WebhookRequest, string) {
-			body, err := os.ReadFile("../../../shared/fixtures/stripe/event_customer_created.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: testSecret})
-			return &paykit.WebhookRequest{Body: body, Header: http.Header{"Stripe-Signature": {sp.Header}}}, testSecret
+			return signed(eventBody(t, "checkout.session.completed", "checkout_session_payment"), testSecret), testSecret
 		},
 	})
 }
