@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -191,39 +192,41 @@ func TestDeliveryToFlakyHTTPEndpoint(t *testing.T) {
 }
 
 func TestDeliveryToEndpointDownForAWhile(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // down: connections are refused
 	a := newApp(testSecret)
-	e := newEnv(t, local.WithWebhookURL("http://"+addr+"/hooks"), local.WithWebhookSecret(testSecret), fastRetry)
+	srv := httptest.NewServer(a.webhook)
+	defer srv.Close()
+	// While down, connecting fails as against a closed port.
+	var down atomic.Bool
+	down.Store(true)
+	var dialer net.Dialer
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if down.Load() {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}}
+	e := newEnv(t, local.WithWebhookURL(srv.URL), local.WithWebhookSecret(testSecret), local.WithHTTPClient(hc), fastRetry)
 	shop(t, e)
-	// Wait until the first delivery failed at least twice.
+	// Wait until the first delivery failed twice, then bring the endpoint up.
 	for i := 0; ; i++ {
 		le, err := e.sim.Events(e.ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(le[0].Deliveries[0].Attempts) >= 2 {
-			if at := le[0].Deliveries[0].Attempts[0]; at.StatusCode != 0 || at.Error == "" {
-				t.Errorf("attempt on a closed port = %+v", at)
+		if at := le[0].Deliveries[0].Attempts; len(at) >= 2 {
+			if at[0].StatusCode != 0 || !strings.Contains(at[0].Error, "refused") {
+				t.Errorf("attempt while down = %+v", at[0])
 			}
 			break
 		}
-		if i == 500 {
-			t.Fatal("no attempts against the closed port")
+		if i == 1000 {
+			t.Fatal("no attempts while the endpoint was down")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	ln, err = net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("port %s was taken meanwhile: %v", addr, err)
-	}
-	srv := &http.Server{Handler: a.webhook, ReadHeaderTimeout: time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
+	down.Store(false)
 	if err := e.sim.Flush(e.ctx); err != nil {
 		t.Fatal(err)
 	}
