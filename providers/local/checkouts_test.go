@@ -155,8 +155,8 @@ func TestCompleteRecurringCheckout(t *testing.T) {
 		!slices.Equal(inv.LineItems, []paykit.LineItem{{ID: "price_pro", Quantity: 2}}) {
 		t.Errorf("invoice = %+v", inv)
 	}
-	want := []paykit.EventType{paykit.EventCheckoutCreated, paykit.EventCustomerCreated, paykit.EventSubscriptionCreated,
-		paykit.EventPaymentCreated, paykit.EventPaymentUpdated, paykit.EventInvoiceGenerated, paykit.EventCheckoutCompleted}
+	want := []paykit.EventType{paykit.EventCheckoutCreated, paykit.EventCustomerCreated, paykit.EventPaymentCreated,
+		paykit.EventPaymentUpdated, paykit.EventSubscriptionCreated, paykit.EventInvoiceGenerated, paykit.EventCheckoutCompleted}
 	if got := e.eventTypes(t); !slices.Equal(got, want) {
 		t.Errorf("events = %v, want %v", got, want)
 	}
@@ -237,4 +237,95 @@ func TestCheckoutExpiresWithTime(t *testing.T) {
 	if _, err := e.sim.CompleteCheckout(e.ctx, late.ID); err != nil {
 		t.Errorf("a checkout within its 24 h: %v", err)
 	}
+}
+
+func TestPayCheckoutWithCards(t *testing.T) {
+	t.Run("3-D Secure confirmed", func(t *testing.T) {
+		e := newEnv(t)
+		co := e.checkout(t, paykit.CustomerEmail("a@example.com"), "price_pro", paykit.SessionRecurring, 1)
+		pay, err := e.sim.PayCheckout(e.ctx, co.ID, local.CardRequiresAction)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pay.Status != paykit.PaymentRequiresAction || !pay.RequiresAction || pay.PaymentURL != local.DefaultPaymentPageURL+"/pay/"+pay.ID {
+			t.Fatalf("payment awaiting 3-D Secure = %+v", pay)
+		}
+		if got, _ := e.client.Checkouts.Retrieve(e.ctx, co.ID); got.Status != paykit.CheckoutOpen {
+			t.Errorf("checkout during 3-D Secure is %s", got.Status)
+		}
+		paid, err := e.sim.ConfirmPayment(e.ctx, pay.ID)
+		if err != nil || paid.Status != paykit.PaymentSucceeded {
+			t.Fatalf("ConfirmPayment = %+v, %v", paid, err)
+		}
+		got, _ := e.client.Checkouts.Retrieve(e.ctx, co.ID)
+		if got.Status != paykit.CheckoutComplete || got.PaymentID != pay.ID || got.SubscriptionID == "" {
+			t.Errorf("checkout after confirmation = %+v", got)
+		}
+		if sub, err := e.client.Subscriptions.Retrieve(e.ctx, got.SubscriptionID); err != nil || sub.Status != paykit.SubscriptionActive {
+			t.Errorf("subscription = %+v, %v", sub, err)
+		}
+		want := []paykit.EventType{paykit.EventCheckoutCreated, paykit.EventCustomerCreated, paykit.EventPaymentCreated,
+			paykit.EventPaymentUpdated, paykit.EventSubscriptionCreated, paykit.EventInvoiceGenerated, paykit.EventCheckoutCompleted}
+		if got := e.eventTypes(t); !slices.Equal(got, want) {
+			t.Errorf("events = %v, want %v", got, want)
+		}
+	})
+	t.Run("3-D Secure failed, then paid", func(t *testing.T) {
+		e := newEnv(t)
+		co := e.checkout(t, paykit.CustomerEmail("a@example.com"), "price_usd", paykit.SessionOneTime, 1)
+		pay, err := e.sim.PayCheckout(e.ctx, co.ID, local.CardRequiresAction)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if failed, err := e.sim.FailPayment(e.ctx, pay.ID); err != nil || failed.Status != paykit.PaymentFailed {
+			t.Fatalf("FailPayment = %+v, %v", failed, err)
+		}
+		if got, _ := e.client.Checkouts.Retrieve(e.ctx, co.ID); got.Status != paykit.CheckoutOpen {
+			t.Errorf("checkout after a failed challenge is %s", got.Status)
+		}
+		if _, err := e.sim.CompleteCheckout(e.ctx, co.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("declined, then paid", func(t *testing.T) {
+		e := newEnv(t)
+		co := e.checkout(t, paykit.CustomerEmail("a@example.com"), "price_usd", paykit.SessionOneTime, 1)
+		pay, err := e.sim.PayCheckout(e.ctx, co.ID, local.CardDeclines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pay.Status != paykit.PaymentFailed || pay.FailureCode != local.DeclineCode {
+			t.Errorf("declined payment = %+v", pay)
+		}
+		if got, _ := e.client.Checkouts.Retrieve(e.ctx, co.ID); got.Status != paykit.CheckoutOpen || got.PaymentID != "" {
+			t.Errorf("checkout after a decline = %+v", got)
+		}
+		paid, err := e.sim.CompleteCheckout(e.ctx, co.ID)
+		if err != nil || paid.ID == pay.ID {
+			t.Fatalf("second try = %+v, %v", paid, err)
+		}
+		if got, _ := e.client.Checkouts.Retrieve(e.ctx, co.ID); got.PaymentID != paid.ID {
+			t.Errorf("checkout names payment %s, want %s", got.PaymentID, paid.ID)
+		}
+	})
+	t.Run("confirmed after the checkout expired", func(t *testing.T) {
+		e := newEnv(t)
+		co := e.checkout(t, paykit.CustomerEmail("a@example.com"), "price_usd", paykit.SessionOneTime, 1)
+		pay, err := e.sim.PayCheckout(e.ctx, co.ID, local.CardRequiresAction)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.client.Checkouts.Delete(e.ctx, co.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.sim.ConfirmPayment(e.ctx, pay.ID)
+		wantErr(t, err, paykit.ErrInvalidState, "")
+		if got, _ := e.client.Payments.Retrieve(e.ctx, pay.ID); got.Status != paykit.PaymentRequiresAction {
+			t.Errorf("payment after a refused confirmation is %s", got.Status)
+		}
+	})
+	e := newEnv(t)
+	co := e.checkout(t, paykit.CustomerEmail("a@example.com"), "price_usd", paykit.SessionOneTime, 1)
+	_, err := e.sim.PayCheckout(e.ctx, co.ID, local.Card("magic"))
+	wantErr(t, err, paykit.ErrValidation, "card")
 }

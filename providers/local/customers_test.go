@@ -152,6 +152,7 @@ func TestInvalidOptionsFailEveryCall(t *testing.T) {
 		"empty item id":      local.WithItem("", 1, "USD"),
 		"bad interval":       local.WithRecurringItem("p", 1, "USD", paykit.CustomInterval(time.Millisecond)),
 		"relative URL":       local.WithWebhookURL("/hooks"),
+		"relative page URL":  local.WithPaymentPageURL("checkout"),
 		"empty secret":       local.WithWebhookSecret(""),
 		"bad retry settings": local.WithDeliveryRetry(0, 0, 0),
 	} {

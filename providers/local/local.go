@@ -12,8 +12,10 @@
 //	pay, _ := sim.CompleteCheckout(ctx, co.ID) // the payer pays
 //
 // Simulation helpers stand in for what a payer, a bank or time would do:
-// CompleteCheckout, ConfirmPayment, FailPayment, SetCardDeclined and
-// AdvanceClock.
+// CompleteCheckout and PayCheckout (with a card that succeeds, declines or
+// asks for 3-D Secure), ConfirmPayment, FailPayment, SetCardDeclined and
+// AdvanceClock. Events, with the log of their deliveries, are readable
+// through Events; Flush waits until they were delivered.
 package local
 
 import (
@@ -177,7 +179,13 @@ func WithClock(now func() time.Time) Option {
 // WithPaymentPageURL sets the base of every payment_url: checkouts get
 // base+"/checkout/"+id, payments awaiting the payer base+"/pay/"+id.
 func WithPaymentPageURL(base string) Option {
-	return func(c *config) { c.pageURL = strings.TrimRight(base, "/") }
+	return func(c *config) {
+		if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
+			c.fail("payment page URL must be an absolute http or https URL")
+			return
+		}
+		c.pageURL = strings.TrimRight(base, "/")
+	}
 }
 
 // WithStore keeps the simulator's state in s instead of a new

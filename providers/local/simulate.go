@@ -21,18 +21,54 @@ const (
 // smaller steps beyond it.
 const MaxRenewals = 1000
 
+// Card is how the payer's card behaves on a payment page, like the test
+// cards of real providers.
+type Card string
+
+// Simulated cards.
+const (
+	// CardSucceeds pays at once.
+	CardSucceeds Card = "succeeds"
+	// CardRequiresAction asks for a 3-D Secure confirmation first: the
+	// payment waits in requires_action until ConfirmPayment (the payer
+	// confirmed) or FailPayment (they failed the challenge).
+	CardRequiresAction Card = "requires_action"
+	// CardDeclines is declined with "card_declined"; the checkout stays
+	// open for another try.
+	CardDeclines Card = "declines"
+)
+
 // CompleteCheckout pays an open checkout as its payer would on the payment
 // page, with a card that succeeds, and returns the succeeded payment. It
-// records the payment and a paid invoice (billing mode one_time); a
-// recurring checkout also starts an active subscription whose first
-// invoice that is (an email payee becomes a new customer first). The
-// checkout becomes complete, naming the payment and subscription. It emits
-// customer.created (email payee of a recurring checkout),
-// subscription.created, payment.created, payment.updated,
-// invoice.generated and checkout.completed. A checkout that is not open
-// fails with an error matching paykit.ErrInvalidState, an unknown one with
-// paykit.ErrNotFound.
+// is PayCheckout with CardSucceeds.
 func (s *Simulator) CompleteCheckout(ctx context.Context, checkoutID string) (*paykit.Payment, error) {
+	return s.PayCheckout(ctx, checkoutID, CardSucceeds)
+}
+
+// PayCheckout plays the payer of an open checkout paying with card, and
+// returns the payment it made.
+//
+// A payment that succeeds completes the checkout: it records a paid
+// invoice (billing mode one_time) or, for a recurring checkout, starts an
+// active subscription whose first invoice that is; the checkout becomes
+// complete, naming the payment and subscription. A recurring checkout of
+// an email payee first makes them a customer. Events: customer.created
+// (that case), payment.created, payment.updated, subscription.created,
+// invoice.generated, checkout.completed.
+//
+// With CardRequiresAction the payment waits in requires_action, with the
+// PaymentURL of its confirmation page; ConfirmPayment then completes the
+// checkout as above. With CardDeclines the payment fails and the checkout
+// stays open; this is no error.
+//
+// A checkout that is not open fails with an error matching
+// paykit.ErrInvalidState, an unknown one with paykit.ErrNotFound.
+func (s *Simulator) PayCheckout(ctx context.Context, checkoutID string, card Card) (*paykit.Payment, error) {
+	switch card {
+	case CardSucceeds, CardRequiresAction, CardDeclines:
+	default:
+		return nil, opError(OpCompleteCheckout, paykit.ValidationError("card", "unknown simulated card "+string(card)))
+	}
 	return mutate(ctx, s, OpCompleteCheckout, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := t.openCheckout(checkoutID)
 		if err != nil {
@@ -40,62 +76,70 @@ func (s *Simulator) CompleteCheckout(ctx context.Context, checkoutID string) (*p
 		}
 		co := &rec.Checkout
 		payee := co.Customer
-		var sub *subscriptionRec
-		if co.SessionType == paykit.SessionRecurring {
-			if payee.ID == "" {
-				cus := &customerRec{Customer: paykit.Customer{ID: newID("cus"), Email: payee.Email, Metadata: map[string]string{}, CreatedAt: t.now}, Billing: rec.Billing}
-				if err := t.saveCustomer(cus, paykit.EventCustomerCreated); err != nil {
-					return nil, err
-				}
-				payee = paykit.CustomerID(cus.Customer.ID)
-			}
-			sub = &subscriptionRec{
-				Subscription: paykit.Subscription{
-					ID: newID("sub"), Customer: payee, Amount: co.Amount, Currency: co.Currency,
-					Status: paykit.SubscriptionActive, CurrentPeriodStart: t.now,
-					CurrentPeriodEnd: co.Subscription.BillingInterval.AddTo(t.now, co.Subscription.BillingIntervalCount),
-					ItemID:           rec.ItemID, Quantity: rec.Quantity, BillingInterval: co.Subscription.BillingInterval,
-					Metadata: cloneMetadata(co.Metadata), CreatedAt: t.now,
-				},
-				IntervalCount: co.Subscription.BillingIntervalCount,
-			}
-			if err := t.saveSubscription(sub, paykit.EventSubscriptionCreated); err != nil {
+		if co.SessionType == paykit.SessionRecurring && payee.ID == "" {
+			cus := &customerRec{Customer: paykit.Customer{ID: newID("cus"), Email: payee.Email, Metadata: map[string]string{}, CreatedAt: t.now}, Billing: rec.Billing}
+			if err := t.saveCustomer(cus, paykit.EventCustomerCreated); err != nil {
 				return nil, err
 			}
+			payee = paykit.CustomerID(cus.Customer.ID)
 		}
 		pay := t.newPayment(co.Amount, co.Currency, payee, rec.ItemID, paykit.CaptureAutomatic, co.Metadata)
 		pay.CheckoutID, pay.Billing = co.ID, rec.Billing
-		if sub != nil {
-			pay.SubscriptionID = sub.Subscription.ID
-			if err := t.chargePeriod(sub, pay, false); err != nil {
-				return nil, err
-			}
-			co.SubscriptionID = sub.Subscription.ID
-		} else {
-			if err := t.insertPayment(pay); err != nil {
-				return nil, err
-			}
-			if err := t.settle(pay, false); err != nil {
-				return nil, err
-			}
-			if err := t.issueInvoice(pay, paykit.BillingOneTime, "", co.Products, co.Metadata); err != nil {
-				return nil, err
-			}
+		if card == CardRequiresAction {
+			pay.Payment.Status = paykit.PaymentRequiresAction
+			t.awaitPayer(pay)
+			return pay.out(), t.insertPayment(pay)
 		}
-		co.Status, co.PaymentID = paykit.CheckoutComplete, pay.Payment.ID
-		if err := t.saveCheckout(rec, paykit.EventCheckoutCompleted); err != nil {
+		if err := t.insertPayment(pay); err != nil {
 			return nil, err
 		}
-		return pay.out(), nil
+		if err := t.settle(pay, card == CardDeclines); err != nil {
+			return nil, err
+		}
+		if card == CardDeclines {
+			return pay.out(), nil
+		}
+		return pay.out(), t.fulfilCheckout(rec, pay)
 	})
 }
 
+// fulfilCheckout completes a checkout whose payment succeeded.
+func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
+	co := &rec.Checkout
+	if co.SessionType == paykit.SessionRecurring {
+		sub := &subscriptionRec{
+			Subscription: paykit.Subscription{
+				ID: newID("sub"), Customer: pay.Payment.Customer, Amount: co.Amount, Currency: co.Currency,
+				Status: paykit.SubscriptionActive, CurrentPeriodStart: t.now,
+				CurrentPeriodEnd: co.Subscription.BillingInterval.AddTo(t.now, co.Subscription.BillingIntervalCount),
+				ItemID:           rec.ItemID, Quantity: rec.Quantity, BillingInterval: co.Subscription.BillingInterval,
+				Metadata: cloneMetadata(co.Metadata), CreatedAt: t.now,
+			},
+			IntervalCount: co.Subscription.BillingIntervalCount,
+		}
+		if err := t.saveSubscription(sub, paykit.EventSubscriptionCreated); err != nil {
+			return err
+		}
+		pay.SubscriptionID, co.SubscriptionID = sub.Subscription.ID, sub.Subscription.ID
+		if err := t.invoicePeriod(sub, pay); err != nil {
+			return err
+		}
+	} else if err := t.issueInvoice(pay, paykit.BillingOneTime, "", co.Products, co.Metadata); err != nil {
+		return err
+	}
+	co.Status, co.PaymentID = paykit.CheckoutComplete, pay.Payment.ID
+	return t.saveCheckout(rec, paykit.EventCheckoutCompleted)
+}
+
 // ConfirmPayment pays a payment that waits for its payer (pending or
-// requires_action, e.g. one created for an email payee) as if they
-// completed its payment page: it succeeds, or waits in requires_capture
-// with CaptureManual. The first payment of a pending subscription
-// activates it, starting its period now, and issues its invoice. It emits
-// payment.updated, then subscription.updated and invoice.generated.
+// requires_action: one created for an email payee, or a checkout payment
+// awaiting 3-D Secure) as if they completed its payment page: it
+// succeeds, or waits in requires_capture with CaptureManual. It emits
+// payment.updated. What the payment was for follows: a checkout completes
+// as in PayCheckout (an expired or completed one fails with
+// ErrInvalidState and the payment stays unpaid); the first payment of a
+// pending subscription activates it, starting its period now, and issues
+// its invoice (subscription.updated, invoice.generated).
 func (s *Simulator) ConfirmPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
 	return mutate(ctx, s, OpConfirmPayment, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, paymentID)
@@ -107,8 +151,17 @@ func (s *Simulator) ConfirmPayment(ctx context.Context, paymentID string) (*payk
 		default:
 			return nil, invalidState("payment " + paymentID + " is " + string(rec.Payment.Status) + "; only pending payments await their payer")
 		}
+		var co *checkoutRec
+		if rec.CheckoutID != "" {
+			if co, err = t.openCheckout(rec.CheckoutID); err != nil {
+				return nil, err
+			}
+		}
 		if err := t.settle(rec, false); err != nil {
 			return nil, err
+		}
+		if co != nil {
+			return rec.out(), t.fulfilCheckout(co, rec)
 		}
 		return rec.out(), t.afterPaid(rec)
 	})
