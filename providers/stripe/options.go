@@ -106,9 +106,9 @@ func configError(param, msg string) *paykit.Error {
 type CustomerOptions struct {
 	// Description is shown in the Stripe dashboard.
 	Description string
-	// PaymentMethod attaches this payment method (pm_...) to the customer
-	// on create and makes it the default for invoices and for
-	// Payments.Create.
+	// PaymentMethod makes this payment method (pm_...) the customer's
+	// default for invoices and Payments.Create; Create also attaches it,
+	// Update needs it attached already.
 	PaymentMethod string
 	// PreferredLocales orders the languages of emails and hosted pages.
 	PreferredLocales []string
@@ -201,8 +201,10 @@ type PaymentOptions struct {
 	// customer's default one.
 	PaymentMethod string
 	// SuccessURL and CancelURL are where the Checkout page sends the payer
-	// when the payment needs them (no saved payment method). SuccessURL is
-	// required in that case.
+	// back when the payment needs them (no saved payment method); they
+	// override the provider's WithReturnURLs. A success URL is required in
+	// that case. With a saved method, SuccessURL is the return_url of a
+	// 3-D Secure redirect.
 	SuccessURL string
 	CancelURL  string
 	// Description is shown in the dashboard and, for checkouts, names the

@@ -13,9 +13,10 @@ func isSession(id string) bool { return strings.HasPrefix(id, "cs_") }
 // CreatePayment charges a customer. With a payment method to use, the
 // customer's default one or PaymentOptions.PaymentMethod, it creates a
 // PaymentIntent and confirms it off-session. Otherwise the payer must act:
-// it opens a Checkout Session in payment mode (PaymentOptions.SuccessURL is
-// required then) and returns a payment that requires action, whose
-// PaymentURL is the checkout page and whose id is the session's.
+// it opens a Checkout Session in payment mode, which needs a success URL
+// (PaymentOptions.SuccessURL, or the provider's WithReturnURLs), and
+// returns a payment that requires action, whose PaymentURL is the checkout
+// page and whose id is the session's.
 func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
