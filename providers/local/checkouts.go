@@ -53,7 +53,7 @@ func (s *Simulator) CreateCheckout(ctx context.Context, p *paykit.CreateCheckout
 			},
 			ItemID: it.ID, Quantity: qty, Billing: p.Billing,
 		}
-		if err := t.saveCheckout(rec, paykit.EventCheckoutCreated); err != nil {
+		if err := saveEmit(t, checkouts, rec, paykit.EventCheckoutCreated); err != nil {
 			return nil, err
 		}
 		return rec.out(), nil
@@ -82,22 +82,9 @@ func checkoutRenewal(it Item, want *paykit.CheckoutSubscription) (*paykit.Checko
 	return sub, nil
 }
 
-func (t *txn) saveCheckout(rec *checkoutRec, ev paykit.EventType) error {
-	if err := save(t, checkouts, rec); err != nil {
-		return err
-	}
-	return t.emit(ev, &rec.Checkout)
-}
-
 // RetrieveCheckout implements paykit.Provider.
 func (s *Simulator) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
-	return view(ctx, s, paykit.OpCheckoutsRetrieve, func(t *txn) (*paykit.Checkout, error) {
-		rec, err := load(t, checkouts, id)
-		if err != nil {
-			return nil, err
-		}
-		return rec.out(), nil
-	})
+	return retrieve(ctx, s, paykit.OpCheckoutsRetrieve, checkouts, id, (*checkoutRec).out)
 }
 
 // UpdateCheckout implements paykit.Provider: it merges metadata of an open
@@ -110,7 +97,7 @@ func (s *Simulator) UpdateCheckout(ctx context.Context, id string, p *paykit.Upd
 			return nil, err
 		}
 		rec.Checkout.Metadata = mergeMetadata(rec.Checkout.Metadata, p.Metadata)
-		if err := t.saveCheckout(rec, paykit.EventCheckoutUpdated); err != nil {
+		if err := saveEmit(t, checkouts, rec, paykit.EventCheckoutUpdated); err != nil {
 			return nil, err
 		}
 		return rec.out(), nil
@@ -133,7 +120,7 @@ func (s *Simulator) DeleteCheckout(ctx context.Context, id string, ro *paykit.Re
 
 func (t *txn) expireCheckout(rec *checkoutRec) error {
 	rec.Checkout.Status = paykit.CheckoutExpired
-	return t.saveCheckout(rec, paykit.EventCheckoutExpired)
+	return saveEmit(t, checkouts, rec, paykit.EventCheckoutExpired)
 }
 
 func (t *txn) openCheckout(id string) (*checkoutRec, error) {
@@ -153,9 +140,7 @@ func (s *Simulator) ListCheckouts(ctx context.Context, p *paykit.ListCheckoutsPa
 	if p == nil {
 		p = &paykit.ListCheckoutsParams{}
 	}
-	return view(ctx, s, paykit.OpCheckoutsList, func(t *txn) (*paykit.Page[paykit.Checkout], error) {
-		return page(t, checkouts, p.ListParams, map[string]string{"customer": p.CustomerID}, (*checkoutRec).out)
-	})
+	return list(ctx, s, paykit.OpCheckoutsList, checkouts, p.ListParams, map[string]string{"customer": p.CustomerID}, (*checkoutRec).out)
 }
 
 // item returns the configured item with id, or ErrNotFound naming item_id.

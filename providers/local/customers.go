@@ -16,29 +16,16 @@ func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomer
 			},
 			Billing: p.Billing,
 		}
-		if err := t.saveCustomer(rec, paykit.EventCustomerCreated); err != nil {
+		if err := saveEmit(t, customers, rec, paykit.EventCustomerCreated); err != nil {
 			return nil, err
 		}
 		return rec.out(), nil
 	})
-}
-
-func (t *txn) saveCustomer(rec *customerRec, ev paykit.EventType) error {
-	if err := save(t, customers, rec); err != nil {
-		return err
-	}
-	return t.emit(ev, &rec.Customer)
 }
 
 // RetrieveCustomer implements paykit.Provider.
 func (s *Simulator) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
-	return view(ctx, s, paykit.OpCustomersRetrieve, func(t *txn) (*paykit.Customer, error) {
-		rec, err := load(t, customers, id)
-		if err != nil {
-			return nil, err
-		}
-		return rec.out(), nil
-	})
+	return retrieve(ctx, s, paykit.OpCustomersRetrieve, customers, id, (*customerRec).out)
 }
 
 // UpdateCustomer implements paykit.Provider: nil fields stay, metadata
@@ -62,7 +49,7 @@ func (s *Simulator) UpdateCustomer(ctx context.Context, id string, p *paykit.Upd
 		c.Metadata = mergeMetadata(c.Metadata, p.Metadata)
 		now := t.now
 		c.UpdatedAt = &now
-		if err := t.saveCustomer(rec, paykit.EventCustomerUpdated); err != nil {
+		if err := saveEmit(t, customers, rec, paykit.EventCustomerUpdated); err != nil {
 			return nil, err
 		}
 		return rec.out(), nil
@@ -108,9 +95,7 @@ func (s *Simulator) ListCustomers(ctx context.Context, p *paykit.ListCustomersPa
 	if p == nil {
 		p = &paykit.ListCustomersParams{}
 	}
-	return view(ctx, s, paykit.OpCustomersList, func(t *txn) (*paykit.Page[paykit.Customer], error) {
-		return page(t, customers, p.ListParams, map[string]string{"email": p.Email}, (*customerRec).out)
-	})
+	return list(ctx, s, paykit.OpCustomersList, customers, p.ListParams, map[string]string{"email": p.Email}, (*customerRec).out)
 }
 
 // customerOf returns the customer a Payee names, nil for an email payee,

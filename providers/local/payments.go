@@ -32,9 +32,9 @@ func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentPa
 		rec.Billing = p.Billing
 		if cus == nil {
 			t.awaitPayer(rec)
-			return rec.out(), t.insertPayment(rec)
+			return rec.out(), saveEmit(t, payments, rec, paykit.EventPaymentCreated)
 		}
-		if err := t.insertPayment(rec); err != nil {
+		if err := saveEmit(t, payments, rec, paykit.EventPaymentCreated); err != nil {
 			return nil, err
 		}
 		if err := t.settle(rec, cus.Declines); err != nil {
@@ -66,20 +66,6 @@ func (t *txn) awaitPayer(rec *paymentRec) {
 	rec.Payment.PaymentURL = t.s.pageURL("pay", rec.Payment.ID)
 }
 
-func (t *txn) insertPayment(rec *paymentRec) error {
-	return t.savePayment(rec, paykit.EventPaymentCreated)
-}
-
-func (t *txn) savePayment(rec *paymentRec, ev paykit.EventType) error {
-	if err := save(t, payments, rec); err != nil {
-		return err
-	}
-	if ev == "" {
-		return nil
-	}
-	return t.emit(ev, &rec.Payment)
-}
-
 // settle charges a payment's card: declined, authorized (manual capture)
 // or captured. It emits payment.updated.
 func (t *txn) settle(rec *paymentRec, declined bool) error {
@@ -93,18 +79,12 @@ func (t *txn) settle(rec *paymentRec, declined bool) error {
 	default:
 		p.Status, p.AmountCaptured = paykit.PaymentSucceeded, p.Amount
 	}
-	return t.savePayment(rec, paykit.EventPaymentUpdated)
+	return saveEmit(t, payments, rec, paykit.EventPaymentUpdated)
 }
 
 // RetrievePayment implements paykit.Provider.
 func (s *Simulator) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
-	return view(ctx, s, paykit.OpPaymentsRetrieve, func(t *txn) (*paykit.Payment, error) {
-		rec, err := load(t, payments, id)
-		if err != nil {
-			return nil, err
-		}
-		return rec.out(), nil
-	})
+	return retrieve(ctx, s, paykit.OpPaymentsRetrieve, payments, id, (*paymentRec).out)
 }
 
 // UpdatePayment implements paykit.Provider: it merges metadata, in any
@@ -116,7 +96,7 @@ func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.Upda
 			return nil, err
 		}
 		rec.Payment.Metadata = mergeMetadata(rec.Payment.Metadata, p.Metadata)
-		if err := t.savePayment(rec, paykit.EventPaymentUpdated); err != nil {
+		if err := saveEmit(t, payments, rec, paykit.EventPaymentUpdated); err != nil {
 			return nil, err
 		}
 		return rec.out(), nil
@@ -150,7 +130,7 @@ func (s *Simulator) CapturePayment(ctx context.Context, id string, p *paykit.Cap
 				" exceeds the authorized "+strconv.FormatInt(pay.Amount, 10))
 		}
 		pay.Status, pay.AmountCaptured = paykit.PaymentSucceeded, amount
-		if err := t.savePayment(rec, paykit.EventPaymentUpdated); err != nil {
+		if err := saveEmit(t, payments, rec, paykit.EventPaymentUpdated); err != nil {
 			return nil, err
 		}
 		return rec.out(), t.afterPaid(rec)
@@ -179,7 +159,7 @@ func (s *Simulator) CancelPayment(ctx context.Context, id string, ro *paykit.Req
 			return nil, invalidState("payment " + id + " is " + string(rec.Payment.Status) + " and can no longer be canceled")
 		}
 		t.cancelPayment(rec)
-		if err := t.savePayment(rec, paykit.EventPaymentCanceled); err != nil {
+		if err := saveEmit(t, payments, rec, paykit.EventPaymentCanceled); err != nil {
 			return nil, err
 		}
 		return rec.out(), nil
@@ -221,105 +201,5 @@ func (s *Simulator) ListPayments(ctx context.Context, p *paykit.ListPaymentsPara
 	if p == nil {
 		p = &paykit.ListPaymentsParams{}
 	}
-	return view(ctx, s, paykit.OpPaymentsList, func(t *txn) (*paykit.Page[paykit.Payment], error) {
-		return page(t, payments, p.ListParams, map[string]string{"customer": p.CustomerID}, (*paymentRec).out)
-	})
-}
-
-// CreateRefund implements paykit.Provider. Only a succeeded payment can be
-// refunded; Amount 0 refunds what is left (ErrInvalidState when nothing
-// is), and more than is left fails with ErrValidation naming "amount". It emits refund.created and
-// payment.updated (AmountRefunded grew).
-func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
-	return mutate(ctx, s, paykit.OpRefundsCreate, ro, p, func(t *txn) (*paykit.Refund, error) {
-		rec, err := loadParam(t, payments, "payment_id", p.PaymentID)
-		if err != nil {
-			return nil, err
-		}
-		pay := &rec.Payment
-		if pay.Status != paykit.PaymentSucceeded {
-			return nil, invalidState("payment " + pay.ID + " is " + string(pay.Status) + "; only succeeded payments can be refunded")
-		}
-		left := pay.AmountCaptured - pay.AmountRefunded
-		amount := p.Amount
-		if amount == 0 {
-			if left == 0 {
-				return nil, invalidState("payment " + pay.ID + " is already fully refunded")
-			}
-			amount = left
-		}
-		if amount > left {
-			return nil, paykit.ValidationError("amount", "refund amount "+strconv.FormatInt(amount, 10)+
-				" exceeds the "+strconv.FormatInt(left, 10)+" left to refund")
-		}
-		ref := &paykit.Refund{
-			ID: newID("re"), Amount: amount, Currency: pay.Currency, Reason: p.Reason,
-			Metadata: cloneMetadata(p.Metadata), PaymentID: pay.ID, Status: paykit.RefundSucceeded,
-			CreatedAt: t.now,
-		}
-		if err := save(t, refunds, ref); err != nil {
-			return nil, err
-		}
-		if err := t.emit(paykit.EventRefundCreated, ref); err != nil {
-			return nil, err
-		}
-		pay.AmountRefunded += amount
-		return ref, t.savePayment(rec, paykit.EventPaymentUpdated)
-	})
-}
-
-// RetrieveRefund implements paykit.Provider.
-func (s *Simulator) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
-	return view(ctx, s, paykit.OpRefundsRetrieve, func(t *txn) (*paykit.Refund, error) {
-		return load(t, refunds, id)
-	})
-}
-
-// ListRefunds implements paykit.Provider: newest first, filtered by
-// payment id.
-func (s *Simulator) ListRefunds(ctx context.Context, p *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
-	if p == nil {
-		p = &paykit.ListRefundsParams{}
-	}
-	return view(ctx, s, paykit.OpRefundsList, func(t *txn) (*paykit.Page[paykit.Refund], error) {
-		return page(t, refunds, p.ListParams, map[string]string{"payment": p.PaymentID}, same[paykit.Refund])
-	})
-}
-
-// RetrieveInvoice implements paykit.Provider.
-func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
-	return view(ctx, s, paykit.OpInvoicesRetrieve, func(t *txn) (*paykit.Invoice, error) {
-		return load(t, invoices, id)
-	})
-}
-
-// ListInvoices implements paykit.Provider: newest first, filtered by
-// customer and subscription id.
-func (s *Simulator) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
-	if p == nil {
-		p = &paykit.ListInvoicesParams{}
-	}
-	return view(ctx, s, paykit.OpInvoicesList, func(t *txn) (*paykit.Page[paykit.Invoice], error) {
-		return page(t, invoices, p.ListParams,
-			map[string]string{"customer": p.CustomerID, "subscription": p.SubscriptionID}, same[paykit.Invoice])
-	})
-}
-
-// issueInvoice records the paid invoice of a payment and emits
-// invoice.generated.
-func (t *txn) issueInvoice(pay *paymentRec, mode paykit.BillingMode, subID string, items []paykit.LineItem, md map[string]string) error {
-	now := t.now
-	inv := &paykit.Invoice{
-		ID: newID("in"), Customer: pay.Payment.Customer, SubscriptionID: subID, BillingMode: mode,
-		AmountPaid: pay.Payment.AmountCaptured, Currency: pay.Payment.Currency, Status: paykit.InvoicePaid,
-		PaidAt: &now, LineItems: items, Metadata: cloneMetadata(md), PaymentID: pay.Payment.ID, CreatedAt: now,
-	}
-	if err := save(t, invoices, inv); err != nil {
-		return err
-	}
-	pay.InvoiceID = inv.ID
-	if err := t.savePayment(pay, ""); err != nil {
-		return err
-	}
-	return t.emit(paykit.EventInvoiceGenerated, inv)
+	return list(ctx, s, paykit.OpPaymentsList, payments, p.ListParams, map[string]string{"customer": p.CustomerID}, (*paymentRec).out)
 }

@@ -38,25 +38,29 @@ var (
 	customers = kind[customerRec]{
 		coll: collCustomers, noun: "customer",
 		id:   func(r *customerRec) string { return r.Customer.ID },
+		data: func(r *customerRec) any { return &r.Customer },
 		keys: func(r *customerRec) map[string]string { return map[string]string{"email": r.Customer.Email} },
 	}
 	checkouts = kind[checkoutRec]{
 		coll: collCheckouts, noun: "checkout",
-		id: func(r *checkoutRec) string { return r.Checkout.ID },
+		id:   func(r *checkoutRec) string { return r.Checkout.ID },
+		data: func(r *checkoutRec) any { return &r.Checkout },
 		keys: func(r *checkoutRec) map[string]string {
 			return map[string]string{"customer": r.Checkout.Customer.ID, "status": string(r.Checkout.Status)}
 		},
 	}
 	payments = kind[paymentRec]{
 		coll: collPayments, noun: "payment",
-		id: func(r *paymentRec) string { return r.Payment.ID },
+		id:   func(r *paymentRec) string { return r.Payment.ID },
+		data: func(r *paymentRec) any { return &r.Payment },
 		keys: func(r *paymentRec) map[string]string {
 			return map[string]string{"customer": r.Payment.Customer.ID, "status": string(r.Payment.Status)}
 		},
 	}
 	subscriptions = kind[subscriptionRec]{
 		coll: collSubscriptions, noun: "subscription",
-		id: func(r *subscriptionRec) string { return r.Subscription.ID },
+		id:   func(r *subscriptionRec) string { return r.Subscription.ID },
+		data: func(r *subscriptionRec) any { return &r.Subscription },
 		keys: func(r *subscriptionRec) map[string]string {
 			return map[string]string{"customer": r.Subscription.Customer.ID, "status": string(r.Subscription.Status)}
 		},
@@ -64,11 +68,13 @@ var (
 	refunds = kind[paykit.Refund]{
 		coll: collRefunds, noun: "refund",
 		id:   func(r *paykit.Refund) string { return r.ID },
+		data: func(r *paykit.Refund) any { return r },
 		keys: func(r *paykit.Refund) map[string]string { return map[string]string{"payment": r.PaymentID} },
 	}
 	invoices = kind[paykit.Invoice]{
 		coll: collInvoices, noun: "invoice",
-		id: func(r *paykit.Invoice) string { return r.ID },
+		id:   func(r *paykit.Invoice) string { return r.ID },
+		data: func(r *paykit.Invoice) any { return r },
 		keys: func(r *paykit.Invoice) map[string]string {
 			return map[string]string{"customer": r.Customer.ID, "subscription": r.SubscriptionID}
 		},

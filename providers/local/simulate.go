@@ -78,7 +78,7 @@ func (s *Simulator) PayCheckout(ctx context.Context, checkoutID string, card Car
 		payee := co.Customer
 		if co.SessionType == paykit.SessionRecurring && payee.ID == "" {
 			cus := &customerRec{Customer: paykit.Customer{ID: newID("cus"), Email: payee.Email, Metadata: map[string]string{}, CreatedAt: t.now}, Billing: rec.Billing}
-			if err := t.saveCustomer(cus, paykit.EventCustomerCreated); err != nil {
+			if err := saveEmit(t, customers, cus, paykit.EventCustomerCreated); err != nil {
 				return nil, err
 			}
 			payee = paykit.CustomerID(cus.Customer.ID)
@@ -88,9 +88,9 @@ func (s *Simulator) PayCheckout(ctx context.Context, checkoutID string, card Car
 		if card == CardRequiresAction {
 			pay.Payment.Status = paykit.PaymentRequiresAction
 			t.awaitPayer(pay)
-			return pay.out(), t.insertPayment(pay)
+			return pay.out(), saveEmit(t, payments, pay, paykit.EventPaymentCreated)
 		}
-		if err := t.insertPayment(pay); err != nil {
+		if err := saveEmit(t, payments, pay, paykit.EventPaymentCreated); err != nil {
 			return nil, err
 		}
 		if err := t.settle(pay, card == CardDeclines); err != nil {
@@ -117,7 +117,7 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 			},
 			IntervalCount: co.Subscription.BillingIntervalCount,
 		}
-		if err := t.saveSubscription(sub, paykit.EventSubscriptionCreated); err != nil {
+		if err := saveEmit(t, subscriptions, sub, paykit.EventSubscriptionCreated); err != nil {
 			return err
 		}
 		pay.SubscriptionID, co.SubscriptionID = sub.Subscription.ID, sub.Subscription.ID
@@ -128,7 +128,7 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 		return err
 	}
 	co.Status, co.PaymentID = paykit.CheckoutComplete, pay.Payment.ID
-	return t.saveCheckout(rec, paykit.EventCheckoutCompleted)
+	return saveEmit(t, checkouts, rec, paykit.EventCheckoutCompleted)
 }
 
 // ConfirmPayment pays a payment that waits for its payer (pending or
@@ -185,7 +185,7 @@ func (t *txn) afterPaid(pay *paymentRec) error {
 		sub.CurrentPeriodStart = t.now
 		sub.CurrentPeriodEnd = sub.BillingInterval.AddTo(t.now, max(rec.IntervalCount, 1))
 	}
-	if err := t.saveSubscription(rec, paykit.EventSubscriptionUpdated); err != nil {
+	if err := saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated); err != nil {
 		return err
 	}
 	return t.invoicePeriod(rec, pay)
@@ -219,7 +219,7 @@ func (s *Simulator) FailPayment(ctx context.Context, paymentID string) (*paykit.
 			return rec.out(), nil
 		}
 		sub.Subscription.Status = paykit.SubscriptionPastDue
-		return rec.out(), t.saveSubscription(sub, paykit.EventSubscriptionUpdated)
+		return rec.out(), saveEmit(t, subscriptions, sub, paykit.EventSubscriptionUpdated)
 	})
 }
 
@@ -361,5 +361,5 @@ func (t *txn) renew(rec *subscriptionRec) error {
 	if declined {
 		sub.Status = paykit.SubscriptionPastDue
 	}
-	return t.saveSubscription(rec, paykit.EventSubscriptionUpdated)
+	return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated)
 }

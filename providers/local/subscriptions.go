@@ -48,15 +48,15 @@ func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubs
 			sub := &rec.Subscription
 			sub.Status, sub.RequiresAction, sub.PaymentURL = paykit.SubscriptionPending, true, pay.Payment.PaymentURL
 			rec.PendingPaymentID = pay.Payment.ID
-			if err := t.saveSubscription(rec, paykit.EventSubscriptionCreated); err != nil {
+			if err := saveEmit(t, subscriptions, rec, paykit.EventSubscriptionCreated); err != nil {
 				return nil, err
 			}
-			return rec.out(), t.insertPayment(pay)
+			return rec.out(), saveEmit(t, payments, pay, paykit.EventPaymentCreated)
 		}
 		if cus.Declines {
 			rec.Subscription.Status = paykit.SubscriptionPastDue
 		}
-		if err := t.saveSubscription(rec, paykit.EventSubscriptionCreated); err != nil {
+		if err := saveEmit(t, subscriptions, rec, paykit.EventSubscriptionCreated); err != nil {
 			return nil, err
 		}
 		return rec.out(), t.chargePeriod(rec, pay, cus.Declines)
@@ -90,7 +90,7 @@ func (s *Simulator) recurringItem(p *paykit.CreateSubscriptionParams) (Item, err
 // charges it against the saved card and, when paid, issues the period's
 // invoice.
 func (t *txn) chargePeriod(rec *subscriptionRec, pay *paymentRec, declined bool) error {
-	if err := t.insertPayment(pay); err != nil {
+	if err := saveEmit(t, payments, pay, paykit.EventPaymentCreated); err != nil {
 		return err
 	}
 	if err := t.settle(pay, declined); err != nil {
@@ -108,22 +108,9 @@ func (t *txn) invoicePeriod(rec *subscriptionRec, pay *paymentRec) error {
 		[]paykit.LineItem{{ID: sub.ItemID, Quantity: max(sub.Quantity, 1)}}, sub.Metadata)
 }
 
-func (t *txn) saveSubscription(rec *subscriptionRec, ev paykit.EventType) error {
-	if err := save(t, subscriptions, rec); err != nil {
-		return err
-	}
-	return t.emit(ev, &rec.Subscription)
-}
-
 // RetrieveSubscription implements paykit.Provider.
 func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
-	return view(ctx, s, paykit.OpSubscriptionsRetrieve, func(t *txn) (*paykit.Subscription, error) {
-		rec, err := load(t, subscriptions, id)
-		if err != nil {
-			return nil, err
-		}
-		return rec.out(), nil
-	})
+	return retrieve(ctx, s, paykit.OpSubscriptionsRetrieve, subscriptions, id, (*subscriptionRec).out)
 }
 
 // UpdateSubscription implements paykit.Provider: metadata merges; ItemID
@@ -167,7 +154,7 @@ func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit
 		if p.CancelAtPeriodEnd != nil {
 			sub.CancelAtPeriodEnd = *p.CancelAtPeriodEnd
 		}
-		if err := t.saveSubscription(rec, paykit.EventSubscriptionUpdated); err != nil {
+		if err := saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated); err != nil {
 			return nil, err
 		}
 		return rec.out(), nil
@@ -220,7 +207,7 @@ func (t *txn) cancelSubscription(rec *subscriptionRec) error {
 	sub := &rec.Subscription
 	sub.Status, sub.CanceledAt, sub.CancelAtPeriodEnd = paykit.SubscriptionCanceled, &now, false
 	sub.RequiresAction, sub.PaymentURL = false, ""
-	return t.saveSubscription(rec, paykit.EventSubscriptionCanceled)
+	return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionCanceled)
 }
 
 // ListSubscriptions implements paykit.Provider: newest first, filtered by
@@ -229,8 +216,5 @@ func (s *Simulator) ListSubscriptions(ctx context.Context, p *paykit.ListSubscri
 	if p == nil {
 		p = &paykit.ListSubscriptionsParams{}
 	}
-	return view(ctx, s, paykit.OpSubscriptionsList, func(t *txn) (*paykit.Page[paykit.Subscription], error) {
-		return page(t, subscriptions, p.ListParams,
-			map[string]string{"customer": p.CustomerID, "status": string(p.Status)}, (*subscriptionRec).out)
-	})
+	return list(ctx, s, paykit.OpSubscriptionsList, subscriptions, p.ListParams, map[string]string{"customer": p.CustomerID, "status": string(p.Status)}, (*subscriptionRec).out)
 }

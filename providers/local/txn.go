@@ -34,6 +34,8 @@ type kind[T any] struct {
 	noun string
 	id   func(*T) string
 	keys func(*T) map[string]string
+	// data is the unified object of events about the record.
+	data func(*T) any
 }
 
 // txn is one operation's view of the store: the transaction, the
@@ -297,6 +299,32 @@ func loadParam[T any](t *txn, k kind[T], param, id string) (*T, error) {
 
 func save[T any](t *txn, k kind[T], v *T) error {
 	return putJSON(t.tx, k.coll, k.id(v), k.keys(v), v)
+}
+
+// saveEmit saves v and emits the event ev about it (none when empty).
+func saveEmit[T any](t *txn, k kind[T], v *T, ev paykit.EventType) error {
+	if err := save(t, k, v); err != nil || ev == "" {
+		return err
+	}
+	return t.emit(ev, k.data(v))
+}
+
+// retrieve is the Retrieve operation of k.
+func retrieve[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[T], id string, out func(*T) *R) (*R, error) {
+	return view(ctx, s, op, func(t *txn) (*R, error) {
+		v, err := load(t, k, id)
+		if err != nil {
+			return nil, err
+		}
+		return out(v), nil
+	})
+}
+
+// list is the List operation of k: one page, filtered by keys.
+func list[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[T], lp paykit.ListParams, keys map[string]string, out func(*T) *R) (*paykit.Page[R], error) {
+	return view(ctx, s, op, func(t *txn) (*paykit.Page[R], error) {
+		return page(t, k, lp, keys, out)
+	})
 }
 
 // page lists one page of k newest first, filtered by keys (empty values

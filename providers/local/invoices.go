@@ -1,0 +1,40 @@
+package local
+
+import (
+	"context"
+
+	"github.com/paykit-go/paykit"
+)
+
+// RetrieveInvoice implements paykit.Provider.
+func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
+	return retrieve(ctx, s, paykit.OpInvoicesRetrieve, invoices, id, same[paykit.Invoice])
+}
+
+// ListInvoices implements paykit.Provider: newest first, filtered by
+// customer and subscription id.
+func (s *Simulator) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+	if p == nil {
+		p = &paykit.ListInvoicesParams{}
+	}
+	return list(ctx, s, paykit.OpInvoicesList, invoices, p.ListParams, map[string]string{"customer": p.CustomerID, "subscription": p.SubscriptionID}, same[paykit.Invoice])
+}
+
+// issueInvoice records the paid invoice of a payment and emits
+// invoice.generated.
+func (t *txn) issueInvoice(pay *paymentRec, mode paykit.BillingMode, subID string, items []paykit.LineItem, md map[string]string) error {
+	now := t.now
+	inv := &paykit.Invoice{
+		ID: newID("in"), Customer: pay.Payment.Customer, SubscriptionID: subID, BillingMode: mode,
+		AmountPaid: pay.Payment.AmountCaptured, Currency: pay.Payment.Currency, Status: paykit.InvoicePaid,
+		PaidAt: &now, LineItems: items, Metadata: cloneMetadata(md), PaymentID: pay.Payment.ID, CreatedAt: now,
+	}
+	if err := save(t, invoices, inv); err != nil {
+		return err
+	}
+	pay.InvoiceID = inv.ID
+	if err := save(t, payments, pay); err != nil {
+		return err
+	}
+	return t.emit(paykit.EventInvoiceGenerated, inv)
+}
