@@ -104,3 +104,106 @@ func ExampleSimulator_AdvanceClock() {
 	// paid 900 EUR 2025-02-15
 	// paid 900 EUR 2025-01-15
 }
+
+// Events are delivered in-process to the app's own webhook endpoint, here
+// mounted as an http.Handler without any network.
+func ExampleWithWebhookHandler() {
+	ctx := context.Background()
+	const secret = "whsec_c2VjcmV0LWZvci10aGUtZXhhbXBsZQ=="
+	app := paykit.New(local.Provider()) // the app's client; any provider value verifies
+	endpoint := app.Webhooks.Setup(paykit.WebhookConfig{Secret: secret})
+	for _, typ := range []paykit.EventType{paykit.EventPaymentUpdated, paykit.EventInvoiceGenerated, paykit.EventCheckoutCompleted} {
+		endpoint.On(typ, func(_ context.Context, e *paykit.Event) error {
+			fmt.Println("received", e.Type)
+			return nil
+		})
+	}
+
+	sim := local.Provider(local.WithItem("price_basic", 500, "JPY"),
+		local.WithWebhookHandler(endpoint), local.WithWebhookSecret(secret))
+	defer sim.Close()
+	client := paykit.New(sim)
+	co, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{
+		Customer: paykit.CustomerEmail("guest@example.com"), ItemID: "price_basic",
+		SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://example.com/success",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := sim.CompleteCheckout(ctx, co.ID); err != nil {
+		log.Fatal(err)
+	}
+	if err := sim.Flush(ctx); err != nil { // wait for the deliveries
+		log.Fatal(err)
+	}
+	events, _ := sim.Events(ctx)
+	fmt.Println(len(events), "events logged, first:", events[0].Event.Type, events[0].Deliveries[0].Status)
+	// Output:
+	// received payment.updated
+	// received invoice.generated
+	// received checkout.completed
+	// 5 events logged, first: checkout.created succeeded
+}
+
+// A payer whose card asks for 3-D Secure: the payment waits for them until
+// they confirm, then the checkout completes.
+func ExampleSimulator_PayCheckout() {
+	ctx := context.Background()
+	sim := local.Provider(local.WithItem("price_basic", 2500, "KWD"))
+	defer sim.Close()
+	client := paykit.New(sim)
+	co, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{
+		Customer: paykit.CustomerEmail("guest@example.com"), ItemID: "price_basic",
+		SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://example.com/success",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	pay, err := sim.PayCheckout(ctx, co.ID, local.CardRequiresAction)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(pay.Status, pay.RequiresAction)
+	pay, err = sim.ConfirmPayment(ctx, pay.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	co, _ = client.Checkouts.Retrieve(ctx, co.ID)
+	amount := paykit.FormatAmount(pay.AmountCaptured, pay.Currency)
+	fmt.Println(pay.Status, amount, co.Status)
+	// Output:
+	// requires_action true
+	// succeeded KWD 2.500 complete
+}
+
+// A declined card: the payment fails and an active subscription falls
+// past due.
+func ExampleSimulator_FailPayment() {
+	ctx := context.Background()
+	sim := local.Provider(local.WithRecurringItem("price_pro", 900, "USD", paykit.IntervalMonth))
+	defer sim.Close()
+	client := paykit.New(sim)
+	sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{
+		Customer: paykit.CustomerEmail("later@example.com"), ItemID: "price_pro",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sub.Status, sub.RequiresAction)
+	var first *paykit.Payment
+	for p, err := range client.Payments.List(ctx, nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		first = p
+	}
+	pay, err := sim.FailPayment(ctx, first.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sub, _ = client.Subscriptions.Retrieve(ctx, sub.ID)
+	fmt.Println(pay.Status, pay.FailureCode, sub.Status)
+	// Output:
+	// pending true
+	// failed card_declined past_due
+}
