@@ -283,6 +283,10 @@ func Provider(opts ...Option) *Simulator {
 	if len(cfg.errs) > 0 {
 		s.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: Name,
 			Message: "invalid local provider option: " + strings.Join(cfg.errs, "; ")}
+		return s
+	}
+	if cfg.store != nil {
+		s.notify() // deliveries a previous simulator left queued in the store
 	}
 	return s
 }

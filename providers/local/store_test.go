@@ -3,7 +3,10 @@ package local_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -164,4 +167,33 @@ func TestWithStore(t *testing.T) {
 	if d := n2.Sub(n1); d < 0 || d > time.Minute {
 		t.Errorf("the clock offset is not in the store: %v vs %v", n1, n2)
 	}
+}
+
+// Deliveries queued in a store resume when a new simulator opens it, as
+// after a restart of a server keeping its state in a database.
+func TestQueuedDeliveriesSurviveRestart(t *testing.T) {
+	store := local.NewMemoryStore()
+	var up atomic.Bool
+	a := newApp(testSecret)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !up.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		a.webhook.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	opts := []local.Option{local.WithStore(store), local.WithWebhookURL(srv.URL), local.WithWebhookSecret(testSecret),
+		local.WithDeliveryRetry(50, time.Millisecond, 5*time.Millisecond)}
+	first := newEnv(t, opts...)
+	shop(t, first)
+	if err := first.sim.Close(); err != nil {
+		t.Fatal(err)
+	}
+	up.Store(true)
+	second := newEnv(t, opts...)
+	if err := second.sim.Flush(second.ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkDelivered(t, second, a)
 }
