@@ -391,6 +391,10 @@ func TestEventPayload(t *testing.T) {
 	if err != nil || len(evs) != 1 || evs[0].Customer().ID != cus.ID || !evs[0].Created.Equal(start) || !bytes.Equal(evs[0].Raw, reqs[0].Body) {
 		t.Fatalf("ParseWebhook = %+v, %v", evs, err)
 	}
+	// SignedRequest signs like the worker, for testing endpoints.
+	if evs, err := e.sim.ParseWebhook(e.ctx, e.sim.SignedRequest("evt_own", reqs[0].Body), e.sim.WebhookSecret()); err != nil || evs[0].Customer().ID != cus.ID {
+		t.Errorf("ParseWebhook(SignedRequest) = %+v, %v", evs, err)
+	}
 	if s := e.sim.WebhookSecret(); !strings.HasPrefix(s, "whsec_") || len(standardwebhooks.KeyFromSecret(s)) != 24 {
 		t.Errorf("generated secret %q is not whsec_ with a 24-byte key", s)
 	}
