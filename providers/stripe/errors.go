@@ -26,13 +26,13 @@ func (a *Adapter) mapErr(err error) error {
 		return a.mapStripeErr(se)
 	}
 	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: providerName, Err: err}
+	status := undecodableStatus(err)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Code, e.Message, e.Retryable = paykit.CodeNetwork, "the call to Stripe timed out", true
 	case errors.Is(err, context.Canceled):
 		e.Message = "the call to Stripe was canceled"
-	case undecodableStatus(err) != 0:
-		status := undecodableStatus(err)
+	case status != 0:
 		e.StatusCode = status
 		e.Message = "Stripe answered " + strconv.Itoa(status) + " " + http.StatusText(status) + " with a body that is not a Stripe error"
 		if status >= 500 || status == http.StatusTooManyRequests {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"net/http"
+	"strings"
 
 	"github.com/paykit-go/paykit"
 	"github.com/stripe/stripe-go/v79/webhook"
@@ -32,7 +34,7 @@ func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, se
 	case secret == "":
 		return nil, configError("secret", "the webhook signing secret is empty")
 	}
-	if err := webhook.ValidatePayloadWithTolerance(req.Body, req.Header.Get("Stripe-Signature"), secret, a.tolerance); err != nil {
+	if err := webhook.ValidatePayloadWithTolerance(req.Body, signatureHeader(req.Header), secret, a.tolerance); err != nil {
 		return nil, signatureError(err)
 	}
 	if !gjson.ValidBytes(req.Body) {
@@ -41,6 +43,21 @@ func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, se
 	var e wireEvent
 	e.decode(req.Body)
 	return e.unified(), nil
+}
+
+// signatureHeader returns the Stripe-Signature header, also when h was
+// built by hand with a key in another case (as some serverless platforms
+// pass headers).
+func signatureHeader(h http.Header) string {
+	if v := h.Get("Stripe-Signature"); v != "" {
+		return v
+	}
+	for k, v := range h {
+		if len(v) > 0 && strings.EqualFold(k, "Stripe-Signature") {
+			return v[0]
+		}
+	}
+	return ""
 }
 
 func signatureError(err error) error {

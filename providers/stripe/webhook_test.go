@@ -274,6 +274,12 @@ func TestWebhookDeliveryProblems(t *testing.T) {
 			assert.NotContains(t, err.Error(), tc.secret, "the secret never shows")
 		})
 	}
+	t.Run("header key in lower case", func(t *testing.T) {
+		req := &paykit.WebhookRequest{Body: body, Header: http.Header{"stripe-signature": good.Header["Stripe-Signature"]}}
+		events, err := p.ParseWebhook(ctx, req, testSecret)
+		require.NoError(t, err)
+		assert.Len(t, events, 1)
+	})
 	t.Run("empty secret", func(t *testing.T) {
 		_, err := p.ParseWebhook(ctx, signed(body, ""), "")
 		require.ErrorIs(t, err, paykit.ErrConfiguration, "an empty secret would accept anyone's signature")
