@@ -152,7 +152,9 @@ func (b BillingInterval) Validate() error {
 	return errors.New("billing interval must be day, week, month, year or custom")
 }
 
-// AddTo returns t advanced by count intervals (count >= 1).
+// AddTo returns t advanced by count intervals (count >= 1). Months and
+// years keep the day of the month where the target month has it and clamp
+// to its last day otherwise, as billing does: Jan 31 + 1 month = Feb 28.
 func (b BillingInterval) AddTo(t time.Time, count int) time.Time {
 	switch b.unit {
 	case "day":
@@ -160,11 +162,20 @@ func (b BillingInterval) AddTo(t time.Time, count int) time.Time {
 	case "week":
 		return t.AddDate(0, 0, 7*count)
 	case "month":
-		return t.AddDate(0, count, 0)
+		return addMonths(t, count)
 	case "year":
-		return t.AddDate(count, 0, 0)
+		return addMonths(t, 12*count)
 	}
 	return t.Add(time.Duration(count) * b.custom)
+}
+
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	if last := first.AddDate(0, 1, -1).Day(); d > last {
+		d = last
+	}
+	return first.AddDate(0, 0, d-1)
 }
 
 // MarshalJSON encodes "month" or {"type":"custom","durationMs":N}; the zero

@@ -60,7 +60,12 @@ func TestBillingIntervalJSON(t *testing.T) {
 	_, ok = paykit.IntervalMonth.Duration()
 	assert.False(t, ok)
 	start := time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)
-	assert.Equal(t, time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC), paykit.IntervalMonth.AddTo(start, 1), "Go's AddDate normalises Feb 31")
+	assert.Equal(t, time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC), paykit.IntervalMonth.AddTo(start, 1), "clamped to the month's last day")
+	assert.Equal(t, time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC), paykit.IntervalMonth.AddTo(start, 2))
+	assert.Equal(t, time.Date(2028, 2, 29, 9, 30, 0, 0, time.UTC), paykit.IntervalYear.AddTo(time.Date(2027, 2, 28, 9, 30, 0, 0, time.UTC), 1).AddDate(0, 0, 1))
+	assert.Equal(t, time.Date(2029, 2, 28, 0, 0, 0, 0, time.UTC), paykit.IntervalYear.AddTo(time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC), 1), "leap day + 1 year")
+	assert.Equal(t, time.Date(2025, 11, 30, 0, 0, 0, 0, time.UTC), paykit.IntervalMonth.AddTo(time.Date(2026, 1, 30, 0, 0, 0, 0, time.UTC), -2), "negative counts go back")
+	assert.Equal(t, start.AddDate(0, 0, 14), paykit.IntervalWeek.AddTo(start, 2))
 	assert.Equal(t, start.Add(72*time.Hour), paykit.CustomInterval(36*time.Hour).AddTo(start, 2))
 }
 
