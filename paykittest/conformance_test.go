@@ -1,0 +1,126 @@
+package paykittest_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest"
+	"github.com/paykit-go/paykit/providers/local"
+)
+
+// harness drives the local provider, optionally wrapped by a defect.
+func harness(wrap func(*local.Simulator) paykit.Provider) paykittest.Harness {
+	return paykittest.Harness{
+		NewProvider: func(t *testing.T) paykit.Provider {
+			sim := local.Provider(
+				local.WithItem("price_usd", 2500, "USD"),
+				local.WithItem("price_jpy", 500, "JPY"),
+				local.WithItem("price_kwd", 1500, "KWD"),
+				local.WithRecurringItem("price_pro", 1900, "USD", paykit.IntervalMonth),
+			)
+			t.Cleanup(func() { _ = sim.Close() })
+			return wrap(sim)
+		},
+		Items:         []paykittest.Item{{ID: "price_usd", Amount: 2500, Currency: "USD"}, {ID: "price_jpy", Amount: 500, Currency: "JPY"}, {ID: "price_kwd", Amount: 1500, Currency: "KWD"}},
+		RecurringItem: paykittest.Item{ID: "price_pro", Amount: 1900, Currency: "USD"},
+		CompleteCheckout: func(ctx context.Context, p paykit.Provider, id string) error {
+			_, err := p.(interface {
+				CompleteCheckout(context.Context, string) (*paykit.Payment, error)
+			}).CompleteCheckout(ctx, id)
+			return err
+		},
+	}
+}
+
+// majorUnits reports checkout amounts in major units, the TypeScript
+// PayKit's mistake with some providers.
+type majorUnits struct{ *local.Simulator }
+
+func (m majorUnits) CreateCheckout(ctx context.Context, p *paykit.CreateCheckoutParams, o *paykit.RequestOptions) (*paykit.Checkout, error) {
+	co, err := m.Simulator.CreateCheckout(ctx, p, o)
+	if co != nil {
+		co.Amount /= 100
+	}
+	return co, err
+}
+
+// nilOnMissing answers (nil, nil) for unknown customers, as TS did.
+type nilOnMissing struct{ *local.Simulator }
+
+func (m nilOnMissing) RetrieveCustomer(ctx context.Context, id string, o *paykit.RequestOptions) (*paykit.Customer, error) {
+	c, err := m.Simulator.RetrieveCustomer(ctx, id, o)
+	if err != nil {
+		return nil, nil
+	}
+	return c, nil
+}
+
+// underclaims leaves refunds.retrieve out of its capabilities yet serves
+// it, so Capabilities lies about what the provider does.
+type underclaims struct{ *local.Simulator }
+
+func (m underclaims) Capabilities() paykit.Capabilities {
+	c := m.Simulator.Capabilities()
+	c.Ops = removeOp(c.Ops, paykit.OpRefundsRetrieve)
+	return c
+}
+
+func removeOp(ops []paykit.Op, drop paykit.Op) []paykit.Op {
+	var out []paykit.Op
+	for _, op := range ops {
+		if op != drop {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+var defects = map[string]func(*local.Simulator) paykit.Provider{
+	"major-units":    func(s *local.Simulator) paykit.Provider { return majorUnits{s} },
+	"nil-on-missing": func(s *local.Simulator) paykit.Provider { return nilOnMissing{s} },
+	"undeclared-op":  func(s *local.Simulator) paykit.Provider { return underclaims{s} },
+}
+
+func TestLocalProviderConforms(t *testing.T) {
+	if os.Getenv("PAYKITTEST_DEFECT") != "" {
+		return
+	}
+	paykittest.RunConformance(t, harness(func(s *local.Simulator) paykit.Provider { return s }))
+}
+
+// TestDefectiveProvider is run in a child process by
+// TestConformanceCatchesDefects, with one defect at a time.
+func TestDefectiveProvider(t *testing.T) {
+	wrap, ok := defects[os.Getenv("PAYKITTEST_DEFECT")]
+	if !ok {
+		return
+	}
+	paykittest.RunConformance(t, harness(wrap))
+}
+
+// TestConformanceCatchesDefects proves the suite can fail: each defective
+// provider must fail it, with the failure that names its defect.
+func TestConformanceCatchesDefects(t *testing.T) {
+	want := map[string]string{
+		"major-units":    "want 7500 USD (minor units)",
+		"nil-on-missing": "provider RetrieveCustomer(unknown) = <nil>, <nil>",
+		"undeclared-op":  "provider refunds.retrieve (undeclared) returned",
+	}
+	for defect, msg := range want {
+		t.Run(defect, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestDefectiveProvider$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "PAYKITTEST_DEFECT="+defect)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the conformance suite passed a provider with defect %q:\n%s", defect, out)
+			}
+			if !strings.Contains(string(out), msg) {
+				t.Fatalf("defect %q failed the suite, but not with %q:\n%s", defect, msg, out)
+			}
+		})
+	}
+}
