@@ -288,10 +288,18 @@ func TestWebhookDeliveryProblems(t *testing.T) {
 		_, err := p.ParseWebhook(ctx, nil, testSecret)
 		require.ErrorIs(t, err, paykit.ErrValidation)
 	})
-	t.Run("signed body that is not JSON", func(t *testing.T) {
-		_, err := p.ParseWebhook(ctx, signed([]byte(`{"id": "evt_1", "type": `), testSecret), testSecret)
-		require.ErrorIs(t, err, paykit.ErrValidation)
-	})
+	for name, body := range map[string]string{
+		"not JSON":      `{"id": "evt_1", "type": `,
+		"an array":      `["evt_1", "customer.created"]`,
+		"without id":    `{"type": "customer.created", "data": {"object": {"id": "cus_1"}}}`,
+		"without type":  `{"id": "evt_1", "data": {"object": {"id": "cus_1"}}}`,
+		"id not string": `{"id": {"x": 1}, "type": "customer.created"}`,
+	} {
+		t.Run("signed body "+name, func(t *testing.T) {
+			_, err := p.ParseWebhook(ctx, signed([]byte(body), testSecret), testSecret)
+			require.ErrorIs(t, err, paykit.ErrValidation)
+		})
+	}
 	t.Run("longer tolerance", func(t *testing.T) {
 		lenient := Provider(testKey, WithWebhookTolerance(15*time.Minute))
 		events, err := lenient.ParseWebhook(ctx, &paykit.WebhookRequest{Body: body, Header: http.Header{"Stripe-Signature": {old.Header}}}, testSecret)
