@@ -69,7 +69,8 @@ func WithHTTPClient(c *http.Client) Option {
 // WithMaxRetries sets how often stripe-go retries a request that failed
 // for a reason worth retrying (connection errors, 409, 5xx), always with
 // the same idempotency key. The default is stripe-go's, 2; 0 disables
-// retries.
+// retries. stripe-go waits 0.5 to 5 s before a retry, and does not retry
+// once the call's context is done.
 func WithMaxRetries(n int) Option {
 	return func(s *settings) {
 		if n < 0 {

@@ -16,7 +16,11 @@
 // payment method is a Stripe Checkout Session in payment mode: the payment
 // requires action, its PaymentURL is the checkout page, and its id is the
 // session's (cs_...) for its whole life. Every payment and refund operation
-// accepts such an id.
+// accepts such an id. The payment of a one-time checkout is likewise
+// reported under the checkout's id in the payment.updated event of
+// checkout.session.completed, so that the checkout's creator recognises
+// it; Checkout.PaymentID is the PaymentIntent (pi_...) behind it, whose own
+// payment_intent.* events arrive under that id.
 package stripe
 
 import (
