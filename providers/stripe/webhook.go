@@ -24,7 +24,8 @@ import (
 // invoice.generated (one_time). An invoice.generated event's id is derived
 // from the invoice's, so the invoice.paid and checkout.session.completed
 // of one first subscription invoice are handled once. Native events
-// without a mapping come back as one EventUnknown event.
+// without a mapping come back as one EventUnknown event. The Raw field of
+// an event's resource is the native object's JSON (json.RawMessage).
 func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
 	switch {
 	case a.err != nil:
@@ -37,8 +38,8 @@ func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, se
 	if err := webhook.ValidatePayloadWithTolerance(req.Body, signatureHeader(req.Header), secret, a.tolerance); err != nil {
 		return nil, signatureError(err)
 	}
-	// The body is authentic: it is read in one pass without validating it
-	// first (a third of the time), but it must look like an event.
+	// The body is authentic: it is read without a validation pass first
+	// (a fifth of the time), but it must look like an event.
 	var e wireEvent
 	if !e.decode(req.Body) {
 		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: providerName, Param: "body", Message: "the signed webhook body is not a Stripe event (no id and type)"}
@@ -75,7 +76,7 @@ func signatureError(err error) error {
 }
 
 // wireEvent is what paykit reads of a Stripe event: a small purpose-built
-// struct filled in one pass over the body, instead of stripe-go's
+// struct filled by walking the body with gjson, instead of stripe-go's
 // stripe.Event whose data.object is decoded into a map and then again.
 type wireEvent struct {
 	body    []byte
