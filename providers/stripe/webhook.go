@@ -112,9 +112,8 @@ type wireObject struct {
 
 // wireItem is a subscription item or an invoice line.
 type wireItem struct {
-	price, currency, interval string
-	unitAmount, quantity      int64
-	intervalCount             int64
+	price, interval      string
+	unitAmount, quantity int64
 }
 
 // decode reads body and reports whether it is an event: a JSON object
@@ -260,12 +259,10 @@ func (o *wireObject) decode(obj gjson.Result) {
 			v.Get("data").ForEach(func(_, it gjson.Result) bool {
 				price := it.Get("price")
 				o.items = append(o.items, wireItem{
-					price:         price.Get("id").String(),
-					currency:      currencyOut(price.Get("currency").String()),
-					interval:      price.Get("recurring.interval").String(),
-					unitAmount:    price.Get("unit_amount").Int(),
-					intervalCount: price.Get("recurring.interval_count").Int(),
-					quantity:      it.Get("quantity").Int(),
+					price:      price.Get("id").String(),
+					interval:   price.Get("recurring.interval").String(),
+					unitAmount: price.Get("unit_amount").Int(),
+					quantity:   it.Get("quantity").Int(),
 				})
 				return true
 			})
