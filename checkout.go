@@ -174,16 +174,14 @@ func (s *CheckoutService) Delete(ctx context.Context, id string, opts ...CallOpt
 
 // List iterates over all checkouts. params may be nil.
 func (s *CheckoutService) List(ctx context.Context, params *ListCheckoutsParams, opts ...CallOption) iter.Seq2[*Checkout, error] {
-	p := copyOrZero(params)
-	return list(s.c, ctx, OpCheckoutsList, p, opts, func(cur string) { p.Cursor = cur }, func(ctx context.Context, ro *RequestOptions) (*Page[Checkout], error) {
-		return s.c.provider.ListCheckouts(ctx, p, ro)
-	})
+	return list(s.c, ctx, OpCheckoutsList, params, opts, s.fetch)
 }
 
 // ListPage returns one page of checkouts.
 func (s *CheckoutService) ListPage(ctx context.Context, params *ListCheckoutsParams, opts ...CallOption) (*Page[Checkout], error) {
-	p := copyOrZero(params)
-	return do(s.c, ctx, OpCheckoutsList, p, opts, func(ctx context.Context, ro *RequestOptions) (*Page[Checkout], error) {
-		return s.c.provider.ListCheckouts(ctx, p, ro)
-	})
+	return listPage(s.c, ctx, OpCheckoutsList, params, opts, s.fetch)
+}
+
+func (s *CheckoutService) fetch(ctx context.Context, p *ListCheckoutsParams, ro *RequestOptions) (*Page[Checkout], error) {
+	return s.c.provider.ListCheckouts(ctx, p, ro)
 }

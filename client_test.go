@@ -127,6 +127,24 @@ func TestIdempotencyKeys(t *testing.T) {
 	assert.Equal(t, "fixed", keys[3])
 }
 
+func TestIdempotencyKeyOnAProviderWithoutKeysIsRefused(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.Caps = &paykit.Capabilities{Ops: paykit.AllOps(), IdempotencyKeys: false}
+	m.On("CreatePayment", any3...).Return(&paykit.Payment{ID: "pay_1"}, nil).Once()
+	m.On("RetrievePayment", any3...).Return(&paykit.Payment{ID: "pay_1"}, nil).Once()
+	client := paykit.New(m)
+	ctx := context.Background()
+	params := &paykit.CreatePaymentParams{Amount: 100, Currency: "USD", Customer: paykit.CustomerID("cus_1")}
+	_, err := client.Payments.Create(ctx, params, paykit.WithIdempotencyKey("order-42"))
+	require.ErrorIs(t, err, paykit.ErrNotSupported, "a key the provider would drop must not be accepted silently")
+	pe, _ := paykit.AsError(err)
+	assert.Equal(t, "idempotency_key", pe.Param)
+	_, err = client.Payments.Create(ctx, params)
+	require.NoError(t, err, "without a caller key the write goes through")
+	_, err = client.Payments.Retrieve(ctx, "pay_1", paykit.WithIdempotencyKey("ignored on reads"))
+	require.NoError(t, err)
+}
+
 func TestUnsupportedOperationIsRefusedBeforeTheProvider(t *testing.T) {
 	m := paykittest.NewMockProvider(t)
 	m.Caps = &paykit.Capabilities{Ops: []paykit.Op{paykit.OpCustomersRetrieve}}
@@ -242,6 +260,16 @@ func TestListIteratesEveryPage(t *testing.T) {
 		break // stopping early fetches no further page
 	}
 	m.AssertNumberOfCalls(t, "ListCustomers", 4)
+
+	seq := client.Customers.List(context.Background(), params)
+	for range 2 {
+		n := 0
+		for _, err := range seq {
+			require.NoError(t, err)
+			n++
+		}
+		assert.Equal(t, 3, n, "every range over the same iterator starts from the first page")
+	}
 }
 
 func TestListStopsOnAStuckCursor(t *testing.T) {
@@ -291,10 +319,25 @@ func TestRedact(t *testing.T) {
 		"masked sk_test_****************1234":              "masked [REDACTED]",
 		"pan 4000056655665556 end":                         "pan [REDACTED] end",
 		"pan 4000-0566-5566-5556":                          "pan [REDACTED]",
+		"amex 378282246310005.":                            "amex [REDACTED].",
+		"not a card (Luhn fails) 4000056655665557":         "not a card (Luhn fails) 4000056655665557",
+		"uuid 12345678-1234-4234-1234-123456789012 kept":   "uuid 12345678-1234-4234-1234-123456789012 kept",
+		"nanoseconds 1764158400000000000 kept":             "nanoseconds 1764158400000000000 kept",
+		"BEARER abcdefghijklmnop":                          "[REDACTED]",
+		"amount 4000056655665556.25 is a decimal":          "amount 4000056655665556.25 is a decimal",
 		"amount 1000000 and phone +1 234 567 8901 kept":    "amount 1000000 and phone +1 234 567 8901 kept",
 		"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y z": "Authorization: [REDACTED] z",
 	}
 	for in, want := range cases {
 		assert.Equal(t, want, paykit.Redact(in), in)
 	}
+}
+
+func TestMockProviderRejectsAValueWhereAPointerBelongs(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.On("RetrieveCustomer", any3...).Return(paykit.Customer{ID: "cus_1"}, nil)
+	client := paykit.New(m)
+	assert.PanicsWithValue(t, "paykittest: MockProvider: Return(paykit.Customer, ...) where *paykit.Customer was expected", func() {
+		_, _ = client.Customers.Retrieve(context.Background(), "cus_1")
+	})
 }

@@ -137,19 +137,17 @@ func (s *CustomerService) Delete(ctx context.Context, id string, opts ...CallOpt
 // List iterates over all customers, fetching pages as needed. params may be
 // nil. Iteration stops at the first error, which is yielded.
 func (s *CustomerService) List(ctx context.Context, params *ListCustomersParams, opts ...CallOption) iter.Seq2[*Customer, error] {
-	p := copyOrZero(params)
-	return list(s.c, ctx, OpCustomersList, p, opts, func(cur string) { p.Cursor = cur }, func(ctx context.Context, ro *RequestOptions) (*Page[Customer], error) {
-		return s.c.provider.ListCustomers(ctx, p, ro)
-	})
+	return list(s.c, ctx, OpCustomersList, params, opts, s.fetch)
 }
 
 // ListPage returns one page of customers; pass its NextCursor as
 // params.Cursor for the next.
 func (s *CustomerService) ListPage(ctx context.Context, params *ListCustomersParams, opts ...CallOption) (*Page[Customer], error) {
-	p := copyOrZero(params)
-	return do(s.c, ctx, OpCustomersList, p, opts, func(ctx context.Context, ro *RequestOptions) (*Page[Customer], error) {
-		return s.c.provider.ListCustomers(ctx, p, ro)
-	})
+	return listPage(s.c, ctx, OpCustomersList, params, opts, s.fetch)
+}
+
+func (s *CustomerService) fetch(ctx context.Context, p *ListCustomersParams, ro *RequestOptions) (*Page[Customer], error) {
+	return s.c.provider.ListCustomers(ctx, p, ro)
 }
 
 // copyOrZero returns a copy of *p, or a new zero value when p is nil, so

@@ -162,43 +162,104 @@ func IsRetryable(err error) bool {
 	return ok && pe.Retryable
 }
 
-// secretPattern matches strings that must never reach an error or a log:
-// provider API keys and webhook secrets, bearer tokens and card numbers.
+// secretPattern matches credentials that must never reach an error or a
+// log: provider API keys, webhook secrets and bearer tokens.
 var secretPattern = regexp.MustCompile(
 	`\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9*]{6,}` + // Stripe keys
 		`|\bwhsec_[A-Za-z0-9+/=_-]{6,}` + // webhook secrets
 		`|\bpolar_[a-z]{2,4}_[A-Za-z0-9]{10,}` + // Polar tokens
-		`|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}` + // Authorization header values
-		`|\b(?:\d[ -]?){12,18}\d\b`) // card numbers (PANs)
+		`|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}`) // Authorization header values
+
+// panPattern matches card-number candidates: 13 to 19 digits, optionally
+// grouped by spaces or hyphens. Redact keeps only those that pass the Luhn
+// check and stand alone (not inside a UUID or a longer token).
+var panPattern = regexp.MustCompile(`\b(?:\d[ -]?){12,18}\d\b`)
 
 // Redact returns s with API keys, webhook secrets, bearer tokens and card
 // numbers replaced by "[REDACTED]". Every error string and log line of
 // paykit goes through it.
 func Redact(s string) string {
-	if !mayHoldSecret(s) {
+	secrets, digits := mayHoldSecret(s)
+	if secrets {
+		s = secretPattern.ReplaceAllString(s, "[REDACTED]")
+	}
+	if !digits {
 		return s
 	}
-	return secretPattern.ReplaceAllString(s, "[REDACTED]")
+	var b strings.Builder
+	last := 0
+	for _, m := range panPattern.FindAllStringIndex(s, -1) {
+		if !isCardNumber(s, m[0], m[1]) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString("[REDACTED]")
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
+// isCardNumber reports whether s[start:end] is a lone, Luhn-valid number.
+func isCardNumber(s string, start, end int) bool {
+	if start > 0 && joins(s[start-1], start >= 2 && isDigit(s[start-2])) ||
+		end < len(s) && joins(s[end], end+1 < len(s) && isDigit(s[end+1])) {
+		return false // part of a UUID, an id or a decimal number
+	}
+	sum, n := 0, 0
+	for i := end - 1; i >= start; i-- {
+		c := s[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		d := int(c - '0')
+		if n%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		n++
+	}
+	return n >= 13 && n <= 19 && sum%10 == 0
+}
+
+// joins reports whether c, next to a digit run, makes it part of a longer
+// token: a hyphen or underscore, or a decimal point followed by a digit.
+func joins(c byte, digitBeyond bool) bool {
+	return c == '-' || c == '_' || c == '.' && digitBeyond
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // mayHoldSecret is a cheap pre-check that keeps Redact off the regexp
-// engine for the common, secret-free string.
-func mayHoldSecret(s string) bool {
-	for _, marker := range [...]string{"_live_", "_test_", "whsec_", "polar_", "earer"} {
+// engine for the common, secret-free string: it reports whether s holds a
+// credential marker, and whether it holds a run of 13 or more digits.
+func mayHoldSecret(s string) (secrets, digits bool) {
+	for _, marker := range [...]string{"_live_", "_test_", "whsec_", "polar_"} {
 		if strings.Contains(s, marker) {
-			return true
+			secrets = true
+			break
 		}
 	}
-	digits := 0
+	run := 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c >= '0' && c <= '9':
-			if digits++; digits >= 13 {
-				return true
+			if run++; run >= 13 {
+				digits = true
 			}
+		case c == 'b' || c == 'B':
+			if !secrets && i+6 <= len(s) && strings.EqualFold(s[i:i+6], "bearer") {
+				secrets = true
+			}
+			run = 0
 		case c != ' ' && c != '-':
-			digits = 0
+			run = 0
 		}
 	}
-	return false
+	return secrets, digits
 }

@@ -66,16 +66,14 @@ func (s *InvoiceService) Retrieve(ctx context.Context, id string, opts ...CallOp
 
 // List iterates over all invoices. params may be nil.
 func (s *InvoiceService) List(ctx context.Context, params *ListInvoicesParams, opts ...CallOption) iter.Seq2[*Invoice, error] {
-	p := copyOrZero(params)
-	return list(s.c, ctx, OpInvoicesList, p, opts, func(cur string) { p.Cursor = cur }, func(ctx context.Context, ro *RequestOptions) (*Page[Invoice], error) {
-		return s.c.provider.ListInvoices(ctx, p, ro)
-	})
+	return list(s.c, ctx, OpInvoicesList, params, opts, s.fetch)
 }
 
 // ListPage returns one page of invoices.
 func (s *InvoiceService) ListPage(ctx context.Context, params *ListInvoicesParams, opts ...CallOption) (*Page[Invoice], error) {
-	p := copyOrZero(params)
-	return do(s.c, ctx, OpInvoicesList, p, opts, func(ctx context.Context, ro *RequestOptions) (*Page[Invoice], error) {
-		return s.c.provider.ListInvoices(ctx, p, ro)
-	})
+	return listPage(s.c, ctx, OpInvoicesList, params, opts, s.fetch)
+}
+
+func (s *InvoiceService) fetch(ctx context.Context, p *ListInvoicesParams, ro *RequestOptions) (*Page[Invoice], error) {
+	return s.c.provider.ListInvoices(ctx, p, ro)
 }

@@ -72,7 +72,9 @@ type CallOption func(*RequestOptions)
 
 // WithIdempotencyKey sets the key that makes a write safe to repeat: the
 // provider applies it at most once. Without it the Client generates one
-// per call, which protects the call's own retries only.
+// per call, which protects the call's own retries only. On a provider whose
+// Capabilities().IdempotencyKeys is false a write with a key fails with
+// ErrNotSupported (Param "idempotency_key") rather than run unprotected.
 func WithIdempotencyKey(key string) CallOption {
 	return func(o *RequestOptions) { o.IdempotencyKey = key }
 }
@@ -163,10 +165,15 @@ func (c *Client) prepare(ctx context.Context, op Op, args validator, opts []Call
 		}
 	}
 	if op.IsWrite() {
-		if ro.IdempotencyKey == "" {
+		switch {
+		case ro.IdempotencyKey == "":
 			ro.IdempotencyKey = c.newKey()
-		} else if len(ro.IdempotencyKey) > 255 {
+		case len(ro.IdempotencyKey) > 255:
 			return nil, nil, nil, &Error{Code: CodeValidation, Provider: c.name, Op: op, Param: "idempotency_key", Message: "idempotency key is longer than 255 characters"}
+		case !c.caps.IdempotencyKeys:
+			// Dropping the key silently would let a repeated call charge twice.
+			return nil, nil, nil, &Error{Code: CodeNotSupported, Provider: c.name, Op: op, Param: "idempotency_key",
+				Message: "this provider does not honour idempotency keys, so WithIdempotencyKey cannot make this call safe to repeat"}
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -216,13 +223,28 @@ func exec(c *Client, ctx context.Context, op Op, args validator, opts []CallOpti
 	return err
 }
 
-// list returns an iterator over every item of every page. setCursor moves
-// the caller's (copied) params to the next page.
-func list[T any](c *Client, ctx context.Context, op Op, args validator, opts []CallOption, setCursor func(string), fetch func(context.Context, *RequestOptions) (*Page[T], error)) iter.Seq2[*T, error] {
+// listParams is implemented by every List*Params through its embedded
+// ListParams.
+type listParams interface {
+	validator
+	setCursor(string)
+}
+
+// fetchPage calls the provider for one page of a list.
+type fetchPage[T, P any] func(ctx context.Context, params *P, ro *RequestOptions) (*Page[T], error)
+
+// list returns an iterator over every item of every page. Each range over
+// it starts from the caller's params, copied, so paging never changes them
+// and the iterator can be ranged again.
+func list[T, P any, PP interface {
+	*P
+	listParams
+}](c *Client, ctx context.Context, op Op, params *P, opts []CallOption, fetch fetchPage[T, P]) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
+		p := copyOrZero(params)
 		seen := map[string]bool{}
 		for {
-			page, err := do(c, ctx, op, args, opts, fetch)
+			page, err := listPage[T, P, PP](c, ctx, op, p, opts, fetch)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -240,9 +262,20 @@ func list[T any](c *Client, ctx context.Context, op Op, args validator, opts []C
 				return
 			}
 			seen[page.NextCursor] = true
-			setCursor(page.NextCursor)
+			PP(p).setCursor(page.NextCursor)
 		}
 	}
+}
+
+// listPage fetches the one page params (never changed) describe.
+func listPage[T, P any, PP interface {
+	*P
+	listParams
+}](c *Client, ctx context.Context, op Op, params *P, opts []CallOption, fetch fetchPage[T, P]) (*Page[T], error) {
+	p := copyOrZero(params)
+	return do(c, ctx, op, PP(p), opts, func(ctx context.Context, ro *RequestOptions) (*Page[T], error) {
+		return fetch(ctx, p, ro)
+	})
 }
 
 func (c *Client) missingResult(op Op) error {

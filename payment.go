@@ -179,16 +179,14 @@ func (s *PaymentService) Delete(ctx context.Context, id string, opts ...CallOpti
 
 // List iterates over all payments. params may be nil.
 func (s *PaymentService) List(ctx context.Context, params *ListPaymentsParams, opts ...CallOption) iter.Seq2[*Payment, error] {
-	p := copyOrZero(params)
-	return list(s.c, ctx, OpPaymentsList, p, opts, func(cur string) { p.Cursor = cur }, func(ctx context.Context, ro *RequestOptions) (*Page[Payment], error) {
-		return s.c.provider.ListPayments(ctx, p, ro)
-	})
+	return list(s.c, ctx, OpPaymentsList, params, opts, s.fetch)
 }
 
 // ListPage returns one page of payments.
 func (s *PaymentService) ListPage(ctx context.Context, params *ListPaymentsParams, opts ...CallOption) (*Page[Payment], error) {
-	p := copyOrZero(params)
-	return do(s.c, ctx, OpPaymentsList, p, opts, func(ctx context.Context, ro *RequestOptions) (*Page[Payment], error) {
-		return s.c.provider.ListPayments(ctx, p, ro)
-	})
+	return listPage(s.c, ctx, OpPaymentsList, params, opts, s.fetch)
+}
+
+func (s *PaymentService) fetch(ctx context.Context, p *ListPaymentsParams, ro *RequestOptions) (*Page[Payment], error) {
+	return s.c.provider.ListPayments(ctx, p, ro)
 }

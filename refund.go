@@ -98,16 +98,14 @@ func (s *RefundService) Retrieve(ctx context.Context, id string, opts ...CallOpt
 
 // List iterates over all refunds. params may be nil.
 func (s *RefundService) List(ctx context.Context, params *ListRefundsParams, opts ...CallOption) iter.Seq2[*Refund, error] {
-	p := copyOrZero(params)
-	return list(s.c, ctx, OpRefundsList, p, opts, func(cur string) { p.Cursor = cur }, func(ctx context.Context, ro *RequestOptions) (*Page[Refund], error) {
-		return s.c.provider.ListRefunds(ctx, p, ro)
-	})
+	return list(s.c, ctx, OpRefundsList, params, opts, s.fetch)
 }
 
 // ListPage returns one page of refunds.
 func (s *RefundService) ListPage(ctx context.Context, params *ListRefundsParams, opts ...CallOption) (*Page[Refund], error) {
-	p := copyOrZero(params)
-	return do(s.c, ctx, OpRefundsList, p, opts, func(ctx context.Context, ro *RequestOptions) (*Page[Refund], error) {
-		return s.c.provider.ListRefunds(ctx, p, ro)
-	})
+	return listPage(s.c, ctx, OpRefundsList, params, opts, s.fetch)
+}
+
+func (s *RefundService) fetch(ctx context.Context, p *ListRefundsParams, ro *RequestOptions) (*Page[Refund], error) {
+	return s.c.provider.ListRefunds(ctx, p, ro)
 }

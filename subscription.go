@@ -165,16 +165,14 @@ func (s *SubscriptionService) Delete(ctx context.Context, id string, opts ...Cal
 
 // List iterates over all subscriptions. params may be nil.
 func (s *SubscriptionService) List(ctx context.Context, params *ListSubscriptionsParams, opts ...CallOption) iter.Seq2[*Subscription, error] {
-	p := copyOrZero(params)
-	return list(s.c, ctx, OpSubscriptionsList, p, opts, func(cur string) { p.Cursor = cur }, func(ctx context.Context, ro *RequestOptions) (*Page[Subscription], error) {
-		return s.c.provider.ListSubscriptions(ctx, p, ro)
-	})
+	return list(s.c, ctx, OpSubscriptionsList, params, opts, s.fetch)
 }
 
 // ListPage returns one page of subscriptions.
 func (s *SubscriptionService) ListPage(ctx context.Context, params *ListSubscriptionsParams, opts ...CallOption) (*Page[Subscription], error) {
-	p := copyOrZero(params)
-	return do(s.c, ctx, OpSubscriptionsList, p, opts, func(ctx context.Context, ro *RequestOptions) (*Page[Subscription], error) {
-		return s.c.provider.ListSubscriptions(ctx, p, ro)
-	})
+	return listPage(s.c, ctx, OpSubscriptionsList, params, opts, s.fetch)
+}
+
+func (s *SubscriptionService) fetch(ctx context.Context, p *ListSubscriptionsParams, ro *RequestOptions) (*Page[Subscription], error) {
+	return s.c.provider.ListSubscriptions(ctx, p, ro)
 }

@@ -234,6 +234,8 @@ type ListParams struct {
 	Cursor string
 }
 
+func (p *ListParams) setCursor(cursor string) { p.Cursor = cursor }
+
 func (p *ListParams) validate() error {
 	if p.Limit < 0 || p.Limit > 100 {
 		return ValidationError("limit", "limit must be between 0 and 100")

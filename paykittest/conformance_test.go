@@ -2,10 +2,13 @@ package paykittest_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/paykittest"
@@ -48,15 +51,24 @@ func (m majorUnits) CreateCheckout(ctx context.Context, p *paykit.CreateCheckout
 	return co, err
 }
 
-// nilOnMissing answers (nil, nil) for unknown customers, as TS did.
+// nilOnMissing answers (nil, nil) for unknown payments, as TS did.
 type nilOnMissing struct{ *local.Simulator }
 
-func (m nilOnMissing) RetrieveCustomer(ctx context.Context, id string, o *paykit.RequestOptions) (*paykit.Customer, error) {
-	c, err := m.Simulator.RetrieveCustomer(ctx, id, o)
-	if err != nil {
+func (m nilOnMissing) RetrievePayment(ctx context.Context, id string, o *paykit.RequestOptions) (*paykit.Payment, error) {
+	p, err := m.Simulator.RetrievePayment(ctx, id, o)
+	if errors.Is(err, paykit.ErrNotFound) {
 		return nil, nil
 	}
-	return c, nil
+	return p, err
+}
+
+// doubleCharge ignores idempotency keys on payments.
+type doubleCharge struct{ *local.Simulator }
+
+func (m doubleCharge) CreatePayment(ctx context.Context, p *paykit.CreatePaymentParams, o *paykit.RequestOptions) (*paykit.Payment, error) {
+	fresh := *o
+	fresh.IdempotencyKey += "-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	return m.Simulator.CreatePayment(ctx, p, &fresh)
 }
 
 // underclaims leaves refunds.retrieve out of its capabilities yet serves
@@ -83,6 +95,7 @@ var defects = map[string]func(*local.Simulator) paykit.Provider{
 	"major-units":    func(s *local.Simulator) paykit.Provider { return majorUnits{s} },
 	"nil-on-missing": func(s *local.Simulator) paykit.Provider { return nilOnMissing{s} },
 	"undeclared-op":  func(s *local.Simulator) paykit.Provider { return underclaims{s} },
+	"double-charge":  func(s *local.Simulator) paykit.Provider { return doubleCharge{s} },
 }
 
 func TestLocalProviderConforms(t *testing.T) {
@@ -107,7 +120,8 @@ func TestDefectiveProvider(t *testing.T) {
 func TestConformanceCatchesDefects(t *testing.T) {
 	want := map[string]string{
 		"major-units":    "want 7500 USD (minor units)",
-		"nil-on-missing": "provider RetrieveCustomer(unknown) = <nil>, <nil>",
+		"nil-on-missing": "provider payments.retrieve of an unknown id returned <nil>",
+		"double-charge":  "the same idempotency key charged twice",
 		"undeclared-op":  "provider refunds.retrieve (undeclared) returned",
 	}
 	for defect, msg := range want {

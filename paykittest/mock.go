@@ -2,6 +2,7 @@ package paykittest
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/stretchr/testify/mock"
 
@@ -56,8 +57,15 @@ func (m *MockProvider) Capabilities() paykit.Capabilities {
 	return *m.Caps
 }
 
+// result reads a mocked (*T, error). A first return value of another type
+// (say paykit.Customer instead of *paykit.Customer) is a mistake in the
+// test, reported at once rather than turned into a nil result.
 func result[T any](args mock.Arguments) (*T, error) {
-	v, _ := args.Get(0).(*T)
+	first := args.Get(0)
+	v, ok := first.(*T)
+	if !ok && first != nil {
+		panic(fmt.Sprintf("paykittest: MockProvider: Return(%T, ...) where *%T was expected", first, *new(T)))
+	}
 	return v, args.Error(1)
 }
 
