@@ -12,7 +12,15 @@
 // every attempt), or when the connection was never established, so the
 // server cannot have seen it. A write that may have reached a provider
 // without keys is never repeated: its error says so and is not Retryable,
-// except for 429, which the server answers before doing anything.
+// except for 429, which the server answers before doing anything. A 408
+// is treated like a 5xx there: it may come from a proxy or load balancer
+// that does not speak for the provider's server.
+//
+// Context. A call whose ctx is done fails with ContextError's error, which
+// matches ctx.Err() with errors.Is. When ctx ends the call between two
+// attempts (canceled during the wait, or a deadline that comes before the
+// wait would end), that error also carries the last answer's StatusCode,
+// RequestID and RetryAfter, and its message.
 package rest
 
 import (
@@ -227,7 +235,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 			pe = c.statusError(res)
 			if retryableStatus(res.StatusCode) {
 				retry = replaySafe
-				if !replaySafe && res.StatusCode != http.StatusTooManyRequests && res.StatusCode != http.StatusRequestTimeout {
+				if !replaySafe && res.StatusCode != http.StatusTooManyRequests {
 					pe.Retryable = false
 					if pe.Message != "" {
 						pe.Message += "; "
@@ -246,13 +254,33 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		}
 		wait := max(c.backoff(attempt), pe.RetryAfter)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
-			return res, pe
+			return res, interrupted(context.DeadlineExceeded, pe)
 		}
 		c.logRetry(ctx, req, attempt, wait, pe)
 		if err := c.sleep(ctx, wait); err != nil {
-			return res, pe
+			return res, interrupted(err, pe)
 		}
 	}
+}
+
+// interrupted is the error of a call that ctx ended while it waited to
+// repeat a failed attempt: ContextError(ctxErr), with the last attempt's
+// status, request id, Retry-After and message. A deadline keeps the last
+// error's Retryable (the call was safe to repeat, it ran out of time); a
+// cancellation is not Retryable.
+func interrupted(ctxErr error, last *paykit.Error) *paykit.Error {
+	pe := ContextError(ctxErr)
+	pe.Provider = last.Provider
+	pe.StatusCode, pe.RequestID, pe.RetryAfter = last.StatusCode, last.RequestID, last.RetryAfter
+	why := last.Message
+	if why == "" {
+		why = string(last.Code)
+	}
+	pe.Message += " before the call could be retried; last attempt: " + why
+	if pe.Code == paykit.CodeNetwork {
+		pe.Retryable = last.Retryable
+	}
+	return pe
 }
 
 const mayBeApplied = "the request may have been applied, check before repeating it"
@@ -463,15 +491,16 @@ func transportError(ctx context.Context, err error) *paykit.Error {
 	return &paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err}
 }
 
-// ContextError is the error of a call whose ctx is done: NETWORK_ERROR,
-// "call canceled" or "call timed out", wrapping ctx's error so that
-// errors.Is(err, context.Canceled) holds.
+// ContextError is the error of a call whose ctx is done, classified as
+// the paykit Client classifies one: context.DeadlineExceeded is
+// NETWORK_ERROR "call timed out", anything else (context.Canceled)
+// OPERATION_FAILED "call canceled"; neither is Retryable. It wraps err,
+// so errors.Is(err, ctx.Err()) holds.
 func ContextError(err error) *paykit.Error {
-	msg := "call canceled"
 	if errors.Is(err, context.DeadlineExceeded) {
-		msg = "call timed out"
+		return &paykit.Error{Code: paykit.CodeNetwork, Message: "call timed out", Err: err}
 	}
-	return &paykit.Error{Code: paykit.CodeNetwork, Message: msg, Err: err}
+	return &paykit.Error{Code: paykit.CodeOperationFailed, Message: "call canceled", Err: err}
 }
 
 // backoff returns the wait before retry n (1-based): BaseDelay doubled

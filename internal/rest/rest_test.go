@@ -178,7 +178,9 @@ func TestWriteWithoutHonouredKeyIsNeverRetriedOnceSent(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, 1, mt.GetTotalCallCount(), "a write that reached the server is sent once")
 			pe, _ := paykit.AsError(err)
-			if name == "429" || name == "timeout408" {
+			// Only a 429 says the server did nothing. A 408 may come from an
+			// intermediary that does not speak for the provider's server.
+			if name == "429" {
 				assert.True(t, pe.Retryable, "the server refused it before doing anything")
 			} else {
 				assert.False(t, pe.Retryable, "it may have been applied")
@@ -239,13 +241,53 @@ func TestNoRetryAfterContextIsDone(t *testing.T) {
 	})
 	t.Run("deadline before the wait ends", func(t *testing.T) {
 		c, mt, waits := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Second})
-		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.NewStringResponder(503, `{}`))
+		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
+			httpmock.NewStringResponder(503, `{}`).HeaderSet(http.Header{"X-Request-Id": {"req_7"}}))
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
-		require.ErrorIs(t, err, paykit.ErrProviderUnavailable)
+		require.ErrorIs(t, err, context.DeadlineExceeded, "the deadline ended the call")
+		require.ErrorIs(t, err, paykit.ErrNetwork, "as the Client reports a timeout")
+		pe, _ := paykit.AsError(err)
+		assert.Equal(t, 503, pe.StatusCode, "the last answer is kept")
+		assert.Equal(t, "req_7", pe.RequestID)
+		assert.Contains(t, pe.Message, "503")
+		assert.True(t, pe.Retryable, "a read that failed with 503 may succeed with more time")
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 		assert.Empty(t, *waits)
+	})
+	t.Run("canceled during the wait", func(t *testing.T) {
+		c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Second})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c.sleep = func(ctx context.Context, _ time.Duration) error {
+			cancel()
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
+			httpmock.NewStringResponder(429, `{}`).HeaderSet(http.Header{"Retry-After": {"1"}}))
+		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		require.ErrorIs(t, err, context.Canceled)
+		pe, _ := paykit.AsError(err)
+		assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
+		assert.False(t, pe.Retryable, "the caller canceled it")
+		assert.Equal(t, 429, pe.StatusCode)
+		assert.Equal(t, time.Second, pe.RetryAfter)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+	})
+	t.Run("deadline during the wait", func(t *testing.T) {
+		c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
+		// The wait is cut short by the deadline, whose error it returns.
+		c.sleep = func(context.Context, time.Duration) error { return context.DeadlineExceeded }
+		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.ConnectionFailure)
+		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		require.ErrorIs(t, err, paykit.ErrNetwork)
+		assert.Contains(t, err.Error(), "timed out")
+		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	t.Run("already done", func(t *testing.T) {
 		c, mt, _ := newMock(t, Config{MaxRetries: 3})
@@ -253,9 +295,51 @@ func TestNoRetryAfterContextIsDone(t *testing.T) {
 		cancel()
 		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
 		require.ErrorIs(t, err, context.Canceled)
-		require.ErrorIs(t, err, paykit.ErrNetwork)
+		pe, _ := paykit.AsError(err)
+		assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
 		assert.Zero(t, mt.GetTotalCallCount())
 	})
+}
+
+// ctxProvider answers every customer retrieval with its ctx's error, as
+// a provider that lets the Client classify it.
+type ctxProvider struct{ paykit.UnimplementedProvider }
+
+func (ctxProvider) Capabilities() paykit.Capabilities {
+	return paykit.Capabilities{Ops: []paykit.Op{paykit.OpCustomersRetrieve}}
+}
+
+func (ctxProvider) RetrieveCustomer(ctx context.Context, _ string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestContextErrorAgreesWithTheClient(t *testing.T) {
+	client := paykit.New(ctxProvider{})
+	canceled, cancel := context.WithCancel(context.Background())
+	go cancel()
+	timedOut, cancel2 := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel2()
+	for name, tc := range map[string]struct {
+		ctx   context.Context
+		cause error
+	}{
+		"canceled":  {canceled, context.Canceled},
+		"timed out": {timedOut, context.DeadlineExceeded},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, want := client.Customers.Retrieve(tc.ctx, "cus_1")
+			wantPE, ok := paykit.AsError(want)
+			require.True(t, ok)
+			got := ContextError(tc.cause)
+			assert.Equal(t, wantPE.Code, got.Code, "same code as the Client gives")
+			assert.Equal(t, wantPE.Retryable, got.Retryable)
+			assert.Equal(t, wantPE.Message, got.Message)
+			assert.ErrorIs(t, got, tc.cause)
+		})
+	}
+	assert.Equal(t, paykit.CodeOperationFailed, ContextError(context.Canceled).Code)
+	assert.Equal(t, paykit.CodeNetwork, ContextError(context.DeadlineExceeded).Code)
 }
 
 func TestPerCallDeadlineFromContext(t *testing.T) {
