@@ -3,6 +3,7 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 
@@ -63,7 +64,7 @@ func (p *provider) CreateCustomer(ctx context.Context, params *paykit.CreateCust
 	body := customerCreate{
 		Email:          params.Email,
 		Name:           optional(params.Name),
-		Metadata:       cleanMetadata(withReserved(copyMeta(params.Metadata), reserved{Phone: params.Phone})),
+		Metadata:       cleanMetadata(withReserved(maps.Clone(params.Metadata), reserved{Phone: params.Phone})),
 		BillingAddress: addressOf(params.Billing),
 	}
 	return get(ctx, p, call{method: http.MethodPost, path: customersPath, body: body, fields: customerFields}, customerFrom)
@@ -150,12 +151,4 @@ func (p *provider) ListCustomers(ctx context.Context, params *paykit.ListCustome
 		filters = url.Values{"email": {params.Email}}
 	}
 	return list(ctx, p, customersPath, params.ListParams, nil, filters, customerFrom)
-}
-
-func copyMeta(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -3,6 +3,7 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/paykit-go/paykit"
@@ -232,11 +233,11 @@ func (p *provider) RetrievePayment(ctx context.Context, id string, _ *paykit.Req
 	if err == nil {
 		return paymentFromOrder(raw)
 	}
-	if !isNotFound(err) {
+	if !errors.Is(err, paykit.ErrNotFound) {
 		return nil, err
 	}
 	if err := p.do(ctx, call{method: http.MethodGet, path: checkoutsPath + id}, &raw); err != nil {
-		if isNotFound(err) {
+		if errors.Is(err, paykit.ErrNotFound) {
 			return nil, paykit.NotFoundError("payment", id)
 		}
 		return nil, err
@@ -250,11 +251,6 @@ func (p *provider) RetrievePayment(ctx context.Context, id string, _ *paykit.Req
 		return pay, err
 	}
 	return paymentFromOrder(orderRaw)
-}
-
-func isNotFound(err error) bool {
-	pe, ok := paykit.AsError(err)
-	return ok && pe.Code == paykit.CodeNotFound
 }
 
 // ListPayments lists orders, optionally of one customer.

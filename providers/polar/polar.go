@@ -142,7 +142,7 @@ func Provider(accessToken string, opts ...Option) paykit.Provider {
 			o(&cfg)
 		}
 	}
-	p := &provider{paymentProduct: cfg.paymentProduct, baseURL: cfg.baseURL}
+	p := &provider{paymentProduct: cfg.paymentProduct}
 	if u, err := url.Parse(cfg.baseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		p.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: name, Param: "base_url", Message: "base URL must be an absolute http(s) URL"}
 	}
@@ -168,7 +168,6 @@ func Provider(accessToken string, opts ...Option) paykit.Provider {
 type provider struct {
 	paykit.UnimplementedProvider
 	api            *rest.Client
-	baseURL        string
 	cfgErr         error
 	paymentProduct string
 }

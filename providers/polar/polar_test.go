@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -506,11 +507,26 @@ func TestConfigurationErrorsNeverPanicNorSend(t *testing.T) {
 	assert.Empty(t, f.srv.Calls(""))
 }
 
-func TestOptions(t *testing.T) {
+func TestOptionsChooseTheServer(t *testing.T) {
 	assert.Equal(t, "polar", Provider(testToken).Name())
-	assert.Equal(t, ProductionURL, Provider(testToken).(*provider).baseURL)
-	assert.Equal(t, SandboxURL, Provider(testToken, WithSandbox()).(*provider).baseURL)
-	assert.Equal(t, "http://127.0.0.1:1", Provider(testToken, WithSandbox(), WithBaseURL("http://127.0.0.1:1")).(*provider).baseURL)
+	id := openapitest.NewUUID()
+	for name, tc := range map[string]struct {
+		opts []Option
+		want string
+	}{
+		"production by default": {nil, ProductionURL},
+		"sandbox":               {[]Option{WithSandbox()}, SandboxURL},
+		"last option wins":      {[]Option{WithSandbox(), WithBaseURL("http://127.0.0.1:1")}, "http://127.0.0.1:1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterResponder(http.MethodGet, tc.want+"/v1/customers/"+id, jsonResponder(404, `{"error":"ResourceNotFound","detail":"Not found"}`))
+			c := paykit.New(Provider(testToken, append(tc.opts, WithHTTPClient(&http.Client{Transport: mt}))...))
+			_, err := c.Customers.Retrieve(ctx(t), id)
+			require.ErrorIs(t, err, paykit.ErrNotFound)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "sent to %s", tc.want)
+		})
+	}
 }
 
 func TestCapabilitiesListExactlyWhatWorks(t *testing.T) {

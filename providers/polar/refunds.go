@@ -3,6 +3,7 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -139,12 +140,12 @@ func (p *provider) orderOfPayment(ctx context.Context, id string) (*wireOrder, e
 	if err == nil {
 		return &order, nil
 	}
-	if !isNotFound(err) {
+	if !errors.Is(err, paykit.ErrNotFound) {
 		return nil, err
 	}
 	var co wireCheckout
 	if err := p.do(ctx, call{method: http.MethodGet, path: checkoutsPath + id}, &co); err != nil {
-		if isNotFound(err) {
+		if errors.Is(err, paykit.ErrNotFound) {
 			return nil, paykit.ValidationError("payment_id", "no Polar order or checkout "+id)
 		}
 		return nil, err

@@ -3,6 +3,7 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -113,7 +114,7 @@ func (p *provider) CreateSubscription(ctx context.Context, params *paykit.Create
 	}
 	var prod wireProduct
 	if err := p.do(ctx, call{method: http.MethodGet, path: productsPath + params.ItemID, fields: map[string]string{"id": "item_id"}}, &prod); err != nil {
-		if pe, ok := paykit.AsError(err); ok && pe.Code == paykit.CodeNotFound {
+		if errors.Is(err, paykit.ErrNotFound) {
 			return nil, paykit.ValidationError("item_id", "no Polar product "+params.ItemID)
 		}
 		return nil, err
