@@ -158,3 +158,50 @@ func TestContextDeadlineBoundsTheCall(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 900*time.Millisecond)
 }
+
+func TestOffSessionFinalizeErrorsSayWhetherTheDraftWasCharged(t *testing.T) {
+	customer, product := openapitest.NewUUID(), openapitest.NewUUID()
+	for name, tc := range map[string]struct {
+		finalize   httpmock.Responder
+		notCharged bool
+		code       *paykit.Error
+	}{
+		"declined 402":         {jsonResponder(402, `{"error":"PaymentFailed","detail":"Your card was declined."}`), true, paykit.ErrCardDeclined},
+		"validation 422":       {jsonResponder(422, `{"detail":[{"loc":["body","payment_method_id"],"msg":"not found","type":"value_error"}]}`), true, paykit.ErrValidation},
+		"forbidden 403":        {jsonResponder(403, `{"error":"OffSessionChargesNotEnabled","detail":"not enabled"}`), true, paykit.ErrPermission},
+		"not a draft 412":      {jsonResponder(412, `{"error":"OrderNotDraft","detail":"Order is not a draft"}`), false, paykit.ErrInvalidState},
+		"timeout 408":          {jsonResponder(408, `{}`), false, paykit.ErrNetwork},
+		"rate limited 429":     {jsonResponder(429, `{"error":"TooManyRequests","detail":"Slow down"}`), false, paykit.ErrRateLimited},
+		"server error 500":     {jsonResponder(500, `{}`), false, paykit.ErrProviderUnavailable},
+		"bad gateway 502":      {jsonResponder(502, `<html></html>`), false, paykit.ErrProviderUnavailable},
+		"dropped connection":   {httpmock.ConnectionFailure, false, paykit.ErrNetwork},
+		"undecodable 200 body": {jsonResponder(200, `{"id":`), false, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt := mockProvider(t, WithMaxRetries(3))
+			draft := openapitest.NewUUID()
+			mt.RegisterResponder(http.MethodPost, mockURL+"/v1/orders/", jsonResponder(201,
+				`{"id":"`+draft+`","status":"draft","paid":false,"total_amount":2500,"currency":"usd","created_at":"2026-10-01T12:00:00Z","customer_id":"`+customer+`","metadata":{}}`))
+			mt.RegisterResponder(http.MethodPost, mockURL+"/v1/orders/"+draft+"/finalize", tc.finalize)
+			_, err := c.Payments.Create(context.Background(), &paykit.CreatePaymentParams{Amount: 2500, Currency: "USD",
+				Customer: paykit.CustomerID(customer), ItemID: product, ProviderMetadata: PaymentOptions{OffSession: true}})
+			require.Error(t, err)
+			if tc.code != nil {
+				require.ErrorIs(t, err, tc.code)
+			}
+			assert.Equal(t, 1, mt.GetCallCountInfo()["POST "+mockURL+"/v1/orders/"+draft+"/finalize"], "finalize is sent once")
+
+			if tc.notCharged {
+				assert.Contains(t, err.Error(), "draft order "+draft+" was created and not charged")
+			} else {
+				assert.NotContains(t, err.Error(), "not charged")
+				assert.Contains(t, err.Error(), "check draft order "+draft+" before retrying")
+				assert.False(t, paykit.IsRetryable(err), "the charge may have been made")
+			}
+			var de *DraftOrderError
+			require.ErrorAs(t, err, &de, "the draft order's id is machine-readable")
+			assert.Equal(t, draft, de.OrderID)
+			assert.Equal(t, tc.notCharged, de.NotCharged)
+		})
+	}
+}

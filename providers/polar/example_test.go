@@ -28,6 +28,12 @@ func polarStandIn() *httptest.Server {
 		case r.Method == http.MethodGet && r.URL.Path == "/v1/products/0b1c5d1e-5a8f-4b4e-9d4a-000000000004":
 			fmt.Fprint(w, `{"id":"0b1c5d1e-5a8f-4b4e-9d4a-000000000004","is_recurring":true,"recurring_interval":"month",`+
 				`"prices":[{"amount_type":"fixed","price_amount":900,"price_currency":"usd","is_archived":false}]}`)
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/orders/":
+			w.WriteHeader(http.StatusCreated)
+			fmt.Fprint(w, `{"id":"0b1c5d1e-5a8f-4b4e-9d4a-0000000000d1","created_at":"2026-10-01T12:00:00Z","status":"draft","paid":false,`+
+				`"total_amount":2500,"currency":"usd","customer_id":"0b1c5d1e-5a8f-4b4e-9d4a-0000000000c1","metadata":{}}`)
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/orders/0b1c5d1e-5a8f-4b4e-9d4a-0000000000d1/finalize":
+			w.WriteHeader(http.StatusBadGateway)
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprint(w, `{"error":"ResourceNotFound","detail":"Not found"}`)
@@ -71,6 +77,24 @@ func ExampleProvider_paidSubscription() {
 	pe, _ := paykit.AsError(err)
 	fmt.Println(pe.Code, pe.Param)
 	// Output: VALIDATION_ERROR item_id
+}
+
+// An off-session charge whose finalization got no clear answer: the
+// error names the draft order to look at before charging again.
+func ExampleDraftOrderError() {
+	srv := polarStandIn()
+	defer srv.Close()
+
+	client := paykit.New(polar.Provider("polar_oat_example", polar.WithBaseURL(srv.URL)))
+	_, err := client.Payments.Create(context.Background(), &paykit.CreatePaymentParams{
+		Amount: 2500, Currency: "USD", Customer: paykit.CustomerID("0b1c5d1e-5a8f-4b4e-9d4a-0000000000c1"),
+		ItemID: "0b1c5d1e-5a8f-4b4e-9d4a-000000000005", ProviderMetadata: polar.PaymentOptions{OffSession: true},
+	})
+	var draft *polar.DraftOrderError
+	if errors.As(err, &draft) && !draft.NotCharged {
+		fmt.Println("look up order", draft.OrderID, "before charging again")
+	}
+	// Output: look up order 0b1c5d1e-5a8f-4b4e-9d4a-0000000000d1 before charging again
 }
 
 func ExampleCheckoutOptions() {

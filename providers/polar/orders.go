@@ -186,7 +186,7 @@ func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePayme
 
 // chargeOffSession creates a draft order and finalizes it. Neither write
 // is repeated; if finalizing fails the draft order stays, and the error
-// names it.
+// carries a DraftOrderError naming it.
 func (p *provider) chargeOffSession(ctx context.Context, params *paykit.CreatePaymentParams, product string, opts PaymentOptions) (*paykit.Payment, error) {
 	if params.Customer.ID == "" {
 		return nil, paykit.ValidationError("customer", "an off-session charge needs a Polar customer id, not an email")
@@ -208,14 +208,71 @@ func (p *provider) chargeOffSession(ctx context.Context, params *paykit.CreatePa
 	fin := orderFinalize{PaymentMethodID: optional(opts.PaymentMethodID)}
 	pay, err := get(ctx, p, call{method: http.MethodPost, path: ordersPath + draft.ID + "/finalize", body: fin, fields: orderFields}, paymentFromOrder)
 	if err != nil {
-		if pe, ok := paykit.AsError(err); ok {
-			cp := *pe
-			cp.Message += " (draft order " + draft.ID + " was created and not charged)"
-			return nil, &cp
-		}
-		return nil, err
+		return nil, finalizeError(err, draft.ID)
 	}
 	return pay, nil
+}
+
+// DraftOrderError is in the chain of the error of an off-session
+// Payments.Create that created its draft order but could not finalize it
+// (charge it); reach it with errors.As. Unless NotCharged, look the order
+// up (Payments.Retrieve of OrderID) before charging again: it may have
+// been paid.
+type DraftOrderError struct {
+	// OrderID is the id of the draft order.
+	OrderID string
+	// NotCharged is true when Polar refused the finalization with an
+	// answer that proves nothing was charged: a 4xx other than 408, 409,
+	// 412 (the order is no longer a draft) and 429. The order stays a
+	// draft. False when the charge may have been made: no answer (dropped
+	// connection, timeout, cancellation), a 5xx, or an answer that could
+	// not be read.
+	NotCharged bool
+	// Err is the underlying error of the finalization, if any (a network
+	// or context error).
+	Err error
+}
+
+// Error says whether the draft order may have been charged.
+func (e *DraftOrderError) Error() string {
+	if e.NotCharged {
+		return "draft order " + e.OrderID + " was created and not charged"
+	}
+	return "check draft order " + e.OrderID + " before retrying: it may have been charged"
+}
+
+// Unwrap returns the underlying error.
+func (e *DraftOrderError) Unwrap() error { return e.Err }
+
+// finalizeError adds to the error of a failed finalization a
+// DraftOrderError naming the draft order; when the charge may have been
+// made, the error is not Retryable.
+func finalizeError(err error, orderID string) error {
+	pe, ok := paykit.AsError(err)
+	if !ok {
+		pe = &paykit.Error{Code: paykit.CodeOperationFailed, Provider: name, Message: err.Error(), Err: err}
+	}
+	de := &DraftOrderError{OrderID: orderID, NotCharged: refusedOutright(pe.StatusCode), Err: pe.Err}
+	cp := *pe
+	cp.Err = de
+	cp.Message += " (" + de.Error() + ")"
+	if !de.NotCharged {
+		cp.Retryable = false
+	}
+	return &cp
+}
+
+// refusedOutright reports whether an answer with status proves that Polar
+// did not apply the request: a client error, except those that can come
+// after work was done or from something before Polar's application (408,
+// 429), and the state conflicts that say another request changed the
+// object (409, 412).
+func refusedOutright(status int) bool {
+	switch status {
+	case http.StatusRequestTimeout, http.StatusConflict, http.StatusPreconditionFailed, http.StatusTooManyRequests:
+		return false
+	}
+	return status >= 400 && status < 500
 }
 
 // RetrievePayment returns the order with id; failing that, the checkout

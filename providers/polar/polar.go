@@ -47,7 +47,10 @@
 //     checkout's. Once paid, Retrieve of that ID answers the order, with the
 //     order's ID. With PaymentOptions{OffSession: true} it instead creates a
 //     draft order and finalizes it against a saved payment method
-//     (organisations with off-session charges enabled).
+//     (organisations with off-session charges enabled). If finalizing
+//     fails, the error carries a *DraftOrderError (errors.As) with the
+//     draft order's id and whether Polar's answer proves it was not
+//     charged; otherwise look the order up before charging again.
 //   - Invoices are the same orders (same ids): billing_reason purchase is
 //     BillingOneTime, the subscription reasons BillingRecurring; the line
 //     item is the product with its seats (or 1). Polar records no payment
