@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CheckoutTTL is how long a checkout stays open before AdvanceClock
@@ -19,6 +20,9 @@ const CheckoutTTL = 24 * time.Hour
 // item; a one-time checkout of a recurring item is rejected, as at Stripe.
 // It emits checkout.created.
 func (s *Simulator) CreateCheckout(ctx context.Context, p *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if s.remote != nil {
+		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsCreate, "", (*wire.CheckoutCreate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpCheckoutsCreate, ro, p, func(t *txn) (*paykit.Checkout, error) {
 		if _, err := t.customerOf("customer", p.Customer); err != nil {
 			return nil, err
@@ -84,6 +88,9 @@ func checkoutRenewal(it Item, want *paykit.CheckoutSubscription) (*paykit.Checko
 
 // RetrieveCheckout implements paykit.Provider.
 func (s *Simulator) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if s.remote != nil {
+		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsRetrieve, id, nil, nil)
+	}
 	return retrieve(ctx, s, paykit.OpCheckoutsRetrieve, checkouts, id, (*checkoutRec).out)
 }
 
@@ -91,6 +98,9 @@ func (s *Simulator) RetrieveCheckout(ctx context.Context, id string, _ *paykit.R
 // checkout and emits checkout.updated; other states fail with
 // ErrInvalidState.
 func (s *Simulator) UpdateCheckout(ctx context.Context, id string, p *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if s.remote != nil {
+		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsUpdate, id, (*wire.CheckoutUpdate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpCheckoutsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Checkout, error) {
 		rec, err := t.openCheckout(id)
 		if err != nil {
@@ -108,6 +118,9 @@ func (s *Simulator) UpdateCheckout(ctx context.Context, id string, p *paykit.Upd
 // (it stays retrievable, status expired, and can no longer be completed)
 // and emits checkout.expired.
 func (s *Simulator) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if s.remote != nil {
+		return callDone(ctx, s, paykit.OpCheckoutsDelete, id, nil, ro)
+	}
 	_, err := mutate(ctx, s, paykit.OpCheckoutsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := t.openCheckout(id)
 		if err != nil {
@@ -139,6 +152,9 @@ func (t *txn) openCheckout(id string) (*checkoutRec, error) {
 func (s *Simulator) ListCheckouts(ctx context.Context, p *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
 	if p == nil {
 		p = &paykit.ListCheckoutsParams{}
+	}
+	if s.remote != nil {
+		return callList[paykit.Checkout](ctx, s, paykit.OpCheckoutsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID})
 	}
 	return list(ctx, s, paykit.OpCheckoutsList, checkouts, p.ListParams, map[string]string{"customer": p.CustomerID}, (*checkoutRec).out)
 }

@@ -4,10 +4,14 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CreateCustomer implements paykit.Provider. It emits customer.created.
 func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+	if s.remote != nil {
+		return call[paykit.Customer](ctx, s, paykit.OpCustomersCreate, "", (*wire.CustomerCreate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpCustomersCreate, ro, p, func(t *txn) (*paykit.Customer, error) {
 		rec := &customerRec{
 			Customer: paykit.Customer{
@@ -25,12 +29,18 @@ func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomer
 
 // RetrieveCustomer implements paykit.Provider.
 func (s *Simulator) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	if s.remote != nil {
+		return call[paykit.Customer](ctx, s, paykit.OpCustomersRetrieve, id, nil, nil)
+	}
 	return retrieve(ctx, s, paykit.OpCustomersRetrieve, customers, id, (*customerRec).out)
 }
 
 // UpdateCustomer implements paykit.Provider: nil fields stay, metadata
 // keys merge and a key set to "" is removed. It emits customer.updated.
 func (s *Simulator) UpdateCustomer(ctx context.Context, id string, p *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+	if s.remote != nil {
+		return call[paykit.Customer](ctx, s, paykit.OpCustomersUpdate, id, (*wire.CustomerUpdate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpCustomersUpdate, ro, withID(id, p), func(t *txn) (*paykit.Customer, error) {
 		rec, err := load(t, customers, id)
 		if err != nil {
@@ -61,6 +71,9 @@ func (s *Simulator) UpdateCustomer(ctx context.Context, id string, p *paykit.Upd
 // subscriptions are canceled. It emits subscription.canceled for each of
 // those, then customer.deleted.
 func (s *Simulator) DeleteCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if s.remote != nil {
+		return callDone(ctx, s, paykit.OpCustomersDelete, id, nil, ro)
+	}
 	_, err := mutate(ctx, s, paykit.OpCustomersDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := load(t, customers, id)
 		if err != nil {
@@ -94,6 +107,9 @@ func (s *Simulator) DeleteCustomer(ctx context.Context, id string, ro *paykit.Re
 func (s *Simulator) ListCustomers(ctx context.Context, p *paykit.ListCustomersParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
 	if p == nil {
 		p = &paykit.ListCustomersParams{}
+	}
+	if s.remote != nil {
+		return callList[paykit.Customer](ctx, s, paykit.OpCustomersList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, Email: p.Email})
 	}
 	return list(ctx, s, paykit.OpCustomersList, customers, p.ListParams, map[string]string{"email": p.Email}, (*customerRec).out)
 }

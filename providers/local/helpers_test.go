@@ -13,11 +13,9 @@ import (
 	"github.com/paykit-go/paykit/providers/local"
 )
 
-// newSim returns a simulator selling the conformance items, closed at the
-// end of the test.
-func newSim(t testing.TB, opts ...local.Option) *local.Simulator {
-	t.Helper()
-	base := []local.Option{
+// catalogue is the items every test simulator sells.
+func catalogue() []local.Option {
+	return []local.Option{
 		local.WithItem("price_usd", 1999, "USD"),
 		local.WithItem("price_jpy", 1500, "JPY"),
 		local.WithItem("price_kwd", 2750, "KWD"),
@@ -26,7 +24,13 @@ func newSim(t testing.TB, opts ...local.Option) *local.Simulator {
 		local.WithRecurringItem("price_yearly", 9000, "USD", paykit.IntervalYear),
 		local.WithRecurringItem("price_eur", 900, "EUR", paykit.IntervalMonth),
 	}
-	sim := local.Provider(append(base, opts...)...)
+}
+
+// newSim returns a simulator selling the conformance items, closed at the
+// end of the test.
+func newSim(t testing.TB, opts ...local.Option) *local.Simulator {
+	t.Helper()
+	sim := local.Provider(append(catalogue(), opts...)...)
 	if err := sim.Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,14 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // RetrieveInvoice implements paykit.Provider.
 func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
+	if s.remote != nil {
+		return call[paykit.Invoice](ctx, s, paykit.OpInvoicesRetrieve, id, nil, nil)
+	}
 	return retrieve(ctx, s, paykit.OpInvoicesRetrieve, invoices, id, same[paykit.Invoice])
 }
 
@@ -16,6 +20,9 @@ func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, _ *paykit.Re
 func (s *Simulator) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
 	if p == nil {
 		p = &paykit.ListInvoicesParams{}
+	}
+	if s.remote != nil {
+		return callList[paykit.Invoice](ctx, s, paykit.OpInvoicesList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID, SubscriptionID: p.SubscriptionID})
 	}
 	return list(ctx, s, paykit.OpInvoicesList, invoices, p.ListParams, map[string]string{"customer": p.CustomerID, "subscription": p.SubscriptionID}, same[paykit.Invoice])
 }

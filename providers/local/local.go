@@ -24,7 +24,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +34,7 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/money"
+	"github.com/paykit-go/paykit/internal/rest"
 	"github.com/paykit-go/paykit/internal/standardwebhooks"
 )
 
@@ -72,8 +75,15 @@ type config struct {
 	store         Store
 	retry         retryPolicy
 	logger        *slog.Logger
+	serverURL     string
+	serverOpts    []string // server-side options given, refused with serverURL
 	errs          []string
 }
+
+// UnlimitedAttempts, given to WithDeliveryRetry, retries a delivery until
+// the endpoint accepts it: nothing is given up while the simulator runs.
+// The local payments server delivers this way.
+const UnlimitedAttempts = math.MaxInt
 
 type retryPolicy struct {
 	attempts     int
@@ -87,12 +97,16 @@ func (c *config) fail(format string, args ...any) {
 // WithItem adds a one-time price: amount in minor units of currency (1500
 // USD is $15.00, 1500 JPY is ¥1500, 1500 KWD is 1.500 KD).
 func WithItem(id string, amount int64, currency string) Option {
-	return func(c *config) { c.addItem(Item{ID: id, Amount: amount, Currency: currency}) }
+	return func(c *config) {
+		c.serverSide("WithItem")
+		c.addItem(Item{ID: id, Amount: amount, Currency: currency})
+	}
 }
 
 // WithRecurringItem adds a recurring price that renews every interval.
 func WithRecurringItem(id string, amount int64, currency string, interval paykit.BillingInterval) Option {
 	return func(c *config) {
+		c.serverSide("WithRecurringItem")
 		if err := interval.Validate(); err != nil {
 			c.fail("item %q: %v", id, err)
 			return
@@ -124,6 +138,7 @@ func (c *config) addItem(it Item) {
 // WithWebhookURL delivers every event by HTTP POST to url.
 func WithWebhookURL(url string) Option {
 	return func(c *config) {
+		c.serverSide("WithWebhookURL")
 		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
 			c.fail("webhook URL must be an absolute http or https URL")
 			return
@@ -151,7 +166,10 @@ func WithWebhookSecret(secret string) Option {
 // client.Webhooks.Setup. It may be combined with WithWebhookURL; each
 // endpoint then receives every event.
 func WithWebhookHandler(h http.Handler) Option {
-	return func(c *config) { c.handler = h }
+	return func(c *config) {
+		c.serverSide("WithWebhookHandler")
+		c.handler = h
+	}
 }
 
 // WithHTTPClient sets the client used for webhook deliveries to the URL;
@@ -170,6 +188,7 @@ func WithHTTPClient(hc *http.Client) Option {
 // receiver checks them against its own clock.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
+		c.serverSide("WithClock")
 		if now != nil {
 			c.clock = now
 		}
@@ -180,6 +199,7 @@ func WithClock(now func() time.Time) Option {
 // base+"/checkout/"+id, payments awaiting the payer base+"/pay/"+id.
 func WithPaymentPageURL(base string) Option {
 	return func(c *config) {
+		c.serverSide("WithPaymentPageURL")
 		if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
 			c.fail("payment page URL must be an absolute http or https URL")
 			return
@@ -192,6 +212,7 @@ func WithPaymentPageURL(base string) Option {
 // MemoryStore, e.g. in a database so that it survives restarts.
 func WithStore(s Store) Option {
 	return func(c *config) {
+		c.serverSide("WithStore")
 		if s != nil {
 			c.store = s
 		}
@@ -199,10 +220,12 @@ func WithStore(s Store) Option {
 }
 
 // WithDeliveryRetry sets how webhook deliveries are retried: at most
-// attempts tries per endpoint, waiting initial after the first failure and
-// doubling up to max. The default is 8 attempts from 100 ms up to 5 s.
+// attempts tries per endpoint (UnlimitedAttempts: until delivered),
+// waiting initial after the first failure and doubling up to max. The
+// default is 8 attempts from 100 ms up to 5 s.
 func WithDeliveryRetry(attempts int, initial, max time.Duration) Option {
 	return func(c *config) {
+		c.serverSide("WithDeliveryRetry")
 		if attempts < 1 || initial <= 0 || max < initial {
 			c.fail("delivery retry needs attempts >= 1 and 0 < initial <= max")
 			return
@@ -229,6 +252,9 @@ type Simulator struct {
 	secret  string
 	key     []byte
 	targets []target
+	// remote is the client of the local payments server of
+	// WithServerURL; nil in-process.
+	remote *rest.Client
 
 	// The delivery worker: started on the first event, stopped by Close.
 	worker    sync.Once
@@ -280,12 +306,20 @@ func Provider(opts ...Option) *Simulator {
 	if cfg.handler != nil {
 		s.targets = append(s.targets, target{name: HandlerEndpoint, handler: cfg.handler})
 	}
+	if cfg.serverURL != "" {
+		if len(cfg.serverOpts) > 0 {
+			cfg.fail("with WithServerURL the server owns items, webhooks, store and clock: remove %s", strings.Join(slices.Compact(slices.Sorted(slices.Values(cfg.serverOpts))), ", "))
+		}
+		s.remote, s.targets, s.store = newRemote(&cfg), nil, nil
+		s.secret = cfg.webhookSecret
+		s.key = standardwebhooks.KeyFromSecret(s.secret)
+	}
 	if len(cfg.errs) > 0 {
 		s.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: Name,
 			Message: "invalid local provider option: " + strings.Join(cfg.errs, "; ")}
 		return s
 	}
-	if cfg.store != nil {
+	if cfg.store != nil && s.remote == nil {
 		s.notify() // deliveries a previous simulator left queued in the store
 	}
 	return s

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/money"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // DeclineCode is the FailureCode and DeclineCode of a simulated decline.
@@ -19,6 +20,9 @@ const DeclineCode = "card_declined"
 // RequiresAction and a PaymentURL, paid by ConfirmPayment. It emits
 // payment.created, then payment.updated when the charge settled.
 func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCreate, "", (*wire.PaymentCreate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpPaymentsCreate, ro, p, func(t *txn) (*paykit.Payment, error) {
 		cus, err := t.customerOf("customer", p.Customer)
 		if err != nil {
@@ -84,12 +88,18 @@ func (t *txn) settle(rec *paymentRec, declined bool) error {
 
 // RetrievePayment implements paykit.Provider.
 func (s *Simulator) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, paykit.OpPaymentsRetrieve, id, nil, nil)
+	}
 	return retrieve(ctx, s, paykit.OpPaymentsRetrieve, payments, id, (*paymentRec).out)
 }
 
 // UpdatePayment implements paykit.Provider: it merges metadata, in any
 // state, and emits payment.updated.
 func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, paykit.OpPaymentsUpdate, id, (*wire.PaymentUpdate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpPaymentsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, id)
 		if err != nil {
@@ -109,6 +119,9 @@ func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.Upda
 // "amount"; other states fail with ErrInvalidState. It emits
 // payment.updated.
 func (s *Simulator) CapturePayment(ctx context.Context, id string, p *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCapture, id, (*wire.PaymentCapture)(p), ro)
+	}
 	if p == nil {
 		p = &paykit.CapturePaymentParams{}
 	}
@@ -150,6 +163,9 @@ func cancelable(st paykit.PaymentStatus) bool {
 // succeeded, failed or been canceled becomes canceled (an authorization
 // is released). It emits payment.canceled.
 func (s *Simulator) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCancel, id, nil, ro)
+	}
 	return mutate(ctx, s, paykit.OpPaymentsCancel, ro, withID(id, nil), func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, id)
 		if err != nil {
@@ -176,6 +192,9 @@ func (t *txn) cancelPayment(rec *paymentRec) {
 // canceled first and emits payment.canceled. A succeeded payment fails
 // with ErrInvalidState: refund it instead.
 func (s *Simulator) DeletePayment(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if s.remote != nil {
+		return callDone(ctx, s, paykit.OpPaymentsDelete, id, nil, ro)
+	}
 	_, err := mutate(ctx, s, paykit.OpPaymentsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := load(t, payments, id)
 		if err != nil {
@@ -200,6 +219,9 @@ func (s *Simulator) DeletePayment(ctx context.Context, id string, ro *paykit.Req
 func (s *Simulator) ListPayments(ctx context.Context, p *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
 	if p == nil {
 		p = &paykit.ListPaymentsParams{}
+	}
+	if s.remote != nil {
+		return callList[paykit.Payment](ctx, s, paykit.OpPaymentsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID})
 	}
 	return list(ctx, s, paykit.OpPaymentsList, payments, p.ListParams, map[string]string{"customer": p.CustomerID}, (*paymentRec).out)
 }

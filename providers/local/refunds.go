@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CreateRefund implements paykit.Provider. Only a succeeded payment can be
@@ -12,6 +13,9 @@ import (
 // is), and more than is left fails with ErrValidation naming "amount". It emits refund.created and
 // payment.updated (AmountRefunded grew).
 func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+	if s.remote != nil {
+		return call[paykit.Refund](ctx, s, paykit.OpRefundsCreate, "", (*wire.RefundCreate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpRefundsCreate, ro, p, func(t *txn) (*paykit.Refund, error) {
 		rec, err := loadParam(t, payments, "payment_id", p.PaymentID)
 		if err != nil {
@@ -51,6 +55,9 @@ func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundPara
 
 // RetrieveRefund implements paykit.Provider.
 func (s *Simulator) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	if s.remote != nil {
+		return call[paykit.Refund](ctx, s, paykit.OpRefundsRetrieve, id, nil, nil)
+	}
 	return retrieve(ctx, s, paykit.OpRefundsRetrieve, refunds, id, same[paykit.Refund])
 }
 
@@ -59,6 +66,9 @@ func (s *Simulator) RetrieveRefund(ctx context.Context, id string, _ *paykit.Req
 func (s *Simulator) ListRefunds(ctx context.Context, p *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
 	if p == nil {
 		p = &paykit.ListRefundsParams{}
+	}
+	if s.remote != nil {
+		return callList[paykit.Refund](ctx, s, paykit.OpRefundsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, PaymentID: p.PaymentID})
 	}
 	return list(ctx, s, paykit.OpRefundsList, refunds, p.ListParams, map[string]string{"payment": p.PaymentID}, same[paykit.Refund])
 }

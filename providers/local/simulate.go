@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // Simulation operations, named like paykit's for errors and logs.
@@ -14,7 +15,7 @@ const (
 	OpFailPayment      paykit.Op = "local.fail_payment"
 	OpSetCardDeclined  paykit.Op = "local.set_card_declined"
 	OpAdvanceClock     paykit.Op = "local.advance_clock"
-	opNow              paykit.Op = "local.now"
+	opNow                        = wire.OpNow
 )
 
 // MaxRenewals bounds the renewals one AdvanceClock may perform; advance in
@@ -68,6 +69,9 @@ func (s *Simulator) PayCheckout(ctx context.Context, checkoutID string, card Car
 	case CardSucceeds, CardRequiresAction, CardDeclines:
 	default:
 		return nil, opError(OpCompleteCheckout, paykit.ValidationError("card", "unknown simulated card "+string(card)))
+	}
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, OpCompleteCheckout, checkoutID, &wire.Pay{Card: string(card)}, nil)
 	}
 	return mutate(ctx, s, OpCompleteCheckout, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := t.openCheckout(checkoutID)
@@ -141,6 +145,9 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 // pending subscription activates it, starting its period now, and issues
 // its invoice (subscription.updated, invoice.generated).
 func (s *Simulator) ConfirmPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, OpConfirmPayment, paymentID, nil, nil)
+	}
 	return mutate(ctx, s, OpConfirmPayment, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, paymentID)
 		if err != nil {
@@ -197,6 +204,9 @@ func (t *txn) afterPaid(pay *paymentRec) error {
 // past_due. It emits payment.updated, and subscription.updated when a
 // subscription changed.
 func (s *Simulator) FailPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
+	if s.remote != nil {
+		return call[paykit.Payment](ctx, s, OpFailPayment, paymentID, nil, nil)
+	}
 	return mutate(ctx, s, OpFailPayment, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, paymentID)
 		if err != nil {
@@ -228,6 +238,9 @@ func (s *Simulator) FailPayment(ctx context.Context, paymentID string) (*paykit.
 // the customer, their new subscriptions and renewals by AdvanceClock. It
 // emits no event.
 func (s *Simulator) SetCardDeclined(ctx context.Context, customerID string, declined bool) error {
+	if s.remote != nil {
+		return callDone(ctx, s, OpSetCardDeclined, customerID, &wire.Card{Declined: declined}, nil)
+	}
 	_, err := mutate(ctx, s, OpSetCardDeclined, nil, nil, func(t *txn) (*done, error) {
 		rec, err := load(t, customers, customerID)
 		if err != nil {
@@ -239,9 +252,27 @@ func (s *Simulator) SetCardDeclined(ctx context.Context, customerID string, decl
 	return err
 }
 
+// CardDeclined reports whether charges of the customer's saved card
+// decline, as set by SetCardDeclined.
+func (s *Simulator) CardDeclined(ctx context.Context, customerID string) (bool, error) {
+	if s.remote != nil {
+		c, err := call[wire.Card](ctx, s, wire.OpCardDeclined, customerID, nil, nil)
+		return err == nil && c.Declined, err
+	}
+	rec, err := retrieve(ctx, s, wire.OpCardDeclined, customers, customerID, same[customerRec])
+	return err == nil && rec.Declines, err
+}
+
 // Now returns the simulator's current time: the configured clock plus
 // every AdvanceClock so far.
 func (s *Simulator) Now(ctx context.Context) (time.Time, error) {
+	if s.remote != nil {
+		c, err := call[wire.Clock](ctx, s, opNow, "", nil, nil)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return c.Now, nil
+	}
 	now, err := view(ctx, s, opNow, func(t *txn) (*time.Time, error) { return &t.now, nil })
 	if err != nil {
 		return time.Time{}, err
@@ -261,6 +292,9 @@ func (s *Simulator) Now(ctx context.Context) (time.Time, error) {
 func (s *Simulator) AdvanceClock(ctx context.Context, d time.Duration) error {
 	if d < 0 {
 		return opError(OpAdvanceClock, paykit.ValidationError("d", "the clock only moves forward"))
+	}
+	if s.remote != nil {
+		return callDone(ctx, s, OpAdvanceClock, "", &wire.Advance{Duration: d.String()}, nil)
 	}
 	_, err := mutate(ctx, s, OpAdvanceClock, nil, nil, func(t *txn) (*done, error) {
 		off, err := clockOffset(t.tx)

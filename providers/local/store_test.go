@@ -5,13 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
+	"github.com/paykit-go/paykit/providers/local/storetest"
 )
 
 func ids(recs []local.Record) []string {
@@ -23,129 +23,7 @@ func ids(recs []local.Record) []string {
 }
 
 func TestMemoryStore(t *testing.T) {
-	ctx := context.Background()
-	s := local.NewMemoryStore()
-	put := func(tx local.Tx, id, color string) {
-		t.Helper()
-		if err := tx.Put("things", local.Record{ID: id, Keys: map[string]string{"color": color}, Data: []byte(`"` + id + `"`)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err := s.Update(ctx, func(tx local.Tx) error {
-		for i, id := range []string{"a", "b", "c", "d", "e"} {
-			put(tx, id, []string{"red", "blue"}[i%2])
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	list := func(q local.Query) ([]string, bool) {
-		t.Helper()
-		var recs []local.Record
-		var more bool
-		if err := s.View(ctx, func(tx local.Tx) error {
-			var err error
-			recs, more, err = tx.List("things", q)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return ids(recs), more
-	}
-	seqOf := func(id string) int64 {
-		var seq int64
-		_ = s.View(ctx, func(tx local.Tx) error {
-			r, _, err := tx.Get("things", id)
-			seq = r.Seq
-			return err
-		})
-		return seq
-	}
-	for _, c := range []struct {
-		name string
-		q    local.Query
-		want []string
-		more bool
-	}{
-		{"newest first", local.Query{}, []string{"e", "d", "c", "b", "a"}, false},
-		{"oldest first", local.Query{Ascending: true}, []string{"a", "b", "c", "d", "e"}, false},
-		{"limit", local.Query{Limit: 2}, []string{"e", "d"}, true},
-		{"limit exactly all", local.Query{Limit: 5}, []string{"e", "d", "c", "b", "a"}, false},
-		{"after, newest first", local.Query{After: seqOf("d"), Limit: 2}, []string{"c", "b"}, true},
-		{"after, oldest first", local.Query{After: seqOf("c"), Ascending: true}, []string{"d", "e"}, false},
-		{"keys", local.Query{Keys: map[string]string{"color": "red"}}, []string{"e", "c", "a"}, false},
-		{"keys and limit", local.Query{Keys: map[string]string{"color": "blue"}, Limit: 1}, []string{"d"}, true},
-		{"no match", local.Query{Keys: map[string]string{"color": "green"}}, nil, false},
-	} {
-		got, more := list(c.q)
-		if !slices.Equal(got, c.want) || more != c.more {
-			t.Errorf("%s: %v more=%v, want %v more=%v", c.name, got, more, c.want, c.more)
-		}
-	}
-
-	// A failed transaction leaves no trace: inserts, replacements and
-	// deletes are all undone, and the order is as before.
-	boom := errors.New("boom")
-	seqB := seqOf("b")
-	err = s.Update(ctx, func(tx local.Tx) error {
-		put(tx, "f", "red")
-		put(tx, "b", "green")
-		if err := tx.Delete("things", "c"); err != nil {
-			return err
-		}
-		if err := tx.Delete("things", "b"); err != nil {
-			return err
-		}
-		if r, ok, _ := tx.Get("things", "f"); !ok || string(r.Data) != `"f"` {
-			t.Error("a transaction does not see its own insert")
-		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("Update = %v, want fn's error", err)
-	}
-	if got, _ := list(local.Query{Ascending: true}); !slices.Equal(got, []string{"a", "b", "c", "d", "e"}) {
-		t.Errorf("after rollback: %v", got)
-	}
-	if got, _ := list(local.Query{Keys: map[string]string{"color": "blue"}}); !slices.Equal(got, []string{"d", "b"}) {
-		t.Errorf("keys after rollback: %v", got)
-	}
-
-	// A replace keeps the record's place; a delete removes it.
-	err = s.Update(ctx, func(tx local.Tx) error {
-		if err := tx.Put("things", local.Record{ID: "b", Seq: 999, Data: []byte(`"B"`)}); err != nil {
-			return err
-		}
-		return tx.Delete("things", "missing")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if seqOf("b") != seqB {
-		t.Errorf("replace moved b from seq %d to %d", seqB, seqOf("b"))
-	}
-
-	// Views are read-only, and a canceled context runs nothing.
-	if err := s.View(ctx, func(tx local.Tx) error { return tx.Put("things", local.Record{ID: "x"}) }); err == nil {
-		t.Error("Put in a View succeeded")
-	}
-	canceled, cancel := context.WithCancel(ctx)
-	cancel()
-	ran := false
-	if err := s.Update(canceled, func(local.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
-		t.Errorf("Update with a canceled ctx = %v, ran %v", err, ran)
-	}
-	if err := s.View(ctx, func(tx local.Tx) error {
-		_, ok, err := tx.Get("nothing", "a")
-		recs, _, err2 := tx.List("nothing", local.Query{})
-		if ok || len(recs) != 0 {
-			t.Error("a missing collection has records")
-		}
-		return errors.Join(err, err2)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Run(t, func(*testing.T) local.Store { return local.NewMemoryStore() })
 }
 
 // A Store of the caller's own sees every write of the simulator.

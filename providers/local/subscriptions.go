@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CreateSubscription implements paykit.Provider. The item must be
@@ -18,6 +19,9 @@ import (
 // ConfirmPayment pays it. It emits subscription.created, payment.created,
 // payment.updated and invoice.generated as they happen.
 func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if s.remote != nil {
+		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCreate, "", (*wire.SubscriptionCreate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpSubscriptionsCreate, ro, p, func(t *txn) (*paykit.Subscription, error) {
 		cus, err := t.customerOf("customer", p.Customer)
 		if err != nil {
@@ -110,6 +114,9 @@ func (t *txn) invoicePeriod(rec *subscriptionRec, pay *paymentRec) error {
 
 // RetrieveSubscription implements paykit.Provider.
 func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if s.remote != nil {
+		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsRetrieve, id, nil, nil)
+	}
 	return retrieve(ctx, s, paykit.OpSubscriptionsRetrieve, subscriptions, id, (*subscriptionRec).out)
 }
 
@@ -119,6 +126,9 @@ func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *payk
 // schedules or withdraws the end. A canceled subscription fails with
 // ErrInvalidState. It emits subscription.updated.
 func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if s.remote != nil {
+		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsUpdate, id, (*wire.SubscriptionUpdate)(p), ro)
+	}
 	return mutate(ctx, s, paykit.OpSubscriptionsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Subscription, error) {
 		rec, err := t.liveSubscription(id)
 		if err != nil {
@@ -165,6 +175,9 @@ func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit
 // at once (status canceled, CanceledAt now) and emits
 // subscription.canceled. Canceling twice fails with ErrInvalidState.
 func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if s.remote != nil {
+		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCancel, id, nil, ro)
+	}
 	return mutate(ctx, s, paykit.OpSubscriptionsCancel, ro, withID(id, nil), func(t *txn) (*paykit.Subscription, error) {
 		rec, err := t.liveSubscription(id)
 		if err != nil {
@@ -178,6 +191,9 @@ func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *payki
 // the subscription at once (emitting subscription.canceled), and it stays
 // retrievable, canceled. Deleting a canceled subscription does nothing.
 func (s *Simulator) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if s.remote != nil {
+		return callDone(ctx, s, paykit.OpSubscriptionsDelete, id, nil, ro)
+	}
 	_, err := mutate(ctx, s, paykit.OpSubscriptionsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := load(t, subscriptions, id)
 		if err != nil {
@@ -215,6 +231,9 @@ func (t *txn) cancelSubscription(rec *subscriptionRec) error {
 func (s *Simulator) ListSubscriptions(ctx context.Context, p *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
 	if p == nil {
 		p = &paykit.ListSubscriptionsParams{}
+	}
+	if s.remote != nil {
+		return callList[paykit.Subscription](ctx, s, paykit.OpSubscriptionsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID, Status: string(p.Status)})
 	}
 	return list(ctx, s, paykit.OpSubscriptionsList, subscriptions, p.ListParams, map[string]string{"customer": p.CustomerID, "status": string(p.Status)}, (*subscriptionRec).out)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // HandlerEndpoint is the Endpoint name of deliveries to the in-process
@@ -36,11 +37,18 @@ const (
 
 // Delivery is the log of one event's delivery to one endpoint.
 type Delivery struct {
-	Endpoint      string            `json:"endpoint"`
-	Status        DeliveryStatus    `json:"status"`
-	Attempts      []DeliveryAttempt `json:"attempts,omitempty"`
-	NextAttemptAt time.Time         `json:"next_attempt_at,omitzero"`
+	Endpoint string         `json:"endpoint"`
+	Status   DeliveryStatus `json:"status"`
+	// Attempts logs the latest MaxLoggedAttempts attempts, oldest first.
+	Attempts []DeliveryAttempt `json:"attempts,omitempty"`
+	// AttemptCount counts every attempt, those dropped from the log too.
+	AttemptCount  int       `json:"attempt_count,omitempty"`
+	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
 }
+
+// MaxLoggedAttempts bounds the attempts a Delivery logs; with
+// UnlimitedAttempts the oldest make room for new ones.
+const MaxLoggedAttempts = 50
 
 // DeliveryAttempt is one try at delivering an event. At is the real time
 // of the attempt, which also signs it.
@@ -100,6 +108,17 @@ type target struct {
 	name    string
 	url     string
 	handler http.Handler
+}
+
+// Endpoints returns the names of the webhook endpoints events are
+// delivered to: the URL of WithWebhookURL, HandlerEndpoint for
+// WithWebhookHandler. A client of a local server (WithServerURL) has none.
+func (s *Simulator) Endpoints() []string {
+	out := make([]string, len(s.targets))
+	for i, tg := range s.targets {
+		out[i] = tg.name
+	}
+	return out
 }
 
 func (s *Simulator) target(name string) (target, bool) {
@@ -190,7 +209,18 @@ func (s *Simulator) SignedRequest(id string, body []byte) *paykit.WebhookRequest
 // Events returns every event emitted so far, oldest first, with the log of
 // its deliveries.
 func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
-	const op = paykit.Op("local.events")
+	const op = wire.OpEvents
+	if s.remote != nil {
+		evs, err := call[wire.Events[Delivery]](ctx, s, op, "", nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		out, err := remoteEvents(evs.Data)
+		if err != nil {
+			return nil, opError(op, err)
+		}
+		return out, nil
+	}
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -219,7 +249,18 @@ func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
 // Event returns one emitted event with its deliveries, or an error
 // matching paykit.ErrNotFound.
 func (s *Simulator) Event(ctx context.Context, id string) (*LoggedEvent, error) {
-	const op = paykit.Op("local.event")
+	const op = wire.OpEvent
+	if s.remote != nil {
+		ev, err := call[wire.LoggedEvent[Delivery]](ctx, s, op, id, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		out, err := remoteEvents([]wire.LoggedEvent[Delivery]{*ev})
+		if err != nil {
+			return nil, opError(op, err)
+		}
+		return out[0], nil
+	}
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -262,7 +303,10 @@ func decodeLogged(data []byte) (*LoggedEvent, error) {
 // happened to it before. The receiver sees the same event id, so a
 // de-duplicating handler runs it once.
 func (s *Simulator) Resend(ctx context.Context, eventID string) error {
-	const op = paykit.Op("local.resend")
+	const op = wire.OpResend
+	if s.remote != nil {
+		return callDone(ctx, s, op, eventID, nil, nil)
+	}
 	if err := s.check(ctx, op); err != nil {
 		return err
 	}
@@ -411,7 +455,11 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 		if d == nil {
 			return nil
 		}
+		if len(d.Attempts) == MaxLoggedAttempts {
+			d.Attempts = append(d.Attempts[:0], d.Attempts[1:]...)
+		}
 		d.Attempts = append(d.Attempts, a)
+		d.AttemptCount++
 		d.Tries++
 		switch {
 		case a.OK():
@@ -552,7 +600,10 @@ func (s *Simulator) progressed() <-chan struct{} {
 // on, or until ctx is done. With no endpoint configured it returns at once.
 // It fails when the simulator was closed with deliveries still queued.
 func (s *Simulator) Flush(ctx context.Context) error {
-	const op = paykit.Op("local.flush")
+	const op = wire.OpFlush
+	if s.remote != nil {
+		return s.flushRemote(ctx)
+	}
 	if err := s.check(ctx, op); err != nil {
 		return err
 	}

@@ -1,0 +1,137 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/rest"
+	"github.com/paykit-go/paykit/providers/local/internal/wire"
+)
+
+// WithServerURL makes the Simulator a client of the local payments server
+// at url (started with "paykit dev", or server.Start): every operation and
+// simulation helper is sent to the server's API, so the app, the hosted
+// checkout pages and the dashboard share one state, and payment_url points
+// at the server's checkout page.
+//
+// The server owns the catalogue, the webhook endpoint and the store, so
+// WithItem, WithRecurringItem, WithWebhookURL, WithWebhookHandler,
+// WithStore, WithClock, WithPaymentPageURL and WithDeliveryRetry are
+// configuration errors in this mode. Give WithWebhookSecret the server's
+// secret: ParseWebhook verifies deliveries locally with the secret it is
+// handed, and WebhookSecret returns this one ("" when none was given).
+//
+// Reads, and writes carrying an idempotency key (every write made through
+// a paykit.Client), are retried on connection failures and 5xx answers;
+// errors come back as *paykit.Error with the server's Code, Param and
+// Message.
+func WithServerURL(url string) Option {
+	return func(c *config) {
+		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+			c.fail("server URL must be an absolute http or https URL")
+			return
+		}
+		c.serverURL = strings.TrimRight(url, "/")
+	}
+}
+
+// serverSide notes an option that configures what a local payments
+// server owns, which WithServerURL refuses.
+func (c *config) serverSide(name string) { c.serverOpts = append(c.serverOpts, name) }
+
+// newRemote returns the API client of the server at c.serverURL.
+func newRemote(c *config) *rest.Client {
+	return rest.New(rest.Config{
+		Provider:          Name,
+		BaseURL:           c.serverURL,
+		HTTPClient:        c.httpClient,
+		Header:            map[string][]string{"User-Agent": {"paykit-local-client"}},
+		IdempotencyHeader: wire.IdempotencyHeader,
+		MaxRetries:        2,
+		BaseDelay:         50 * time.Millisecond,
+		MaxDelay:          time.Second,
+		MapError:          remoteError,
+	})
+}
+
+// remoteError reads the server's error envelope; an answer without one
+// (a proxy in between) is mapped by its status.
+func remoteError(res *rest.Response) *paykit.Error {
+	var body wire.ErrorBody
+	if err := json.Unmarshal(res.Body, &body); err != nil || body.Error.Code == "" {
+		return rest.StatusError(res)
+	}
+	return body.Error.Err(res.StatusCode)
+}
+
+// call sends one operation to the server and decodes its answer into a
+// new T: id fills the route's {id}, body is the JSON body (nil for none).
+func call[T any](ctx context.Context, s *Simulator, op paykit.Op, id string, body any, ro *paykit.RequestOptions) (*T, error) {
+	req := &rest.Request{JSON: body}
+	if ro != nil {
+		req.IdempotencyKey = ro.IdempotencyKey
+	}
+	return send[T](ctx, s, op, id, req)
+}
+
+// callList is call for a list operation.
+func callList[T any](ctx context.Context, s *Simulator, op paykit.Op, q wire.ListQuery) (*paykit.Page[T], error) {
+	p, err := send[wire.Page[T]](ctx, s, op, "", &rest.Request{Query: q.Values()})
+	if err != nil {
+		return nil, err
+	}
+	return (*paykit.Page[T])(p), nil
+}
+
+// send completes req with op's route and sends it.
+func send[T any](ctx context.Context, s *Simulator, op paykit.Op, id string, req *rest.Request) (*T, error) {
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	rt, ok := wire.RouteOf(op)
+	if !ok {
+		return nil, opError(op, paykit.NewError(paykit.CodeNotSupported, "the local server API has no route for "+string(op)))
+	}
+	req.Method, req.Path = rt.Method, rt.URLPath(url.PathEscape(id))
+	out := new(T)
+	if _, err := s.remote.Do(ctx, req, out); err != nil {
+		return nil, opError(op, err)
+	}
+	return out, nil
+}
+
+// callDone is call for an operation whose answer carries nothing needed.
+func callDone(ctx context.Context, s *Simulator, op paykit.Op, id string, body any, ro *paykit.RequestOptions) error {
+	_, err := call[json.RawMessage](ctx, s, op, id, body, ro)
+	return err
+}
+
+// remoteEvents decodes logged events as the server sent them.
+func remoteEvents(evs []wire.LoggedEvent[Delivery]) ([]*LoggedEvent, error) {
+	out := make([]*LoggedEvent, 0, len(evs))
+	for _, e := range evs {
+		ev := new(paykit.Event)
+		if err := json.Unmarshal(e.Event, ev); err != nil {
+			return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "cannot decode an event from the server", Err: err}
+		}
+		ev.Raw = e.Event
+		out = append(out, &LoggedEvent{Event: ev, Body: e.Event, Deliveries: e.Deliveries})
+	}
+	return out, nil
+}
+
+// flushRemote asks the server to wait for its deliveries until none is
+// queued or ctx is done; the server answers at least every
+// half a minute, so that no proxy times the request out.
+func (s *Simulator) flushRemote(ctx context.Context) error {
+	for {
+		f, err := call[wire.Flushed](ctx, s, wire.OpFlush, "", nil, nil)
+		if err != nil || !f.Pending {
+			return err
+		}
+	}
+}
