@@ -60,7 +60,7 @@ type checkoutCreate struct {
 	CustomerBilling       *address           `json:"customer_billing_address,omitempty"`
 	Currency              *string            `json:"currency,omitempty"`
 	Seats                 *int64             `json:"seats,omitempty"`
-	Metadata              map[string]string  `json:"metadata,omitempty"`
+	Metadata              metadata           `json:"metadata,omitempty"`
 	SuccessURL            *string            `json:"success_url,omitempty"`
 	ReturnURL             *string            `json:"return_url,omitempty"`
 	DiscountID            *string            `json:"discount_id,omitempty"`
@@ -79,7 +79,7 @@ type price struct {
 }
 
 type checkoutUpdate struct {
-	Metadata *map[string]string `json:"metadata,omitempty"`
+	Metadata *metadata `json:"metadata,omitempty"`
 }
 
 // checkoutStatus maps Polar's checkout status. confirmed (being paid) is
@@ -297,7 +297,7 @@ func (p *provider) UpdateCheckout(ctx context.Context, id string, params *paykit
 		if err := p.do(ctx, call{method: http.MethodGet, path: path}, &cur); err != nil {
 			return nil, err
 		}
-		meta := mergeMetadata(cur.Metadata.all(), params.Metadata)
+		meta := cur.Metadata.merge(params.Metadata)
 		body.Metadata = &meta
 	}
 	return get(ctx, p, call{method: http.MethodPatch, path: path, body: body, fields: checkoutFields}, checkoutFrom)

@@ -3,7 +3,6 @@ package polar
 import (
 	"context"
 	"encoding/json"
-	"maps"
 	"net/http"
 	"net/url"
 
@@ -20,10 +19,10 @@ var customerFields = map[string]string{
 }
 
 type customerCreate struct {
-	Email          string            `json:"email"`
-	Name           *string           `json:"name,omitempty"`
-	Metadata       map[string]string `json:"metadata,omitempty"`
-	BillingAddress *address          `json:"billing_address,omitempty"`
+	Email          string   `json:"email"`
+	Name           *string  `json:"name,omitempty"`
+	Metadata       metadata `json:"metadata,omitempty"`
+	BillingAddress *address `json:"billing_address,omitempty"`
 }
 
 type customerUpdate struct {
@@ -31,7 +30,7 @@ type customerUpdate struct {
 	Name  *string `json:"name,omitempty"`
 	// Metadata, when set, replaces the whole metadata; an empty map clears
 	// it.
-	Metadata *map[string]string `json:"metadata,omitempty"`
+	Metadata *metadata `json:"metadata,omitempty"`
 }
 
 func customerFrom(raw json.RawMessage) (*paykit.Customer, error) {
@@ -64,7 +63,7 @@ func (p *provider) CreateCustomer(ctx context.Context, params *paykit.CreateCust
 	body := customerCreate{
 		Email:          params.Email,
 		Name:           optional(params.Name),
-		Metadata:       cleanMetadata(withReserved(maps.Clone(params.Metadata), reserved{Phone: params.Phone})),
+		Metadata:       cleanMetadata(params.Metadata).withReserved(reserved{Phone: params.Phone}),
 		BillingAddress: addressOf(params.Billing),
 	}
 	return get(ctx, p, call{method: http.MethodPost, path: customersPath, body: body, fields: customerFields}, customerFrom)
@@ -125,7 +124,7 @@ func (p *provider) UpdateCustomer(ctx context.Context, id string, params *paykit
 		if params.Phone != nil {
 			res.Phone = *params.Phone
 		}
-		meta := withReserved(mergeMetadata(cur.Metadata.all(), params.Metadata), res)
+		meta := cur.Metadata.merge(params.Metadata).withReserved(res)
 		body.Metadata = &meta
 	}
 	return get(ctx, p, call{method: http.MethodPatch, path: path, body: body, fields: customerFields}, customerFrom)

@@ -43,12 +43,12 @@ var orderFields = map[string]string{
 }
 
 type orderCreate struct {
-	CustomerID  string            `json:"customer_id"`
-	ProductID   string            `json:"product_id"`
-	Currency    string            `json:"currency"`
-	Amount      int64             `json:"amount"`
-	Metadata    map[string]string `json:"metadata,omitempty"`
-	Description *string           `json:"description,omitempty"`
+	CustomerID  string   `json:"customer_id"`
+	ProductID   string   `json:"product_id"`
+	Currency    string   `json:"currency"`
+	Amount      int64    `json:"amount"`
+	Metadata    metadata `json:"metadata,omitempty"`
+	Description *string  `json:"description,omitempty"`
 }
 
 type orderFinalize struct {

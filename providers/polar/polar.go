@@ -22,10 +22,16 @@
 // Ids are Polar's UUIDs. An id that is not a UUID names nothing: Retrieve,
 // Update and Delete answer ErrNotFound without calling Polar.
 //
+// Metadata: Polar's values may be strings, integers, numbers or booleans;
+// Metadata shows the others in their JSON form ("3", "true"). Updates of
+// customers, checkouts and subscriptions merge the caller's changes into
+// the current metadata (read first: Polar replaces it whole); a key set to
+// "" is removed, and every key the caller did not name is sent back
+// exactly as Polar holds it, type included.
+//
 //   - Customers map to Polar customers. Polar has no phone: it is kept in
 //     the reserved metadata key "__paykit" and never shown in Metadata.
-//     Update merges metadata (a key set to "" is removed), which costs a
-//     read before the write.
+//     Update merges metadata, which costs a read before the write.
 //   - Checkouts map to Polar checkout sessions. Polar decides one-time or
 //     recurring, and the renewal, from the product: SessionType is not
 //     sent, CreateCheckoutParams.Subscription is refused, and the returned

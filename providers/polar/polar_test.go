@@ -3,6 +3,7 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -537,4 +538,59 @@ func TestCapabilitiesListExactlyWhatWorks(t *testing.T) {
 		assert.False(t, caps.Supports(op), op)
 	}
 	assert.Len(t, caps.Ops, len(paykit.AllOps())-5)
+}
+
+// Polar's metadata holds integers, numbers and booleans too, written by
+// other integrations. A merge of the caller's changes sends them back as
+// they were: only the keys the caller changed become strings.
+func TestMetadataMergeKeepsTheTypesOfUntouchedKeys(t *testing.T) {
+	c, f := setup(t)
+	cus, err := c.Customers.Create(ctx(t), &paykit.CreateCustomerParams{Email: "jane@example.com", Phone: "+15550100",
+		Metadata: map[string]string{"plan": "pro"}})
+	require.NoError(t, err)
+	sub, err := c.Subscriptions.Create(ctx(t), &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID(cus.ID), ItemID: freePlan})
+	require.NoError(t, err)
+	co, err := c.Checkouts.Create(ctx(t), &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(cus.ID), ItemID: oneTimeProduct,
+		SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: someURL})
+	require.NoError(t, err)
+
+	// Another integration writes typed values.
+	typed := map[string]any{"seats": 3.0, "vip": true, "ratio": 1.5, "plan": "pro"}
+	f.mu.Lock()
+	for _, o := range []obj{f.customers[cus.ID], f.subscriptions[sub.ID], f.checkouts[co.ID]} {
+		meta := maps.Clone(typed)
+		if old, ok := o["metadata"].(obj)[paykit.ReservedMetadataKey]; ok {
+			meta[paykit.ReservedMetadataKey] = old
+		}
+		o["metadata"] = meta
+	}
+	f.mu.Unlock()
+
+	want := map[string]any{"seats": 3.0, "vip": true, "ratio": 1.5, "plan": "max"}
+	got, err := c.Customers.Update(ctx(t), cus.ID, &paykit.UpdateCustomerParams{Metadata: map[string]string{"plan": "max"}})
+	require.NoError(t, err)
+	wantCustomer := maps.Clone(want)
+	wantCustomer[paykit.ReservedMetadataKey] = `{"phone":"+15550100"}`
+	assert.Equal(t, wantCustomer, lastBody(t, f, "customers:update")["metadata"])
+	assert.Equal(t, map[string]string{"seats": "3", "vip": "true", "ratio": "1.5", "plan": "max"}, got.Metadata)
+	assert.Equal(t, "+15550100", got.Phone)
+
+	_, err = c.Subscriptions.Update(ctx(t), sub.ID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"plan": "max"}})
+	require.NoError(t, err)
+	assert.Equal(t, want, lastBody(t, f, "subscriptions:update")["metadata"])
+
+	_, err = c.Checkouts.Update(ctx(t), co.ID, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"plan": "max", "vip": ""}})
+	require.NoError(t, err)
+	delete(want, "vip")
+	assert.Equal(t, want, lastBody(t, f, "checkouts:update")["metadata"])
+}
+
+func TestMetadataMergeKeepsPolarsBytesAndItsInput(t *testing.T) {
+	cur := metadata{"big": json.RawMessage(`9007199254740993`), "exp": json.RawMessage(`1e3`), "s": json.RawMessage(`"x"`)}
+	merged := cur.merge(map[string]string{"s": "y", "new": `"quoted"`, "exp": ""})
+	b, err := json.Marshal(merged)
+	require.NoError(t, err)
+	assert.Equal(t, `{"big":9007199254740993,"new":"\"quoted\"","s":"y"}`, string(b), "an integer beyond float64 is sent back as Polar wrote it")
+	assert.Equal(t, json.RawMessage(`"x"`), cur["s"], "merge leaves its input alone")
+	assert.Len(t, cur, 3)
 }

@@ -30,12 +30,12 @@ var refundFields = map[string]string{
 }
 
 type refundCreate struct {
-	OrderID        string            `json:"order_id"`
-	Reason         string            `json:"reason"`
-	Amount         int64             `json:"amount"`
-	Metadata       map[string]string `json:"metadata,omitempty"`
-	Comment        *string           `json:"comment,omitempty"`
-	RevokeBenefits bool              `json:"revoke_benefits,omitempty"`
+	OrderID        string   `json:"order_id"`
+	Reason         string   `json:"reason"`
+	Amount         int64    `json:"amount"`
+	Metadata       metadata `json:"metadata,omitempty"`
+	Comment        *string  `json:"comment,omitempty"`
+	RevokeBenefits bool     `json:"revoke_benefits,omitempty"`
 }
 
 // refundReason maps paykit's reason to Polar's.

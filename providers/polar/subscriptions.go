@@ -84,9 +84,9 @@ func subscriptionFrom(raw json.RawMessage) (*paykit.Subscription, error) {
 }
 
 type subscriptionCreate struct {
-	ProductID  string            `json:"product_id"`
-	CustomerID string            `json:"customer_id"`
-	Metadata   map[string]string `json:"metadata,omitempty"`
+	ProductID  string   `json:"product_id"`
+	CustomerID string   `json:"customer_id"`
+	Metadata   metadata `json:"metadata,omitempty"`
 }
 
 // CreateSubscription subscribes a customer to a free recurring product
@@ -221,7 +221,7 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 			if err := p.do(ctx, call{method: http.MethodGet, path: path}, &cur); err != nil {
 				return nil, err
 			}
-			base["metadata"] = mergeMetadata(cur.Metadata.all(), params.Metadata)
+			base["metadata"] = cur.Metadata.merge(params.Metadata)
 		}
 		if params.ItemID != "" {
 			base["product_id"] = params.ItemID

@@ -2,6 +2,7 @@ package polar
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,7 +16,9 @@ import (
 // the whole object is kept as json.RawMessage in the Raw field of the
 // unified types.
 
-// metadata is Polar's metadata: string, integer, number or boolean values.
+// metadata is Polar's metadata: string, integer, number or boolean
+// values, each kept as the JSON Polar sent, so that a read-modify-write
+// gives back the values it did not change exactly as they were.
 type metadata map[string]json.RawMessage
 
 // strings returns the values as strings (numbers and booleans in their
@@ -31,14 +34,30 @@ func (m metadata) strings() map[string]string {
 	return out
 }
 
-// all returns every value as a string, the reserved key included, for a
-// read-modify-write of the metadata.
-func (m metadata) all() map[string]string {
-	out := make(map[string]string, len(m))
-	for k, raw := range m {
-		out[k] = metaValue(raw)
+// merge returns a copy of m with changes applied: a key set to "" is
+// removed, any other is set to its value (a JSON string). The other keys
+// keep their JSON value and type: Polar's integers and booleans, written
+// by other integrations, stay integers and booleans.
+func (m metadata) merge(changes map[string]string) metadata {
+	out := make(metadata, len(m)+len(changes))
+	maps.Copy(out, m)
+	for k, v := range changes {
+		if v == "" {
+			delete(out, k)
+			continue
+		}
+		out[k] = jsonString(v)
 	}
 	return out
+}
+
+// cleanMetadata converts the caller's metadata, leaving out empty values,
+// which Polar refuses (minLength 1).
+func cleanMetadata(m map[string]string) metadata { return metadata(nil).merge(m) }
+
+func jsonString(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
 }
 
 func metaValue(raw json.RawMessage) string {
@@ -62,49 +81,19 @@ func (m metadata) reserved() reserved {
 	return r
 }
 
-// withReserved returns meta with r stored under the reserved key, or the
-// key removed when r is empty.
-func withReserved(meta map[string]string, r reserved) map[string]string {
-	if meta == nil {
-		meta = map[string]string{}
+// withReserved stores r under the reserved key of m, or removes the key
+// when r is empty, and returns m (a new map when m is nil).
+func (m metadata) withReserved(r reserved) metadata {
+	if m == nil {
+		m = metadata{}
 	}
 	if r == (reserved{}) {
-		delete(meta, paykit.ReservedMetadataKey)
-		return meta
+		delete(m, paykit.ReservedMetadataKey)
+		return m
 	}
 	b, _ := json.Marshal(r)
-	meta[paykit.ReservedMetadataKey] = string(b)
-	return meta
-}
-
-// mergeMetadata applies changes to current: a key set to "" is removed.
-func mergeMetadata(current, changes map[string]string) map[string]string {
-	out := make(map[string]string, len(current)+len(changes))
-	for k, v := range current {
-		out[k] = v
-	}
-	for k, v := range changes {
-		if v == "" {
-			delete(out, k)
-			continue
-		}
-		out[k] = v
-	}
-	return out
-}
-
-// cleanMetadata drops empty values, which Polar refuses (minLength 1).
-func cleanMetadata(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		if v != "" {
-			out[k] = v
-		}
-	}
-	return out
+	m[paykit.ReservedMetadataKey] = jsonString(string(b))
+	return m
 }
 
 type address struct {
