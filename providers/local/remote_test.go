@@ -2,6 +2,14 @@ package local_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,6 +18,7 @@ import (
 	"github.com/paykit-go/paykit/providers/local"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 	"github.com/paykit-go/paykit/providers/local/server"
+	"github.com/paykit-go/paykit/providers/local/sqlite"
 )
 
 // startServer runs a local payments server selling the catalogue, with
@@ -72,5 +81,244 @@ func TestOpNamesMatchTheWire(t *testing.T) {
 		if l != w {
 			t.Errorf("local op %q is %q on the wire", l, w)
 		}
+	}
+}
+
+// Errors of the server reach the app as the in-process simulator's
+// errors: same Code, Param and Message, and the HTTP status.
+func TestRemoteErrorsKeepTheirFields(t *testing.T) {
+	in := newEnv(t)
+	re := newRemoteEnv(t)
+	type call func(e *env) error
+	for name, c := range map[string]call{
+		"not found": func(e *env) error { _, err := e.client.Customers.Retrieve(e.ctx, "cus_nope"); return err },
+		"unknown item": func(e *env) error {
+			_, err := e.client.Checkouts.Create(e.ctx, &paykit.CreateCheckoutParams{Customer: paykit.CustomerEmail("a@example.com"),
+				ItemID: "price_nope", SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://example.com"})
+			return err
+		},
+		"invalid state": func(e *env) error {
+			sub := e.subscription(t, paykit.CustomerID(e.customer(t).ID), "price_pro")
+			if _, err := e.client.Subscriptions.Cancel(e.ctx, sub.ID); err != nil {
+				return err
+			}
+			_, err := e.client.Subscriptions.Cancel(e.ctx, sub.ID)
+			return err
+		},
+		"over-refund": func(e *env) error {
+			pay := e.payment(t, paykit.CustomerID(e.customer(t).ID), 1000, "")
+			_, err := e.client.Refunds.Create(e.ctx, &paykit.CreateRefundParams{PaymentID: pay.ID, Amount: 1001})
+			return err
+		},
+		"declined": func(e *env) error {
+			cus := e.customer(t)
+			if err := e.sim.SetCardDeclined(e.ctx, cus.ID, true); err != nil {
+				return err
+			}
+			_, err := e.client.Payments.Create(e.ctx, &paykit.CreatePaymentParams{Amount: 100, Currency: "USD", Customer: paykit.CustomerID(cus.ID)})
+			return err
+		},
+		"idempotency conflict": func(e *env) error {
+			key := paykit.WithIdempotencyKey("k1")
+			if _, err := e.client.Customers.Create(e.ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}, key); err != nil {
+				return err
+			}
+			_, err := e.client.Customers.Create(e.ctx, &paykit.CreateCustomerParams{Email: "b@example.com"}, key)
+			return err
+		},
+		"simulation helper": func(e *env) error { _, err := e.sim.ConfirmPayment(e.ctx, "pay_nope"); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			want, _ := paykit.AsError(c(in))
+			got, ok := paykit.AsError(c(re))
+			if want == nil || !ok {
+				t.Fatalf("in-process error %v, remote %v", want, got)
+			}
+			if got.Code != want.Code || got.Param != want.Param || got.DeclineCode != want.DeclineCode || got.Provider != "local" || got.Op != want.Op {
+				t.Errorf("remote error %#v, in-process %#v", got, want)
+			}
+			// Messages name generated ids; compare them with ids masked.
+			if mask(got.Message) != mask(want.Message) {
+				t.Errorf("remote message %q, in-process %q", got.Message, want.Message)
+			}
+			if got.StatusCode < 400 || got.StatusCode > 499 {
+				t.Errorf("StatusCode = %d", got.StatusCode)
+			}
+		})
+	}
+	// The server validates as the SDK does, also for callers that skip
+	// the SDK's own checks.
+	_, err := re.sim.CreateCustomer(re.ctx, &paykit.CreateCustomerParams{Email: "not an email"}, nil)
+	if pe, ok := paykit.AsError(err); !ok || pe.Code != paykit.CodeValidation || pe.Param != "email" || pe.StatusCode != 400 {
+		t.Errorf("invalid params sent straight to the server: %v", err)
+	}
+}
+
+var generatedID = regexp.MustCompile(`\b(cus|pay|sub|cs|re|in|evt)_[0-9A-Za-z]{20}\b`)
+
+func mask(s string) string { return generatedID.ReplaceAllString(s, "$1_*") }
+
+// The remote mode refuses what the server owns, and reports a server it
+// cannot reach as a network error that names no secret.
+func TestRemoteConfigurationAndDownServer(t *testing.T) {
+	sim := local.Provider(local.WithServerURL("http://127.0.0.1:1"), local.WithItem("price_x", 100, "USD"), local.WithStore(local.NewMemoryStore()))
+	err := sim.Err()
+	if !errors.Is(err, paykit.ErrConfiguration) || !strings.Contains(err.Error(), "WithItem, WithStore") {
+		t.Errorf("server-side options with WithServerURL: %v", err)
+	}
+	if bad := local.Provider(local.WithServerURL("localhost:4242")); !errors.Is(bad.Err(), paykit.ErrConfiguration) {
+		t.Errorf("a server URL without scheme: %v", bad.Err())
+	}
+
+	srv := startServer(t)
+	url := srv.URL()
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sim = local.Provider(local.WithServerURL(url), local.WithWebhookSecret(testSecret))
+	defer sim.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = paykit.New(sim).Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"})
+	if !errors.Is(err, paykit.ErrNetwork) {
+		t.Fatalf("a call to a stopped server = %v, want ErrNetwork", err)
+	}
+	if strings.Contains(err.Error(), testSecret) || strings.Contains(fmt.Sprintf("%+v", err), testSecret) {
+		t.Errorf("the error names the webhook secret: %v", err)
+	}
+	if got := sim.WebhookSecret(); got != testSecret {
+		t.Errorf("WebhookSecret = %q, want the configured one", got)
+	}
+}
+
+// Through the server nothing is given up: an endpoint failing far more
+// often than the in-process retry limit (8) still gets every event, once
+// per id at the app's handler, in order.
+func TestServerDeliversToFlakyEndpoint(t *testing.T) {
+	a := newApp(testSecret)
+	ep := &flakyEndpoint{next: a.webhook, failFirst: 20, lostAck: 25}
+	hooks := httptest.NewServer(ep)
+	defer hooks.Close()
+	e := newRemoteEnv(t, local.WithWebhookURL(hooks.URL), local.WithWebhookSecret(testSecret),
+		local.WithDeliveryRetry(local.UnlimitedAttempts, time.Millisecond, 4*time.Millisecond))
+	shop(t, e)
+	if err := e.sim.Flush(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	logged := checkDelivered(t, e, a)
+	if d := logged[0].Deliveries[0]; d.AttemptCount != 21 || d.Attempts[0].StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("first event's delivery = %d attempts, first %+v; want 20 failures then success", d.AttemptCount, d.Attempts[0])
+	}
+}
+
+// An endpoint that is down (connections refused) for longer than the
+// in-process retry limit gets everything once it is back.
+func TestServerDeliversToEndpointDownForAWhile(t *testing.T) {
+	a := newApp(testSecret)
+	hooks := httptest.NewServer(a.webhook)
+	defer hooks.Close()
+	var down atomic.Bool
+	down.Store(true)
+	e := newRemoteEnv(t, local.WithWebhookURL(hooks.URL), local.WithWebhookSecret(testSecret), local.WithHTTPClient(refusingClient(&down)),
+		local.WithDeliveryRetry(local.UnlimitedAttempts, time.Millisecond, 4*time.Millisecond))
+	shop(t, e)
+	waitRefused(t, e, 12)
+	down.Store(false)
+	if err := e.sim.Flush(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkDelivered(t, e, a)
+}
+
+// A server restarted on the same SQLite file keeps its state (resources,
+// the simulated clock) and delivers what it had queued: every event
+// exactly once, in order.
+func TestServerRestartKeepsStateAndQueuedDeliveries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "paykit-dev.db")
+	a := newApp(testSecret)
+	var up atomic.Bool
+	hooks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !up.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		a.webhook.ServeHTTP(w, r)
+	}))
+	defer hooks.Close()
+	run := func() (*env, func()) {
+		store, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", Options: append(catalogue(), local.WithStore(store),
+			local.WithWebhookURL(hooks.URL), local.WithWebhookSecret(testSecret),
+			local.WithDeliveryRetry(local.UnlimitedAttempts, time.Millisecond, 4*time.Millisecond))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim := remoteSim(t, srv)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		return &env{sim: sim, client: paykit.New(sim), ctx: ctx}, func() {
+			cancel()
+			if err := srv.Close(); err != nil {
+				t.Error(err)
+			}
+			if err := store.Close(); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+
+	first, stop := run()
+	shop(t, first)
+	cus := first.customer(t)
+	co := first.checkout(t, paykit.CustomerID(cus.ID), "price_pro", paykit.SessionRecurring, 1)
+	pay, err := first.sim.CompleteCheckout(first.ctx, co.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.sim.AdvanceClock(first.ctx, 40*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	then, _ := first.sim.Now(first.ctx)
+	before, err := first.sim.Events(first.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	pending := 0
+	for _, le := range before {
+		if le.Deliveries[0].Status == local.DeliveryPending {
+			pending++
+		}
+	}
+	if pending == 0 || len(a.order) != 0 {
+		t.Fatalf("before the restart: %d of %d events pending, %d handled", pending, len(before), len(a.order))
+	}
+
+	up.Store(true)
+	second, stop := run()
+	defer stop()
+	if err := second.sim.Flush(second.ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := checkDelivered(t, second, a)
+	if len(after) != len(before) {
+		t.Errorf("%d events after the restart, %d before", len(after), len(before))
+	}
+	got, err := second.client.Payments.Retrieve(second.ctx, pay.ID)
+	if err != nil || got.Status != paykit.PaymentSucceeded {
+		t.Errorf("payment after the restart: %+v %v", got, err)
+	}
+	subs, err := second.client.Subscriptions.ListPage(second.ctx, &paykit.ListSubscriptionsParams{CustomerID: cus.ID})
+	if err != nil || len(subs.Data) != 1 || subs.Data[0].Status != paykit.SubscriptionActive {
+		t.Fatalf("subscription after the restart: %+v %v", subs, err)
+	}
+	invs, _ := second.client.Invoices.ListPage(second.ctx, &paykit.ListInvoicesParams{SubscriptionID: subs.Data[0].ID})
+	if len(invs.Data) != 2 {
+		t.Errorf("%d invoices of the subscription after a renewal, want 2", len(invs.Data))
+	}
+	if now, _ := second.sim.Now(second.ctx); now.Sub(then) < 0 || now.Sub(then) > time.Minute {
+		t.Errorf("the simulated clock was %v before the restart and %v after", then, now)
 	}
 }

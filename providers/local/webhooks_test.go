@@ -191,15 +191,11 @@ func TestDeliveryToFlakyHTTPEndpoint(t *testing.T) {
 	}
 }
 
-func TestDeliveryToEndpointDownForAWhile(t *testing.T) {
-	a := newApp(testSecret)
-	srv := httptest.NewServer(a.webhook)
-	defer srv.Close()
-	// While down, connecting fails as against a closed port.
-	var down atomic.Bool
-	down.Store(true)
+// refusingClient is a webhook HTTP client whose connections are refused,
+// as against a closed port, while down is true.
+func refusingClient(down *atomic.Bool) *http.Client {
 	var dialer net.Dialer
-	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			if down.Load() {
 				return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
@@ -207,25 +203,38 @@ func TestDeliveryToEndpointDownForAWhile(t *testing.T) {
 			return dialer.DialContext(ctx, network, addr)
 		},
 	}}
-	e := newEnv(t, local.WithWebhookURL(srv.URL), local.WithWebhookSecret(testSecret), local.WithHTTPClient(hc), fastRetry)
-	shop(t, e)
-	// Wait until the first delivery failed twice, then bring the endpoint up.
+}
+
+// waitRefused waits until the first event's delivery was refused n times.
+func waitRefused(t *testing.T, e *env, n int) {
+	t.Helper()
 	for i := 0; ; i++ {
 		le, err := e.sim.Events(e.ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if at := le[0].Deliveries[0].Attempts; len(at) >= 2 {
-			if at[0].StatusCode != 0 || !strings.Contains(at[0].Error, "refused") {
-				t.Errorf("attempt while down = %+v", at[0])
+		if d := le[0].Deliveries[0]; d.AttemptCount >= n {
+			if d.Status != local.DeliveryPending || d.Attempts[0].StatusCode != 0 || !strings.Contains(d.Attempts[0].Error, "refused") {
+				t.Errorf("delivery while down = %+v", d)
 			}
-			break
+			return
 		}
-		if i == 1000 {
-			t.Fatal("no attempts while the endpoint was down")
+		if i == 2000 {
+			t.Fatalf("fewer than %d attempts while the endpoint was down", n)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
+}
+
+func TestDeliveryToEndpointDownForAWhile(t *testing.T) {
+	a := newApp(testSecret)
+	srv := httptest.NewServer(a.webhook)
+	defer srv.Close()
+	var down atomic.Bool
+	down.Store(true)
+	e := newEnv(t, local.WithWebhookURL(srv.URL), local.WithWebhookSecret(testSecret), local.WithHTTPClient(refusingClient(&down)), fastRetry)
+	shop(t, e)
+	waitRefused(t, e, 2)
 	down.Store(false)
 	if err := e.sim.Flush(e.ctx); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -148,12 +149,51 @@ func decode[W any](r *request) (*W, error) {
 	dec := json.NewDecoder(bytes.NewReader(r.body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(w); err != nil {
-		return nil, paykit.ValidationError("body", "malformed JSON body: "+strings.TrimPrefix(err.Error(), "json: "))
+		return nil, bodyError(err)
 	}
 	if dec.More() {
 		return nil, paykit.ValidationError("body", "malformed JSON body: data after the JSON value")
 	}
 	return w, nil
+}
+
+// bodyError names the field a JSON decoding error is about, in the
+// words of the API rather than of Go.
+func bodyError(err error) *paykit.Error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return paykit.ValidationError(typeErr.Field, typeErr.Field+" must be a JSON "+jsonKind(typeErr.Type.Kind().String())+", not "+typeErr.Value)
+	case errors.As(err, &typeErr):
+		return paykit.ValidationError("body", "malformed JSON body: the body must be a JSON object, not "+typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return paykit.ValidationError("body", "malformed JSON body: "+syntaxErr.Error()+" at byte "+strconv.FormatInt(syntaxErr.Offset, 10))
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		name, _ := strconv.Unquote(field)
+		return paykit.ValidationError(name, "unknown field "+field)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		msg = "the JSON ends too early"
+	}
+	return paykit.ValidationError("body", "malformed JSON body: "+msg)
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+		return "number"
+	case kind == "bool":
+		return "boolean"
+	case kind == "map", kind == "struct", kind == "ptr":
+		return "object"
+	case kind == "slice":
+		return "array"
+	}
+	return kind
 }
 
 // body adapts an operation taking the JSON body W.
