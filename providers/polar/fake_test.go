@@ -259,7 +259,8 @@ func (f *fakePolar) routes() {
 		if o["status"] != "draft" {
 			return openapitest.Reply{Status: http.StatusPreconditionFailed, Body: obj{"error": "OrderNotDraft", "detail": "Order is not a draft"}}
 		}
-		openapitest.Merge(o, obj{"status": "paid", "paid": true, "refundable_amount": o["total_amount"], "modified_at": f.now()})
+		openapitest.Merge(o, obj{"status": "paid", "paid": true, "refundable_amount": o["net_amount"],
+			"refundable_tax_amount": o["tax_amount"], "modified_at": f.now()})
 		return openapitest.Reply{Body: o}
 	})
 
@@ -388,9 +389,17 @@ func (f *fakePolar) newOrder(customerID, productID string, amount int64, currenc
 
 // paidOrder adds a paid order, as a completed purchase leaves.
 func (f *fakePolar) paidOrder(customerID, productID string, amount int64, currency string) string {
+	return f.paidTaxedOrder(customerID, productID, amount, 0, currency)
+}
+
+// paidTaxedOrder adds a paid order of net plus tax, as a purchase with
+// sales tax leaves: Polar's amounts are net, its tax amounts apart, and
+// total_amount both.
+func (f *fakePolar) paidTaxedOrder(customerID, productID string, net, tax int64, currency string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.newOrder(customerID, productID, amount, currency, "paid", nil)["id"].(string)
+	return f.newOrder(customerID, productID, net, currency, "paid",
+		obj{"tax_amount": tax, "total_amount": net + tax, "refundable_tax_amount": tax})["id"].(string)
 }
 
 // completeCheckout pays an open checkout: it succeeds and leaves a paid
@@ -455,20 +464,29 @@ func (f *fakePolar) createRefund(c *openapitest.Call) openapitest.Reply {
 	if !ok {
 		return invalid("order_id", "Order does not exist.")
 	}
+	// Polar takes the net amount and adds the tax: what is left of it for
+	// the whole refundable amount, else the order's tax ratio, rounded
+	// half to even (Python's round).
 	amount := b["amount"].(float64)
 	refundable := order["refundable_amount"].(float64)
 	if amount > refundable {
-		return invalid("amount", "Refund amount exceeds the refundable amount.")
+		return openapitest.Reply{Status: http.StatusBadRequest, Body: obj{"error": "RefundAmountTooHigh", "detail": "Refund amount exceeds remaining order balance"}}
 	}
-	status := "partially_refunded"
-	if amount == refundable {
-		status = "refunded"
+	tax := order["refundable_tax_amount"].(float64)
+	status := "refunded"
+	if amount < refundable {
+		status = "partially_refunded"
+		tax = 0
+		if net := order["net_amount"].(float64); net > 0 {
+			tax = math.RoundToEven(amount * (order["tax_amount"].(float64) / net))
+		}
 	}
 	openapitest.Merge(order, obj{"refunded_amount": order["refunded_amount"].(float64) + amount,
-		"refundable_amount": refundable - amount, "status": status, "modified_at": f.now()})
+		"refunded_tax_amount": order["refunded_tax_amount"].(float64) + tax, "refundable_amount": refundable - amount,
+		"refundable_tax_amount": order["refundable_tax_amount"].(float64) - tax, "status": status, "modified_at": f.now()})
 	o := f.make("Refund", obj{
 		"id": openapitest.NewUUID(), "created_at": f.now(), "modified_at": nil, "metadata": orEmpty(b["metadata"]),
-		"status": "succeeded", "reason": b["reason"], "amount": amount, "tax_amount": 0, "currency": order["currency"],
+		"status": "succeeded", "reason": b["reason"], "amount": amount, "tax_amount": tax, "currency": order["currency"],
 		"order_id": order["id"], "subscription_id": nil, "customer_id": order["customer_id"],
 		"revoke_benefits": b["revoke_benefits"] == true, "dispute": nil,
 	})

@@ -90,13 +90,13 @@ func paymentFromOrder(raw json.RawMessage) (*paykit.Payment, error) {
 		Status:         orderPaymentStatus(w.Status),
 		Metadata:       w.Metadata.strings(),
 		ItemID:         deref(w.ProductID),
-		AmountRefunded: w.RefundedAmount,
+		AmountRefunded: w.refunded(),
 		CaptureMethod:  paykit.CaptureAutomatic,
 		CreatedAt:      utc(w.CreatedAt),
 		Raw:            raw,
 	}
 	if paidOrder(w.Status) {
-		pay.AmountCaptured = w.TotalAmount
+		pay.AmountCaptured = w.charged()
 	}
 	return pay, nil
 }
@@ -349,7 +349,7 @@ func invoiceFromOrder(raw json.RawMessage) (*paykit.Invoice, error) {
 		inv.BillingMode = paykit.BillingOneTime
 	}
 	if paidOrder(w.Status) {
-		inv.AmountPaid = w.TotalAmount
+		inv.AmountPaid = w.charged()
 		paid := w.CreatedAt
 		if w.ModifiedAt != nil {
 			paid = *w.ModifiedAt

@@ -65,6 +65,34 @@
 //     read from the order first, and more than what is left is a
 //     VALIDATION_ERROR on "amount" before anything is sent.
 //
+// # Amounts and tax
+//
+// Every amount paykit reports for money that moved is gross: what the
+// customer paid or got back, sales tax included. Polar keeps net amounts
+// (after discounts, before tax) and tax apart; this package adds them up:
+//
+//   - Payment.Amount is the order's total_amount (net_amount +
+//     tax_amount). AmountCaptured, and an Invoice's AmountPaid, is what
+//     the payment method was charged: total_amount plus the customer
+//     balance Polar applied (applied_balance_amount, negative when a
+//     credit paid part of it). AmountRefunded is refunded_amount +
+//     refunded_tax_amount, so AmountCaptured - AmountRefunded is what can
+//     still be refunded.
+//   - Refund.Amount is the refund's amount + tax_amount.
+//   - Refunds.Create takes the gross Amount to give back. Polar's refund
+//     takes a net amount and adds tax in the order's ratio (tax_amount /
+//     net_amount, rounded half to even; all the tax left when all the net
+//     amount left is refunded), so the provider sends the net amount that
+//     gives Amount exactly. Some gross amounts have none (at 20% tax, 3
+//     falls between 2 and 4): they are refused with a VALIDATION_ERROR on
+//     "amount" naming the two nearest, before anything is sent.
+//   - Checkout.Amount (and the Payment of an unpaid checkout) is the
+//     checkout's total_amount: tax included once Polar has computed it.
+//   - Inputs are prices: Payments.Create's Amount is the ad-hoc price of
+//     the product, to which Polar adds tax when the product's tax is
+//     exclusive, so the returned Payment's Amount may be larger.
+//     Subscription.Amount is Polar's price per period, before tax.
+//
 // # Webhooks
 //
 // Deliveries are verified as Standard Webhooks, keyed by the endpoint's

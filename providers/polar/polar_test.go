@@ -594,3 +594,97 @@ func TestMetadataMergeKeepsPolarsBytesAndItsInput(t *testing.T) {
 	assert.Equal(t, json.RawMessage(`"x"`), cur["s"], "merge leaves its input alone")
 	assert.Len(t, cur, 3)
 }
+
+// Every amount of a payment and a refund includes tax: what the customer
+// paid and got back. Polar keeps net amounts and tax apart, and its
+// refunds take a net amount, to which it adds tax in the order's ratio.
+func TestTaxedOrderAmountsAreWhatTheCustomerPaid(t *testing.T) {
+	c, f := setup(t)
+	cus := newCustomer(t, c)
+	order := f.paidTaxedOrder(cus.ID, oneTimeProduct, 10000, 2000, "eur") // 20% VAT
+
+	pay, err := c.Payments.Retrieve(ctx(t), order)
+	require.NoError(t, err)
+	assert.Equal(t, int64(12000), pay.Amount)
+	assert.Equal(t, int64(12000), pay.AmountCaptured)
+	assert.Zero(t, pay.AmountRefunded)
+
+	// 1200 back to the customer is 1000 net and 200 of tax.
+	r1, err := c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: order, Amount: 1200})
+	require.NoError(t, err)
+	assert.Equal(t, 1000.0, lastBody(t, f, "refunds:create")["amount"], "Polar takes the net amount")
+	assert.Equal(t, int64(1200), r1.Amount)
+	got, err := c.Refunds.Retrieve(ctx(t), r1.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1200), got.Amount)
+
+	pay, err = c.Payments.Retrieve(ctx(t), order)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1200), pay.AmountRefunded)
+
+	// 3 cannot be refunded with tax in proportion: 2 net is 2 (0.4 of tax
+	// rounds to 0), 3 net is 4. Refused before anything is sent.
+	sent := len(f.srv.Calls("refunds:create"))
+	_, err = c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: order, Amount: 3})
+	pe := requireCode(t, err, paykit.ErrValidation)
+	assert.Equal(t, "amount", pe.Param)
+	assert.Contains(t, pe.Message, "2 and 4")
+	// More than is left, tax included (12000 - 1200), is refused too.
+	_, err = c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: order, Amount: 10801})
+	pe = requireCode(t, err, paykit.ErrValidation)
+	assert.Equal(t, "amount", pe.Param)
+	assert.Contains(t, pe.Message, "10800")
+	assert.Len(t, f.srv.Calls("refunds:create"), sent)
+
+	// Amount 0 refunds what is left: all the net amount and all the tax.
+	r2, err := c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: order})
+	require.NoError(t, err)
+	assert.Equal(t, 9000.0, lastBody(t, f, "refunds:create")["amount"])
+	assert.Equal(t, int64(10800), r2.Amount)
+	pay, err = c.Payments.Retrieve(ctx(t), order)
+	require.NoError(t, err)
+	assert.Equal(t, pay.AmountCaptured, pay.AmountRefunded, "all of it is back")
+	assert.Equal(t, int64(12000), r1.Amount+r2.Amount)
+
+	inv, err := c.Invoices.Retrieve(ctx(t), order)
+	require.NoError(t, err)
+	assert.Equal(t, int64(12000), inv.AmountPaid)
+}
+
+// Polar rounds the tax of a partial refund half to even, as Python's
+// round does: 25 net at 10% is 2.5 of tax, which rounds to 2.
+func TestPartialRefundTaxRoundsHalfToEven(t *testing.T) {
+	c, f := setup(t)
+	cus := newCustomer(t, c)
+	order := f.paidTaxedOrder(cus.ID, oneTimeProduct, 10000, 1000, "eur")
+	r, err := c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: order, Amount: 27})
+	require.NoError(t, err)
+	assert.Equal(t, 25.0, lastBody(t, f, "refunds:create")["amount"])
+	assert.Equal(t, int64(27), r.Amount)
+}
+
+// A customer balance Polar applied to an order paid part of it: the
+// payment method was charged the rest, and that is what can come back.
+func TestOrderPaidInPartByACustomerBalance(t *testing.T) {
+	c, f := setup(t)
+	cus := newCustomer(t, c)
+	order := f.paidTaxedOrder(cus.ID, oneTimeProduct, 1000, 200, "usd")
+	f.mu.Lock()
+	openapitest.Merge(f.orders[order], obj{"applied_balance_amount": -500, "refundable_amount": 500})
+	f.mu.Unlock()
+
+	pay, err := c.Payments.Retrieve(ctx(t), order)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1200), pay.Amount, "the order's total")
+	assert.Equal(t, int64(700), pay.AmountCaptured, "the total less the 500 of balance")
+
+	_, err = c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: order, Amount: 701})
+	assert.Contains(t, requireCode(t, err, paykit.ErrValidation).Message, "700 left")
+	r, err := c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: order, Amount: 700})
+	require.NoError(t, err)
+	assert.Equal(t, 500.0, lastBody(t, f, "refunds:create")["amount"])
+	assert.Equal(t, int64(700), r.Amount)
+	pay, err = c.Payments.Retrieve(ctx(t), order)
+	require.NoError(t, err)
+	assert.Equal(t, pay.AmountCaptured, pay.AmountRefunded)
+}

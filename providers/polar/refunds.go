@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"sort"
 	"strconv"
 
 	"github.com/paykit-go/paykit"
@@ -84,7 +85,7 @@ func refundFrom(raw json.RawMessage) (*paykit.Refund, error) {
 	}
 	return &paykit.Refund{
 		ID:        w.ID,
-		Amount:    w.Amount,
+		Amount:    w.Amount + w.TaxAmount,
 		Currency:  isoCurrency(w.Currency),
 		Reason:    unifiedReason(w.Reason),
 		Metadata:  w.Metadata.strings(),
@@ -96,9 +97,12 @@ func refundFrom(raw json.RawMessage) (*paykit.Refund, error) {
 }
 
 // CreateRefund refunds part or all of an order. PaymentID may be an order
-// id or the id of a paid payment's checkout. The order is read first:
-// Amount 0 refunds what is left, and an amount above it is refused with a
-// VALIDATION_ERROR on "amount" before anything is sent.
+// id or the id of a paid payment's checkout. Amount is what the customer
+// gets back, tax included; Polar takes the net amount and adds tax in the
+// order's ratio, so the order is read first to convert it. Amount 0
+// refunds what is left; more than is left, or an amount that no net amount
+// gives with its tax, is refused with a VALIDATION_ERROR on "amount"
+// before anything is sent.
 func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, _ *paykit.RequestOptions) (*paykit.Refund, error) {
 	if err := p.ready(ctx); err != nil {
 		return nil, err
@@ -114,19 +118,41 @@ func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefund
 	if !order.Paid && !paidOrder(order.Status) {
 		return nil, paykit.ValidationError("payment_id", "payment "+params.PaymentID+" is not paid")
 	}
-	amount := params.Amount
-	if amount == 0 {
-		amount = order.RefundableAmount
-	}
-	if amount <= 0 {
+	if order.RefundableAmount <= 0 {
 		return nil, paykit.ValidationError("amount", "payment "+params.PaymentID+" has nothing left to refund")
 	}
-	if amount > order.RefundableAmount {
-		return nil, paykit.ValidationError("amount", "amount exceeds the "+strconv.FormatInt(order.RefundableAmount, 10)+" left to refund")
+	net, err := refundNet(order, params.Amount)
+	if err != nil {
+		return nil, err
 	}
-	body := refundCreate{OrderID: order.ID, Reason: refundReason(params.Reason), Amount: amount,
+	body := refundCreate{OrderID: order.ID, Reason: refundReason(params.Reason), Amount: net,
 		Metadata: cleanMetadata(params.Metadata), Comment: optional(opts.Comment), RevokeBenefits: opts.RevokeBenefits}
 	return get(ctx, p, call{method: http.MethodPost, path: refundsPath, body: body, fields: refundFields}, refundFrom)
+}
+
+// refundNet returns the net amount Polar's refund of order takes for a
+// refund of gross, tax included (0: all that is left).
+func refundNet(order *wireOrder, gross int64) (int64, error) {
+	left := order.refundable()
+	switch {
+	case gross == 0 || gross == left:
+		return order.RefundableAmount, nil
+	case gross > left:
+		return 0, paykit.ValidationError("amount", "amount exceeds the "+strconv.FormatInt(left, 10)+" left to refund (tax included)")
+	}
+	// n + tax(n) grows by at least 1 with n: the smallest n reaching gross
+	// is the only one that can give it exactly.
+	withTax := func(n int64) int64 { return n + order.refundTax(n) }
+	n := int64(sort.Search(int(order.RefundableAmount), func(i int) bool { return withTax(int64(i)) >= gross }))
+	if n < order.RefundableAmount && withTax(n) == gross {
+		return n, nil
+	}
+	below, above := withTax(n-1), left
+	if n < order.RefundableAmount {
+		above = withTax(n)
+	}
+	return 0, paykit.ValidationError("amount", "Polar refunds tax in proportion to the amount, so "+strconv.FormatInt(gross, 10)+
+		" cannot be refunded exactly; the nearest amounts are "+strconv.FormatInt(below, 10)+" and "+strconv.FormatInt(above, 10))
 }
 
 // orderOfPayment returns the order a payment id names: an order, or a

@@ -64,12 +64,15 @@ func fixturePatch(event string) map[string]any {
 		case "order.refunded":
 			status = "partially_refunded"
 		}
-		refunded := 0
+		// 900 net and 20% of tax; a refund of 400 net took 80 of tax.
+		refunded, refundedTax := 0, 0
 		if status == "partially_refunded" {
-			refunded = 400
+			refunded, refundedTax = 400, 80
 		}
 		return map[string]any{"id": fxOrder, "status": status, "paid": status != "pending", "currency": "usd",
-			"subtotal_amount": 900, "net_amount": 900, "total_amount": 900, "refunded_amount": refunded, "refundable_amount": 900 - refunded,
+			"subtotal_amount": 900, "net_amount": 900, "tax_amount": 180, "total_amount": 1080, "discount_amount": 0,
+			"applied_balance_amount": 0, "refunded_amount": refunded, "refunded_tax_amount": refundedTax,
+			"refundable_amount": 900 - refunded, "refundable_tax_amount": 180 - refundedTax,
 			"billing_reason": reason, "customer_id": fxCustomer, "product_id": fxProduct, "subscription_id": fxSubscription,
 			"checkout_id": fxCheckout, "seats": nil, "metadata": meta}
 	case "sub":
@@ -87,7 +90,7 @@ func fixturePatch(event string) map[string]any {
 			"cancel_at_period_end": event == "subscription.canceled", "seats": nil, "metadata": meta,
 			"current_period_start": "2026-10-01T12:00:00Z", "current_period_end": "2026-11-01T12:00:00Z"}
 	case "ref":
-		return map[string]any{"id": fxRefund, "status": "succeeded", "reason": "customer_request", "amount": 400, "currency": "usd",
+		return map[string]any{"id": fxRefund, "status": "succeeded", "reason": "customer_request", "amount": 400, "tax_amount": 80, "currency": "usd",
 			"order_id": fxOrder, "customer_id": fxCustomer, "metadata": meta}
 	}
 	return nil
@@ -202,16 +205,19 @@ func TestParseWebhookMapsEachMappedEvent(t *testing.T) {
 			require.NotNil(t, pay)
 			require.NotNil(t, inv)
 			assert.Equal(t, paykit.PaymentSucceeded, pay.Status)
-			assert.Equal(t, int64(900), pay.Amount)
+			assert.Equal(t, int64(1080), pay.Amount, "tax included")
+			assert.Equal(t, int64(1080), pay.AmountCaptured)
 			assert.Equal(t, fxOrder, inv.ID)
 			assert.Equal(t, fxOrder, inv.PaymentID)
 			assert.Equal(t, paykit.BillingRecurring, inv.BillingMode, "billing reason subscription_create")
 			assert.Equal(t, fxSubscription, inv.SubscriptionID)
 			assert.Equal(t, paykit.InvoicePaid, inv.Status)
-			assert.Equal(t, int64(900), inv.AmountPaid)
+			assert.Equal(t, int64(1080), inv.AmountPaid)
 			assert.Equal(t, []paykit.LineItem{{ID: fxProduct, Quantity: 1}}, inv.LineItems)
 		}},
-		"order.refunded": {[]paykit.EventType{paykit.EventPaymentUpdated}, nil},
+		"order.refunded": {[]paykit.EventType{paykit.EventPaymentUpdated}, func(t *testing.T, ev []*paykit.Event) {
+			assert.Equal(t, int64(480), ev[0].Payment().AmountRefunded, "400 net and 80 of tax")
+		}},
 		"subscription.created": {[]paykit.EventType{paykit.EventSubscriptionCreated}, func(t *testing.T, ev []*paykit.Event) {
 			s := ev[0].Subscription()
 			require.NotNil(t, s)
@@ -239,7 +245,7 @@ func TestParseWebhookMapsEachMappedEvent(t *testing.T) {
 			r := ev[0].Refund()
 			require.NotNil(t, r)
 			assert.Equal(t, fxRefund, r.ID)
-			assert.Equal(t, int64(400), r.Amount)
+			assert.Equal(t, int64(480), r.Amount, "400 net and 80 of tax")
 			assert.Equal(t, paykit.RefundRequestedByCustomer, r.Reason)
 			assert.Equal(t, fxOrder, r.PaymentID)
 			assert.Equal(t, paykit.RefundSucceeded, r.Status)
@@ -296,7 +302,7 @@ func TestParseWebhookRejectsForgeries(t *testing.T) {
 	require.NoError(t, err)
 
 	tampered := signed(body, "msg_1", now, testSecret)
-	tampered.Body = bytes.Replace(body, []byte(`"total_amount": 900`), []byte(`"total_amount": 1`), 1)
+	tampered.Body = bytes.Replace(body, []byte(`"total_amount": 1080`), []byte(`"total_amount": 1`), 1)
 	require.NotEqual(t, body, tampered.Body)
 
 	otherID := signed(body, "msg_1", now, testSecret)

@@ -3,6 +3,7 @@ package polar
 import (
 	"encoding/json"
 	"maps"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -193,25 +194,59 @@ type wireSubscription struct {
 	Metadata           metadata   `json:"metadata"`
 }
 
+// wireOrder is an order. Polar keeps net amounts (after discounts,
+// before tax) and tax apart: total_amount = net_amount + tax_amount; the
+// refunded and refundable amounts are net, each with its tax field.
 type wireOrder struct {
-	ID               string     `json:"id"`
-	CreatedAt        time.Time  `json:"created_at"`
-	ModifiedAt       *time.Time `json:"modified_at"`
-	Status           string     `json:"status"`
-	Paid             bool       `json:"paid"`
-	TotalAmount      int64      `json:"total_amount"`
-	RefundedAmount   int64      `json:"refunded_amount"`
-	RefundableAmount int64      `json:"refundable_amount"`
-	Currency         string     `json:"currency"`
-	BillingReason    string     `json:"billing_reason"`
-	CustomerID       string     `json:"customer_id"`
-	ProductID        *string    `json:"product_id"`
-	SubscriptionID   *string    `json:"subscription_id"`
-	CheckoutID       *string    `json:"checkout_id"`
-	Seats            *int64     `json:"seats"`
-	Metadata         metadata   `json:"metadata"`
+	ID                   string     `json:"id"`
+	CreatedAt            time.Time  `json:"created_at"`
+	ModifiedAt           *time.Time `json:"modified_at"`
+	Status               string     `json:"status"`
+	Paid                 bool       `json:"paid"`
+	NetAmount            int64      `json:"net_amount"`
+	TaxAmount            int64      `json:"tax_amount"`
+	TotalAmount          int64      `json:"total_amount"`
+	AppliedBalanceAmount int64      `json:"applied_balance_amount"`
+	RefundedAmount       int64      `json:"refunded_amount"`
+	RefundedTaxAmount    int64      `json:"refunded_tax_amount"`
+	RefundableAmount     int64      `json:"refundable_amount"`
+	RefundableTaxAmount  int64      `json:"refundable_tax_amount"`
+	Currency             string     `json:"currency"`
+	BillingReason        string     `json:"billing_reason"`
+	CustomerID           string     `json:"customer_id"`
+	ProductID            *string    `json:"product_id"`
+	SubscriptionID       *string    `json:"subscription_id"`
+	CheckoutID           *string    `json:"checkout_id"`
+	Seats                *int64     `json:"seats"`
+	Metadata             metadata   `json:"metadata"`
 }
 
+// charged is what the customer's payment method paid for the order: its
+// total, tax included, plus the customer balance Polar applied (negative
+// when a credit paid part of it).
+func (o *wireOrder) charged() int64 { return max(0, o.TotalAmount+o.AppliedBalanceAmount) }
+
+// refunded is what the customer got back, tax included.
+func (o *wireOrder) refunded() int64 { return o.RefundedAmount + o.RefundedTaxAmount }
+
+// refundable is what is left to refund, tax included.
+func (o *wireOrder) refundable() int64 { return o.RefundableAmount + o.RefundableTaxAmount }
+
+// refundTax is the tax Polar adds to a refund of net out of the order: all
+// the tax left when net is all that is left, else net times the order's
+// tax ratio, rounded half to even.
+func (o *wireOrder) refundTax(net int64) int64 {
+	switch {
+	case net == o.RefundableAmount:
+		return o.RefundableTaxAmount
+	case o.NetAmount <= 0 || o.TaxAmount == 0:
+		return 0
+	}
+	return int64(math.RoundToEven(float64(net) * (float64(o.TaxAmount) / float64(o.NetAmount))))
+}
+
+// wireRefund is a refund: amount is net, tax_amount the tax refunded
+// with it.
 type wireRefund struct {
 	ID        string    `json:"id"`
 	CreatedAt time.Time `json:"created_at"`
@@ -219,6 +254,7 @@ type wireRefund struct {
 	Status    string    `json:"status"`
 	Reason    string    `json:"reason"`
 	Amount    int64     `json:"amount"`
+	TaxAmount int64     `json:"tax_amount"`
 	Currency  string    `json:"currency"`
 	OrderID   string    `json:"order_id"`
 }
