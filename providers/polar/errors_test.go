@@ -205,3 +205,31 @@ func TestOffSessionFinalizeErrorsSayWhetherTheDraftWasCharged(t *testing.T) {
 		})
 	}
 }
+
+// A canceled call is reported as the paykit Client reports one: not a
+// network error, not retryable, and errors.Is(err, context.Canceled).
+func TestCanceledCallIsOperationFailedAsTheClientSays(t *testing.T) {
+	id := openapitest.NewUUID()
+	c, mt := mockProvider(t, WithMaxRetries(3))
+	before, cancel := context.WithCancel(context.Background())
+	cancel()
+	during, cancelDuring := context.WithCancel(context.Background())
+	defer cancelDuring()
+	// The server is still working on the request when the caller cancels.
+	mt.RegisterResponder(http.MethodGet, mockURL+"/v1/customers/"+id, func(r *http.Request) (*http.Response, error) {
+		cancelDuring()
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	})
+	for name, ctx := range map[string]context.Context{"canceled before": before, "canceled during": during} {
+		t.Run(name, func(t *testing.T) {
+			_, err := c.Customers.Retrieve(ctx, id)
+			require.ErrorIs(t, err, context.Canceled)
+			pe, _ := paykit.AsError(err)
+			assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
+			assert.False(t, pe.Retryable)
+		})
+	}
+	// Only the call canceled during its request reached the server.
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
