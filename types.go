@@ -111,6 +111,23 @@ var (
 	IntervalYear  = BillingInterval{unit: "year"}
 )
 
+// ParseInterval returns the calendar interval named "day", "week",
+// "month" or "year" (the names most providers use), and false for any
+// other name.
+func ParseInterval(unit string) (BillingInterval, bool) {
+	switch unit {
+	case "day":
+		return IntervalDay, true
+	case "week":
+		return IntervalWeek, true
+	case "month":
+		return IntervalMonth, true
+	case "year":
+		return IntervalYear, true
+	}
+	return BillingInterval{}, false
+}
+
 // CustomInterval returns an interval of d. It must be at least one second;
 // Validate reports otherwise.
 func CustomInterval(d time.Duration) BillingInterval {
@@ -205,8 +222,8 @@ func (b *BillingInterval) UnmarshalJSON(data []byte) error {
 		if err := json.Unmarshal(data, &s); err != nil {
 			return err
 		}
-		v := BillingInterval{unit: s}
-		if s == "custom" || v.Validate() != nil {
+		v, ok := ParseInterval(s)
+		if !ok {
 			return fmt.Errorf("paykit: unknown billing interval %q", s)
 		}
 		*b = v

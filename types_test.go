@@ -111,3 +111,16 @@ func TestFormatAmount(t *testing.T) {
 		assert.Equal(t, want, paykit.FormatAmount(in.n, in.c))
 	}
 }
+
+func TestParseInterval(t *testing.T) {
+	for name, want := range map[string]paykit.BillingInterval{"day": paykit.IntervalDay, "week": paykit.IntervalWeek, "month": paykit.IntervalMonth, "year": paykit.IntervalYear} {
+		got, ok := paykit.ParseInterval(name)
+		assert.True(t, ok, name)
+		assert.Equal(t, want, got)
+		assert.Equal(t, name, got.Unit())
+	}
+	for _, bad := range []string{"", "custom", "Month", "fortnight"} {
+		_, ok := paykit.ParseInterval(bad)
+		assert.False(t, ok, bad)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/paykit-go/paykit"
 )
@@ -148,10 +147,7 @@ func seatsOr1(seats *int64) int64 {
 // interval maps Polar's recurring interval (day, week, month, year), which
 // are paykit's names too; anything else is the zero interval.
 func interval(unit string) paykit.BillingInterval {
-	var b paykit.BillingInterval
-	if b.UnmarshalJSON([]byte(strconv.Quote(unit))) != nil {
-		return paykit.BillingInterval{}
-	}
+	b, _ := paykit.ParseInterval(unit)
 	return b
 }
 
