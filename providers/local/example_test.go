@@ -2,6 +2,7 @@ package local_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
+	"github.com/paykit-go/paykit/providers/local/server"
 )
 
 // A customer pays a one-time checkout; the simulator plays the payer.
@@ -206,4 +208,41 @@ func ExampleSimulator_FailPayment() {
 	// Output:
 	// pending true
 	// failed card_declined past_due
+}
+
+// An app's provider is a client of a local payments server ("paykit dev"
+// or server.Start): app, hosted pages and dashboard share one state.
+func ExampleWithServerURL() {
+	ctx := context.Background()
+	srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", Options: []local.Option{
+		local.WithRecurringItem("price_pro", 900, "USD", paykit.IntervalMonth),
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	sim := local.Provider(local.WithServerURL(srv.URL()), local.WithWebhookSecret(srv.Simulator().WebhookSecret()))
+	defer sim.Close()
+	client := paykit.New(sim)
+	co, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{
+		Customer: paykit.CustomerEmail("jane@example.com"), ItemID: "price_pro",
+		SessionType: paykit.SessionRecurring, Quantity: 1, SuccessURL: "https://example.com/thanks",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := sim.CompleteCheckout(ctx, co.ID); err != nil { // the payer clicks Pay
+		log.Fatal(err)
+	}
+	co, _ = client.Checkouts.Retrieve(ctx, co.ID)
+	sub, _ := client.Subscriptions.Retrieve(ctx, co.SubscriptionID)
+	fmt.Println(co.Status, sub.Status, sub.BillingInterval)
+
+	// Errors of the server come back as *paykit.Error.
+	_, err = client.Payments.Retrieve(ctx, "pay_missing")
+	fmt.Println(errors.Is(err, paykit.ErrNotFound))
+	// Output:
+	// complete active month
+	// true
 }

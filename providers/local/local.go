@@ -16,6 +16,16 @@
 // asks for 3-D Secure), ConfirmPayment, FailPayment, SetCardDeclined and
 // AdvanceClock. Events, with the log of their deliveries, are readable
 // through Events; Flush waits until they were delivered.
+//
+// The state lives in a Store: a MemoryStore by default, or a database
+// (package sqlite) given with WithStore so that it survives restarts.
+//
+// With WithServerURL the Simulator is instead a client of a local
+// payments server (package server, run by "paykit dev"): every operation
+// and helper goes to the server's JSON API, so the app, the server's
+// hosted checkout pages and its dashboard share one state.
+//
+//	sim := local.Provider(local.WithServerURL("http://127.0.0.1:4242"), local.WithWebhookSecret(secret))
 package local
 
 import (
@@ -297,7 +307,7 @@ func Provider(opts ...Option) *Simulator {
 		s.store = NewMemoryStore()
 	}
 	if s.secret == "" {
-		s.secret = newSecret()
+		s.secret = NewWebhookSecret()
 	}
 	s.key = standardwebhooks.KeyFromSecret(s.secret)
 	if cfg.webhookURL != "" {
@@ -325,7 +335,9 @@ func Provider(opts ...Option) *Simulator {
 	return s
 }
 
-func newSecret() string {
+// NewWebhookSecret returns a new random signing secret in the Standard
+// Webhooks form "whsec_<base64 of 24 bytes>".
+func NewWebhookSecret() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
 	return "whsec_" + base64.StdEncoding.EncodeToString(b)
@@ -341,7 +353,8 @@ func (s *Simulator) Capabilities() paykit.Capabilities {
 
 // WebhookSecret returns the secret deliveries are signed with: the one of
 // WithWebhookSecret, or the random one made up at creation. Give it to
-// client.Webhooks.Setup.
+// client.Webhooks.Setup. A client of a local server (WithServerURL)
+// returns the WithWebhookSecret it was given, or "".
 func (s *Simulator) WebhookSecret() string { return s.secret }
 
 // Items returns the configured items in the order they were added.
