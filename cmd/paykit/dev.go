@@ -87,9 +87,9 @@ func parseItem(v string) (local.Option, error) {
 
 // devConfig is what the dev command's flags say.
 type devConfig struct {
-	addr, data, webhookURL, secret string
-	allowRemote                    bool
-	items                          []string
+	addr, publicURL, data, webhookURL, secret string
+	allowRemote                               bool
+	items                                     []string
 }
 
 func parseDev(args []string, stderr io.Writer) (*devConfig, error) {
@@ -108,6 +108,7 @@ Flags:
 	}
 	fs.StringVar(&c.addr, "addr", server.DefaultAddr, "`host:port` to listen on; loopback only unless -allow-remote")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -addr (the server has no authentication)")
+	fs.StringVar(&c.publicURL, "public-url", "", "base `URL` payers reach the server at, for payment_url (default http://<addr>)")
 	fs.StringVar(&c.data, "data", "paykit-dev.db", "SQLite `file` keeping the state across restarts; "+memoryData+" keeps it in memory")
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "`URL` the events are POSTed to, e.g. http://localhost:3000/webhooks")
 	fs.StringVar(&c.secret, "webhook-secret", "", "signing `secret` (whsec_...); default $"+SecretEnv+", else one generated once and kept in the data file")
@@ -173,7 +174,7 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.webhookURL != "" {
 		opts = append(opts, local.WithWebhookURL(c.webhookURL))
 	}
-	srv, err := server.Start(server.Config{Addr: c.addr, Options: opts, AllowRemote: c.allowRemote, Logger: logger})
+	srv, err := server.Start(server.Config{Addr: c.addr, PublicURL: c.publicURL, Options: opts, AllowRemote: c.allowRemote, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(stderr, "paykit dev:", err)
 		if errors.Is(err, paykit.ErrConfiguration) {

@@ -191,6 +191,7 @@ func TestDevRefusesBadUse(t *testing.T) {
 		{[]string{"dev", "-item", "price_x:100:USD:fortnight"}, 2, "interval must be"},
 		{[]string{"dev", "-item", "price_x:100:XYZ", "-addr", "127.0.0.1:0", "-data", ":memory:"}, 2, "invalid local provider option"},
 		{[]string{"dev", "-webhook-url", "localhost:3000", "-addr", "127.0.0.1:0", "-data", ":memory:"}, 2, "absolute http or https URL"},
+		{[]string{"dev", "-public-url", "ftp://x", "-addr", "127.0.0.1:0", "-data", ":memory:"}, 1, "not an absolute http or https URL"},
 		{[]string{"dev", "-nope"}, 2, "flag provided but not defined"},
 		{[]string{"dev", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"serve"}, 2, `unknown command "serve"`},

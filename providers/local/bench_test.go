@@ -1,50 +1,81 @@
 package local_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local"
+	"github.com/paykit-go/paykit/providers/local/sqlite"
 )
 
-func BenchmarkCreateCustomer(b *testing.B) {
-	e := newEnv(b)
-	params := &paykit.CreateCustomerParams{Email: "bench@example.com", Name: "Bench", Metadata: map[string]string{"plan": "pro"}}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.client.Customers.Create(e.ctx, params); err != nil {
-			b.Fatal(err)
+// setups are the ways the simulator runs: in-process on memory or on a
+// SQLite file, and as the client of a local server (HTTP on loopback,
+// memory store).
+var setups = []struct {
+	name string
+	env  func(testing.TB) *env
+}{
+	{"memory", func(t testing.TB) *env { return newEnv(t) }},
+	{"sqlite", func(t testing.TB) *env {
+		store, err := sqlite.Open(filepath.Join(t.TempDir(), "bench.db"))
+		if err != nil {
+			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = store.Close() })
+		return newEnv(t, local.WithStore(store))
+	}},
+	{"remote", func(t testing.TB) *env { return newRemoteEnv(t) }},
+}
+
+// bench runs fn as a sub-benchmark of every setup.
+func bench(b *testing.B, fn func(b *testing.B, e *env)) {
+	for _, s := range setups {
+		b.Run(s.name, func(b *testing.B) {
+			e := s.env(b)
+			b.ReportAllocs()
+			fn(b, e)
+		})
 	}
 }
 
-func BenchmarkRetrievePayment(b *testing.B) {
-	e := newEnv(b)
-	cus := e.customer(b)
-	pay := e.payment(b, paykit.CustomerID(cus.ID), 1000, "")
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.client.Payments.Retrieve(e.ctx, pay.ID); err != nil {
-			b.Fatal(err)
+func BenchmarkCreateCustomer(b *testing.B) {
+	params := &paykit.CreateCustomerParams{Email: "bench@example.com", Name: "Bench", Metadata: map[string]string{"plan": "pro"}}
+	bench(b, func(b *testing.B, e *env) {
+		for b.Loop() {
+			if _, err := e.client.Customers.Create(e.ctx, params); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+}
+
+func BenchmarkRetrievePayment(b *testing.B) {
+	bench(b, func(b *testing.B, e *env) {
+		pay := e.payment(b, paykit.CustomerID(e.customer(b).ID), 1000, "")
+		for b.Loop() {
+			if _, err := e.client.Payments.Retrieve(e.ctx, pay.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // A checkout created and paid: payment, invoice and six events.
 func BenchmarkCheckoutCompleted(b *testing.B) {
-	e := newEnv(b)
-	cus := e.customer(b)
-	params := &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(cus.ID), ItemID: "price_usd", SessionType: paykit.SessionOneTime,
-		Quantity: 1, SuccessURL: "https://example.com/ok"}
-	b.ReportAllocs()
-	for b.Loop() {
-		co, err := e.client.Checkouts.Create(e.ctx, params)
-		if err != nil {
-			b.Fatal(err)
+	bench(b, func(b *testing.B, e *env) {
+		params := &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(e.customer(b).ID), ItemID: "price_usd", SessionType: paykit.SessionOneTime,
+			Quantity: 1, SuccessURL: "https://example.com/ok"}
+		for b.Loop() {
+			co, err := e.client.Checkouts.Create(e.ctx, params)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.sim.CompleteCheckout(e.ctx, co.ID); err != nil {
+				b.Fatal(err)
+			}
 		}
-		if _, err := e.sim.CompleteCheckout(e.ctx, co.ID); err != nil {
-			b.Fatal(err)
-		}
-	}
+	})
 }
 
 func BenchmarkParseWebhook(b *testing.B) {

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -320,5 +323,136 @@ func TestServerRestartKeepsStateAndQueuedDeliveries(t *testing.T) {
 	}
 	if now, _ := second.sim.Now(second.ctx); now.Sub(then) < 0 || now.Sub(then) > time.Minute {
 		t.Errorf("the simulated clock was %v before the restart and %v after", then, now)
+	}
+}
+
+// Concurrent clients of one server on SQLite: every flow completes and
+// nothing is lost or doubled.
+func TestServerConcurrentClientsOnSQLite(t *testing.T) {
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "paykit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv := startServer(t, local.WithStore(store))
+	const clients, each = 6, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := &env{sim: remoteSim(t, srv), ctx: context.Background()}
+			e.client = paykit.New(e.sim, paykit.WithDefaultTimeout(30*time.Second))
+			for range each {
+				cus, err := e.client.Customers.Create(e.ctx, &paykit.CreateCustomerParams{Email: "c@example.com"})
+				if err != nil {
+					errs <- err
+					return
+				}
+				co, err := e.client.Checkouts.Create(e.ctx, &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(cus.ID), ItemID: "price_usd",
+					SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://example.com/ok"})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if _, err := e.sim.CompleteCheckout(e.ctx, co.ID); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	e := &env{sim: remoteSim(t, srv), ctx: context.Background()}
+	e.client = paykit.New(e.sim)
+	count := func(seq func(func(*paykit.Payment, error) bool)) int {
+		n := 0
+		for p, err := range seq {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Status != paykit.PaymentSucceeded {
+				t.Errorf("payment %s is %s", p.ID, p.Status)
+			}
+			n++
+		}
+		return n
+	}
+	if n := count(e.client.Payments.List(e.ctx, &paykit.ListPaymentsParams{ListParams: paykit.ListParams{Limit: 100}})); n != clients*each {
+		t.Errorf("%d payments, want %d", n, clients*each)
+	}
+	evs, err := e.sim.Events(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 6*clients*each {
+		t.Errorf("%d events, want 6 per flow: %d", len(evs), 6*clients*each)
+	}
+}
+
+// lockedBuffer is a log destination the server writes while the test
+// reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The server never shows the webhook secret: not in its logs, its API
+// answers, its dashboard or its errors.
+func TestServerSecretNeverLeaks(t *testing.T) {
+	var logs lockedBuffer
+	a := newApp(testSecret)
+	hooks := httptest.NewServer(&flakyEndpoint{next: a.webhook, failFirst: 3, lostAck: 1000})
+	defer hooks.Close()
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", Logger: logger, Options: append(catalogue(), local.WithLogger(logger),
+		local.WithWebhookURL(hooks.URL), local.WithWebhookSecret(testSecret),
+		local.WithDeliveryRetry(local.UnlimitedAttempts, time.Millisecond, 4*time.Millisecond))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	e := &env{sim: remoteSim(t, srv), ctx: context.Background()}
+	e.client = paykit.New(e.sim, paykit.WithDefaultTimeout(30*time.Second))
+	shop(t, e)
+	if err := e.sim.Flush(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	var seen strings.Builder
+	seen.WriteString(logs.String())
+	for _, path := range []string{"/", "/api/v1/events", "/api/v1/clock", "/api/v1/customers/cus_nope", "/api/v1/nope"} {
+		res, err := http.Get(srv.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		seen.Write(body)
+	}
+	_, err = e.client.Payments.Retrieve(e.ctx, "pay_nope")
+	seen.WriteString(fmt.Sprintf("%v %+v", err, err))
+	if !strings.Contains(logs.String(), "webhook delivery failed") {
+		t.Fatalf("no delivery warning was logged: %s", logs.String())
+	}
+	key := strings.TrimPrefix(testSecret, "whsec_")
+	if strings.Contains(seen.String(), key) {
+		t.Errorf("the secret leaked:\n%s", seen.String())
 	}
 }

@@ -200,3 +200,17 @@ func TestStartRefusesNonLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicURL(t *testing.T) {
+	srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "http://localhost:9999/", Options: items()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.URL() != "http://localhost:9999" {
+		t.Errorf("URL() = %s", srv.URL())
+	}
+	if _, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "localhost:9999"}); err == nil {
+		t.Error("a public URL without scheme was accepted")
+	}
+}

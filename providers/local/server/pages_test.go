@@ -184,8 +184,12 @@ func TestDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.waitEvents(t, paykit.EventInvoiceGenerated)
-	wantPage(t, get(t, base, "/"), 200, cus.ID, sub.ID, pay.ID, co.ID, "Payments", "Subscriptions", "Events and webhook deliveries",
+	home := get(t, base, "/")
+	wantPage(t, home, 200, cus.ID, sub.ID, pay.ID, co.ID, "Payments", "Subscriptions", "Events and webhook deliveries",
 		"Customers", "Invoices", "Refunds", "succeeded", "1 attempt", s.app.URL+"/webhooks", "whsec_c2Vy…")
+	if strings.Contains(string(home.body), secret[12:]) {
+		t.Error("the dashboard shows the whole webhook secret")
+	}
 
 	// A renewal with a declining card makes the subscription past_due.
 	wantRedirect(t, post(t, base, "/dashboard/customers/"+cus.ID+"/card", url.Values{"declined": {"true"}}), "/?done=card")
@@ -249,4 +253,28 @@ func TestDashboard(t *testing.T) {
 	wantPage(t, post(t, base, "/dashboard/events/evt_nope/resend", nil), 404, "not found")
 	wantPage(t, post(t, base, "/dashboard/customers/cus_nope/card", url.Values{"declined": {"true"}}), 404, "not found")
 	wantPage(t, get(t, base, "/nowhere"), 404, "There is no page at /nowhere")
+}
+
+// A payment created for an email payee waits on its payment page until
+// the payer confirms it there.
+func TestPaymentPageOfAnEmailPayee(t *testing.T) {
+	s := newShop(t)
+	base := s.srv.URL()
+	pay, err := s.client.Payments.Create(s.ctx, &paykit.CreatePaymentParams{Amount: 2750, Currency: "KWD", Customer: paykit.CustomerEmail("payer@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pay.RequiresAction || pay.PaymentURL != base+"/pay/"+pay.ID {
+		t.Fatalf("payment of an email payee: %+v", pay)
+	}
+	wantPage(t, get(t, base, "/pay/"+pay.ID), 200, "KWD 2.750", `id="confirm"`)
+	wantRedirect(t, post(t, base, "/pay/"+pay.ID+"/confirm", nil), "/pay/"+pay.ID)
+	wantPage(t, get(t, base, "/pay/"+pay.ID), 200, "succeeded")
+	if got, _ := s.client.Payments.Retrieve(s.ctx, pay.ID); got.Status != paykit.PaymentSucceeded {
+		t.Errorf("confirmed payment is %s", got.Status)
+	}
+	// Confirming again changes nothing and shows the payment.
+	wantRedirect(t, post(t, base, "/pay/"+pay.ID+"/confirm", nil), "/pay/"+pay.ID)
+	wantPage(t, post(t, base, "/pay/"+pay.ID+"/refund", nil), 404, "There is no page")
+	wantPage(t, get(t, base, "/pay/pay_nope"), 404, "not found")
 }

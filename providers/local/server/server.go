@@ -38,6 +38,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -64,6 +65,11 @@ type Config struct {
 	// DeliveryMax) before them and WithPaymentPageURL (its own URL) after
 	// them.
 	Options []local.Option
+	// PublicURL is the base URL payers and apps reach the server at, used
+	// for payment_url and returned by URL; default "http://" + the
+	// address it listens on. Set it with AllowRemote, e.g.
+	// "http://192.168.1.20:4242".
+	PublicURL string
 	// AllowRemote allows a non-loopback Addr and requests addressed to
 	// any host name. Anyone who can reach the server can then create and
 	// pay checkouts and read the dashboard.
@@ -98,6 +104,14 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	base := "http://" + ln.Addr().String()
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			ln.Close()
+			return nil, fmt.Errorf("server: public URL %q is not an absolute http or https URL", cfg.PublicURL)
+		}
+		base = strings.TrimRight(cfg.PublicURL, "/")
+	}
 	opts := append([]local.Option{local.WithDeliveryRetry(local.UnlimitedAttempts, DeliveryInitial, DeliveryMax)}, cfg.Options...)
 	sim := local.Provider(append(opts, local.WithPaymentPageURL(base))...)
 	if err := sim.Err(); err != nil {
@@ -123,7 +137,8 @@ func Start(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// URL returns the server's base URL, e.g. "http://127.0.0.1:4242".
+// URL returns the server's base URL, e.g. "http://127.0.0.1:4242", or
+// Config.PublicURL.
 func (s *Server) URL() string { return s.url }
 
 // Simulator returns the Simulator the server runs, for its items, its
