@@ -86,6 +86,7 @@ type config struct {
 	retry         retryPolicy
 	logger        *slog.Logger
 	serverURL     string
+	customHTTP    bool     // WithHTTPClient was given
 	serverOpts    []string // server-side options given, refused with serverURL
 	errs          []string
 }
@@ -182,12 +183,13 @@ func WithWebhookHandler(h http.Handler) Option {
 	}
 }
 
-// WithHTTPClient sets the client used for webhook deliveries to the URL;
-// the default has a 10 s timeout.
+// WithHTTPClient sets the client used for webhook deliveries to the URL
+// (the default has a 10 s timeout) or, with WithServerURL, for the calls
+// to the server (by default each attempt is bounded to 60 s).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) {
 		if hc != nil {
-			c.httpClient = hc
+			c.httpClient, c.customHTTP = hc, true
 		}
 	}
 }

@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -43,12 +44,18 @@ func WithServerURL(url string) Option {
 // server owns, which WithServerURL refuses.
 func (c *config) serverSide(name string) { c.serverOpts = append(c.serverOpts, name) }
 
-// newRemote returns the API client of the server at c.serverURL.
+// newRemote returns the API client of the server at c.serverURL. Its
+// default HTTP client has no timeout of its own (the webhook client's
+// 10 s would cut Flush's long polls); rest bounds each attempt.
 func newRemote(c *config) *rest.Client {
+	var hc *http.Client
+	if c.customHTTP {
+		hc = c.httpClient
+	}
 	return rest.New(rest.Config{
 		Provider:          Name,
 		BaseURL:           c.serverURL,
-		HTTPClient:        c.httpClient,
+		HTTPClient:        hc,
 		Header:            map[string][]string{"User-Agent": {"paykit-local-client"}},
 		IdempotencyHeader: wire.IdempotencyHeader,
 		MaxRetries:        2,
