@@ -2,6 +2,7 @@ package stripe
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/paykit-go/paykit"
@@ -33,11 +34,11 @@ func (a *Adapter) CreateCustomer(ctx context.Context, params *paykit.CreateCusto
 		p.PaymentMethod = stripeapi.String(opts.PaymentMethod)
 	}
 	opts.apply(p)
-	c, err := a.api.Customers.New(p)
-	if err != nil {
+	var res wireResponse
+	if err := a.api.Customers.B.Call(http.MethodPost, "/v1/customers", a.key, p, &res); err != nil {
 		return nil, a.mapErr(err)
 	}
-	return customerOut(c), nil
+	return res.obj.customerOut(), nil
 }
 
 func addressIn(addr paykit.BillingAddress) *stripeapi.AddressParams {
@@ -59,15 +60,20 @@ func (a *Adapter) RetrieveCustomer(ctx context.Context, id string, ro *paykit.Re
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.api.Customers.Get(id, &stripeapi.CustomerParams{Params: base})
-	if err != nil {
+	// A retrieve sends no parameters: no form to encode.
+	var res wireResponse
+	if err := a.api.Customers.B.CallRaw(http.MethodGet, customerPath(id), a.key, nil, &base, &res); err != nil {
 		return nil, a.mapErr(err)
 	}
-	if c.Deleted {
+	if res.obj.deleted {
 		return nil, paykit.NotFoundError("customer", id)
 	}
-	return customerOut(c), nil
+	return res.obj.customerOut(), nil
 }
+
+// customerPath is the API path of the customer with id, escaped as
+// stripe-go escapes it.
+func customerPath(id string) string { return stripeapi.FormatURLPath("/v1/customers/%s", id) }
 
 // UpdateCustomer changes the fields that are set. Stripe keeps no update
 // time, so UpdatedAt is the time Stripe answered.
@@ -82,11 +88,11 @@ func (a *Adapter) UpdateCustomer(ctx context.Context, id string, params *paykit.
 	}
 	p := &stripeapi.CustomerParams{Params: base, Email: params.Email, Name: params.Name, Phone: params.Phone, Metadata: params.Metadata}
 	opts.apply(p)
-	c, err := a.api.Customers.Update(id, p)
-	if err != nil {
+	var res wireResponse
+	if err := a.api.Customers.B.Call(http.MethodPost, customerPath(id), a.key, p, &res); err != nil {
 		return nil, a.mapErr(err)
 	}
-	out := customerOut(c)
+	out := res.obj.customerOut()
 	now := time.Now().UTC().Truncate(time.Second)
 	out.UpdatedAt = &now
 	return out, nil
@@ -112,14 +118,12 @@ func (a *Adapter) ListCustomers(ctx context.Context, params *paykit.ListCustomer
 	if params.Email != "" {
 		p.Email = stripeapi.String(params.Email)
 	}
-	return page(a, a.api.Customers.List(p).Iter, customerID, customerOut)
+	return page(a, wireIter(a.api.Customers.B, a.key, "/v1/customers", p), wireID, (*wireObject).customerOut)
 }
 
-func customerID(c *stripeapi.Customer) string { return c.ID }
-
-// customerOut maps a Stripe customer. Stripe keeps no update time:
-// UpdatedAt is nil.
-func customerOut(c *stripeapi.Customer) *paykit.Customer {
-	md, _ := metadataIn(c.Metadata)
-	return &paykit.Customer{ID: c.ID, Email: c.Email, Name: c.Name, Phone: c.Phone, Metadata: md, CreatedAt: unixTime(c.Created), Raw: c}
+// customerOut maps a Stripe customer, from an API answer or a webhook.
+// Stripe keeps no update time: UpdatedAt is nil. Raw is the customer's
+// JSON as Stripe sent it (json.RawMessage).
+func (o *wireObject) customerOut() *paykit.Customer {
+	return &paykit.Customer{ID: o.id, Email: o.email, Name: o.name, Phone: o.phone, Metadata: o.metadata, CreatedAt: unixTime(o.created), Raw: o.raw}
 }

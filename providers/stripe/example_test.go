@@ -2,6 +2,7 @@ package stripe_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/stripe"
+	stripeapi "github.com/stripe/stripe-go/v79"
 	"github.com/stripe/stripe-go/v79/webhook"
 )
 
@@ -34,6 +36,24 @@ func ExampleProvider() {
 	}
 	fmt.Println(cus.Email, cus.Name, cus.Phone)
 	// Output: jenny.rosen@example.com Jenny Rosen +15555550123
+}
+
+func ExampleProvider_customerRaw() {
+	client := newClient()
+	cus, err := client.Customers.Retrieve(context.Background(), "cus_123")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Raw is the customer's JSON as Stripe sent it: decode it into
+	// stripe-go's Customer for the fields paykit does not carry.
+	var native stripeapi.Customer
+	if err := json.Unmarshal(cus.Raw.(json.RawMessage), &native); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cus.ID, native.InvoicePrefix)
+	// Output: cus_123 7FE1103
 }
 
 func ExampleProvider_checkout() {

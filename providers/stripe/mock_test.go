@@ -2,6 +2,7 @@ package stripe
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
 // These tests run every operation against stripe-mock, which validates each
@@ -70,6 +72,32 @@ func TestMockCustomers(t *testing.T) {
 	assert.Equal(t, "2", q.Get("limit"))
 	assert.Equal(t, "cus_100", q.Get("starting_after"))
 	assert.Equal(t, "jenny@example.com", q.Get("email"))
+}
+
+// TestMockCustomerRaw checks that every customer operation hands over the
+// customer's JSON as Raw, which decodes into stripe-go's Customer.
+func TestMockCustomerRaw(t *testing.T) {
+	client, _ := mockClient(t)
+	ctx := context.Background()
+	created, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "jenny@example.com"})
+	require.NoError(t, err)
+	got, err := client.Customers.Retrieve(ctx, "cus_123")
+	require.NoError(t, err)
+	upd, err := client.Customers.Update(ctx, "cus_123", &paykit.UpdateCustomerParams{Name: paykit.String("Jenny")})
+	require.NoError(t, err)
+	page, err := client.Customers.ListPage(ctx, &paykit.ListCustomersParams{})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Data)
+	for _, c := range append([]*paykit.Customer{created, got, upd}, page.Data...) {
+		raw, ok := c.Raw.(json.RawMessage)
+		require.True(t, ok, "Raw is %T", c.Raw)
+		var native stripeapi.Customer
+		require.NoError(t, json.Unmarshal(raw, &native))
+		assert.Equal(t, c.ID, native.ID)
+		assert.Equal(t, c.Email, native.Email)
+		assert.Equal(t, c.CreatedAt.Unix(), native.Created)
+		assert.NotNil(t, native.InvoiceSettings, "fields paykit does not map are there")
+	}
 }
 
 func TestMockCheckouts(t *testing.T) {

@@ -9,6 +9,15 @@
 // sends the paykit idempotency key as Stripe's Idempotency-Key, and
 // stripe-go reuses it on its retries.
 //
+// Customer.Raw is the customer's JSON as Stripe sent it (json.RawMessage),
+// from API calls as from webhooks; json.Unmarshal it into a stripe.Customer
+// for the fields paykit does not carry. paykit reads the few fields it maps
+// straight from Stripe's answer, still through stripe-go's backend
+// (retries, idempotency keys, error parsing), instead of decoding stripe-go's
+// Customer, which was most of the client's CPU per call. The Raw of the
+// other resources is stripe-go's object (*stripe.PaymentIntent, ...) from
+// API calls and, as for customers, the JSON from webhooks.
+//
 // ProviderMetadata takes this package's typed options: CustomerOptions,
 // CheckoutOptions, SubscriptionOptions, PaymentOptions and RefundOptions.
 //

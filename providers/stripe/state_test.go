@@ -2,6 +2,7 @@ package stripe
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,6 +30,49 @@ func TestCustomerMetadataAndPhoneRoundTrip(t *testing.T) {
 	assert.Equal(t, map[string]string{"plan": "pro"}, cus.Metadata, "paykit's own key is removed")
 	assert.Equal(t, "+15555550123", cus.Phone)
 	assert.Equal(t, time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC), cus.CreatedAt)
+}
+
+func TestCustomerRawIsTheAnswer(t *testing.T) {
+	const first, second = `{"id":"cus_3","object":"customer","email":"a@example.com","metadata":{}}`, `{"id":"cus_2","object":"customer","email":"b@example.com"}`
+	client, _ := fixture(t, routes{
+		"GET /v1/customers/cus_1": reply(200, customerJSON+"\n"),
+		"GET /v1/customers":       reply(200, `{"object":"list","has_more":false,"data":[`+first+`, `+second+`]}`),
+	})
+	cus, err := client.Customers.Retrieve(context.Background(), "cus_1")
+	require.NoError(t, err)
+	assert.Equal(t, json.RawMessage(customerJSON), cus.Raw)
+	page, err := client.Customers.ListPage(context.Background(), &paykit.ListCustomersParams{})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 2)
+	assert.Equal(t, json.RawMessage(first), page.Data[0].Raw)
+	assert.Equal(t, json.RawMessage(second), page.Data[1].Raw)
+	assert.Equal(t, "b@example.com", page.Data[1].Email)
+	assert.False(t, page.HasMore)
+}
+
+// TestCustomerAnswerNotAnObject: a 200 whose body is not a Stripe object is
+// an error, never an empty customer.
+func TestCustomerAnswerNotAnObject(t *testing.T) {
+	for _, body := range []string{"<html>ok</html>", "[]", "null", `"cus_1"`} {
+		t.Run(body, func(t *testing.T) {
+			client, _ := fixture(t, routes{
+				"GET /v1/customers/cus_1": reply(200, body),
+				"GET /v1/customers":       reply(200, body),
+			}, WithMaxRetries(0))
+			cus, err := client.Customers.Retrieve(context.Background(), "cus_1")
+			assert.Nil(t, cus)
+			pe, ok := paykit.AsError(err)
+			require.True(t, ok, "got %v", err)
+			assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
+			assert.Equal(t, 200, pe.StatusCode)
+			assert.False(t, pe.Retryable)
+			page, err := client.Customers.ListPage(context.Background(), &paykit.ListCustomersParams{})
+			assert.Nil(t, page)
+			pe, ok = paykit.AsError(err)
+			require.True(t, ok, "got %v", err)
+			assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
+		})
+	}
 }
 
 func TestListPaging(t *testing.T) {

@@ -101,6 +101,7 @@ type wireObject struct {
 	status, paymentStatus, mode, reason             string
 	captureMethod, failureCode                      string
 	attemptFailed, cancelAtPeriodEnd                bool
+	deleted                                         bool
 	customer, customerEmail, detailsEmail           string
 	receiptEmail                                    string
 	paymentIntent, charge, subscription, invoice    string
@@ -221,6 +222,8 @@ func (o *wireObject) decode(obj gjson.Result) {
 			}
 		case "cancel_at_period_end":
 			o.cancelAtPeriodEnd = v.Bool()
+		case "deleted":
+			o.deleted = v.Bool()
 		case "customer":
 			o.customer = idOf(v)
 		case "customer_email":
@@ -368,10 +371,6 @@ func (e *wireEvent) sessionCompleted() []*paykit.Event {
 		events = append(events, e.event(e.id, paykit.EventCheckoutCompleted, o.checkoutOut()))
 	}
 	return events
-}
-
-func (o *wireObject) customerOut() *paykit.Customer {
-	return &paykit.Customer{ID: o.id, Email: o.email, Name: o.name, Phone: o.phone, Metadata: o.metadata, CreatedAt: unixTime(o.created), Raw: o.raw}
 }
 
 func (o *wireObject) sessionPayee() paykit.Payee {
