@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -157,24 +156,6 @@ func TestDevServesAnAppAndKeepsState(t *testing.T) {
 	got, err := paykit.New(sim2).Checkouts.Retrieve(ctx, co.ID)
 	if err != nil || got.Status != paykit.CheckoutComplete {
 		t.Errorf("the checkout after a restart: %+v %v", got, err)
-	}
-}
-
-func TestDevStopsOnSignal(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		d := startDev(t, "-data", ":memory:", "-webhook-secret", "whsec_dGVzdA==")
-		if !strings.Contains(d.stdout.String(), "in memory") || d.secret != "whsec_dGVzdA==" {
-			t.Errorf("banner: %s", d.stdout.String())
-		}
-		// The command has registered for the signal before its banner, so
-		// the signal reaches it rather than the test process.
-		if err := syscall.Kill(syscall.Getpid(), sig); err != nil {
-			t.Fatal(err)
-		}
-		if code := d.wait(t); code != 0 || !strings.Contains(d.stdout.String(), "stopped") {
-			t.Errorf("after %v: exit %d, %s", sig, code, d.stdout.String())
-		}
-		d.cancel()
 	}
 }
 
