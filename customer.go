@@ -15,8 +15,11 @@ type Customer struct {
 	Metadata  map[string]string `json:"metadata,omitempty"`
 	CreatedAt time.Time         `json:"created_at"`
 	UpdatedAt *time.Time        `json:"updated_at"`
-	// Raw is the provider's native object (e.g. *stripe.Customer), for
-	// what the unified type does not carry. It is never serialized.
+	// Raw is the provider's own representation of the object, for what the
+	// unified type does not carry: the provider SDK's object (e.g.
+	// *stripe.Invoice) or, where paykit decodes the answer itself, its JSON
+	// as json.RawMessage (Stripe customers, every webhook event). Each
+	// provider's package doc says which. It is never serialized.
 	Raw any `json:"-"`
 }
 
