@@ -65,17 +65,8 @@ func parseItem(v string) (local.Option, error) {
 	if len(parts) == 3 {
 		return local.WithItem(parts[0], amount, parts[2]), nil
 	}
-	var interval paykit.BillingInterval
-	switch parts[3] {
-	case "day":
-		interval = paykit.IntervalDay
-	case "week":
-		interval = paykit.IntervalWeek
-	case "month":
-		interval = paykit.IntervalMonth
-	case "year":
-		interval = paykit.IntervalYear
-	default:
+	interval, ok := paykit.ParseInterval(parts[3])
+	if !ok {
 		d, err := time.ParseDuration(parts[3])
 		if err != nil || d < time.Second {
 			return nil, fmt.Errorf("item %q: the interval must be day, week, month, year or a duration of at least 1s such as 720h", v)
