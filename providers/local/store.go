@@ -3,9 +3,11 @@ package local
 import (
 	"context"
 	"errors"
+	"iter"
 	"maps"
-	"slices"
 	"sync"
+
+	"github.com/google/btree"
 )
 
 // Store keeps the state of a Simulator: its resources, emitted events with
@@ -84,6 +86,12 @@ func (q *Query) matches(rec *Record) bool {
 // MemoryStore is the in-memory Store, the default of a Simulator. Update
 // transactions hold an exclusive lock and are undone on error; View
 // transactions share a read lock.
+//
+// Each collection is a B-tree in sequence order with one more per index
+// key and value, so a Get costs O(1), a write O(log n), and a List
+// O(log n) plus the records it skips and returns: a List by key only
+// visits records holding that key (the index with the fewest records
+// when several keys are asked for).
 type MemoryStore struct {
 	mu    sync.RWMutex
 	seq   int64
@@ -92,8 +100,17 @@ type MemoryStore struct {
 
 type memCollection struct {
 	byID  map[string]*Record
-	order []*Record // ascending Seq
+	order *btree.BTreeG[*Record] // every record, by Seq
+	// index holds, per key and value ("k\x00v"), the records with
+	// Keys[k] == v, by Seq; values "" are not indexed.
+	index map[string]*btree.BTreeG[*Record]
 }
+
+// btreeDegree is the degree of the collections' B-trees: nodes of up to
+// 63 records.
+const btreeDegree = 32
+
+func bySeq(a, b *Record) bool { return a.Seq < b.Seq }
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
@@ -131,6 +148,9 @@ type memTx struct {
 	s        *MemoryStore
 	writable bool
 	undo     []func()
+	// visited counts the records List examined, which tests of its cost
+	// read.
+	visited int
 }
 
 var errReadOnly = errors.New("local: write in a read-only transaction")
@@ -138,7 +158,7 @@ var errReadOnly = errors.New("local: write in a read-only transaction")
 func (t *memTx) coll(name string, create bool) *memCollection {
 	c := t.s.colls[name]
 	if c == nil && create {
-		c = &memCollection{byID: map[string]*Record{}}
+		c = &memCollection{byID: map[string]*Record{}, order: btree.NewG(btreeDegree, bySeq), index: map[string]*btree.BTreeG[*Record]{}}
 		t.s.colls[name] = c
 	}
 	return c
@@ -165,15 +185,14 @@ func (t *memTx) Put(collection string, rec Record) error {
 	if old, ok := c.byID[rec.ID]; ok {
 		prev := *old
 		rec.Seq = old.Seq
-		*old = rec
-		t.undo = append(t.undo, func() { *old = prev })
+		c.replace(old, rec)
+		t.undo = append(t.undo, func() { c.replace(old, prev) })
 		return nil
 	}
 	t.s.seq++
 	rec.Seq = t.s.seq
 	r := &rec
-	c.byID[rec.ID] = r
-	c.order = append(c.order, r)
+	c.insert(r)
 	t.undo = append(t.undo, func() { c.remove(r) })
 	return nil
 }
@@ -200,32 +219,42 @@ func (t *memTx) List(collection string, q Query) ([]Record, bool, error) {
 	if c == nil {
 		return nil, false, nil
 	}
+	tree := c.order
+	for k, v := range q.Keys {
+		if v == "" {
+			continue
+		}
+		ix := c.index[indexKey(k, v)]
+		if ix == nil {
+			return nil, false, nil
+		}
+		if ix.Len() < tree.Len() {
+			tree = ix
+		}
+	}
 	var out []Record
+	more := false
 	visit := func(r *Record) bool {
+		t.visited++
 		if !q.matches(r) {
 			return true
 		}
 		if q.Limit > 0 && len(out) == q.Limit {
+			more = true
 			return false
 		}
 		out = append(out, *r)
 		return true
 	}
-	more := false
-	if q.Ascending {
-		for _, r := range c.order {
-			if !visit(r) {
-				more = true
-				break
-			}
-		}
-	} else {
-		for i := len(c.order) - 1; i >= 0; i-- {
-			if !visit(c.order[i]) {
-				more = true
-				break
-			}
-		}
+	switch {
+	case q.Ascending && q.After > 0:
+		tree.AscendGreaterOrEqual(&Record{Seq: q.After + 1}, visit)
+	case q.Ascending:
+		tree.Ascend(visit)
+	case q.After > 0:
+		tree.DescendLessOrEqual(&Record{Seq: q.After - 1}, visit)
+	default:
+		tree.Descend(visit)
 	}
 	return out, more, nil
 }
@@ -237,27 +266,57 @@ func (t *memTx) rollback() {
 	t.undo = nil
 }
 
-func (c *memCollection) remove(r *Record) {
-	delete(c.byID, r.ID)
-	if i, ok := c.index(r.Seq); ok {
-		c.order = slices.Delete(c.order, i, i+1)
-	}
-}
+func indexKey(k, v string) string { return k + "\x00" + v }
 
 func (c *memCollection) insert(r *Record) {
 	c.byID[r.ID] = r
-	i, _ := c.index(r.Seq)
-	c.order = slices.Insert(c.order, i, r)
+	c.order.ReplaceOrInsert(r)
+	c.indexRecord(r)
 }
 
-func (c *memCollection) index(seq int64) (int, bool) {
-	return slices.BinarySearchFunc(c.order, seq, func(r *Record, s int64) int {
-		switch {
-		case r.Seq < s:
-			return -1
-		case r.Seq > s:
-			return 1
+func (c *memCollection) remove(r *Record) {
+	c.unindexRecord(r)
+	c.order.Delete(r)
+	delete(c.byID, r.ID)
+}
+
+// replace sets the stored record r to rec, which has r's Seq, moving it
+// between indexes as its keys change.
+func (c *memCollection) replace(r *Record, rec Record) {
+	c.unindexRecord(r)
+	*r = rec
+	c.indexRecord(r)
+}
+
+// indexKeys yields the index entries of r: one per key with a value.
+func indexKeys(r *Record) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for k, v := range r.Keys {
+			if v != "" && !yield(indexKey(k, v)) {
+				return
+			}
 		}
-		return 0
-	})
+	}
+}
+
+func (c *memCollection) indexRecord(r *Record) {
+	for ik := range indexKeys(r) {
+		ix := c.index[ik]
+		if ix == nil {
+			ix = btree.NewG(btreeDegree, bySeq)
+			c.index[ik] = ix
+		}
+		ix.ReplaceOrInsert(r)
+	}
+}
+
+func (c *memCollection) unindexRecord(r *Record) {
+	for ik := range indexKeys(r) {
+		if ix := c.index[ik]; ix != nil {
+			ix.Delete(r)
+			if ix.Len() == 0 {
+				delete(c.index, ik)
+			}
+		}
+	}
 }

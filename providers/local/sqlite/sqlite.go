@@ -249,29 +249,44 @@ func (t *tx) Delete(collection, id string) error {
 
 func (t *tx) List(collection string, q local.Query) ([]local.Record, bool, error) {
 	var b strings.Builder
-	args := []any{collection}
-	b.WriteString(`SELECT seq, id, keys, data FROM records WHERE coll = ?`)
+	keys := slices.Sorted(maps.Keys(q.Keys))
+	// A list by key walks that key's index in sequence order, so that it
+	// reads only the records holding the key, and a limit stops it early.
+	drive := slices.IndexFunc(keys, func(k string) bool { return q.Keys[k] != "" })
+	seq := "r.seq"
+	var args []any
+	if drive >= 0 {
+		seq = "d.seq"
+		b.WriteString(`SELECT r.seq, r.id, r.keys, r.data FROM record_keys d JOIN records r ON r.seq = d.seq WHERE d.coll = ? AND d.k = ? AND d.v = ?`)
+		args = append(args, collection, keys[drive], q.Keys[keys[drive]])
+	} else {
+		b.WriteString(`SELECT r.seq, r.id, r.keys, r.data FROM records r WHERE r.coll = ?`)
+		args = append(args, collection)
+	}
 	if q.After > 0 {
 		if q.Ascending {
-			b.WriteString(` AND seq > ?`)
+			b.WriteString(` AND ` + seq + ` > ?`)
 		} else {
-			b.WriteString(` AND seq < ?`)
+			b.WriteString(` AND ` + seq + ` < ?`)
 		}
 		args = append(args, q.After)
 	}
-	for _, k := range slices.Sorted(maps.Keys(q.Keys)) {
+	for i, k := range keys {
+		if i == drive {
+			continue
+		}
 		if v := q.Keys[k]; v != "" {
-			b.WriteString(` AND seq IN (SELECT seq FROM record_keys WHERE coll = ? AND k = ? AND v = ?)`)
+			b.WriteString(` AND r.seq IN (SELECT seq FROM record_keys WHERE coll = ? AND k = ? AND v = ?)`)
 			args = append(args, collection, k, v)
 		} else {
-			b.WriteString(` AND seq NOT IN (SELECT seq FROM record_keys WHERE coll = ? AND k = ?)`)
+			b.WriteString(` AND r.seq NOT IN (SELECT seq FROM record_keys WHERE coll = ? AND k = ?)`)
 			args = append(args, collection, k)
 		}
 	}
 	if q.Ascending {
-		b.WriteString(` ORDER BY seq ASC`)
+		b.WriteString(` ORDER BY ` + seq + ` ASC`)
 	} else {
-		b.WriteString(` ORDER BY seq DESC`)
+		b.WriteString(` ORDER BY ` + seq + ` DESC`)
 	}
 	if q.Limit > 0 {
 		b.WriteString(` LIMIT ?`)
