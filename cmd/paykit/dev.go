@@ -80,6 +80,7 @@ func parseItem(v string) (local.Option, error) {
 type devConfig struct {
 	addr, publicURL, data, webhookURL, secret string
 	allowRemote                               bool
+	keepEvents                                int
 	items                                     []string
 }
 
@@ -103,6 +104,7 @@ Flags:
 	fs.StringVar(&c.data, "data", "paykit-dev.db", "SQLite `file` keeping the state across restarts; "+memoryData+" keeps it in memory")
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "`URL` the events are POSTed to, e.g. http://localhost:3000/webhooks")
 	fs.StringVar(&c.secret, "webhook-secret", "", "signing `secret` (whsec_...); default $"+SecretEnv+", else one generated once and kept in the data file")
+	fs.IntVar(&c.keepEvents, "keep-events", local.DefaultEventRetention, "how many `events` the log keeps, the newest; events still queued for delivery are always kept")
 	items := itemFlags{}
 	fs.Var(&items, "item", "an item to sell, `id:amount:currency[:interval]`, amount in minor units, interval day|week|month|year|<duration>; repeatable (default: "+strings.Join(defaultItems, ", ")+")")
 	if err := fs.Parse(args); err != nil {
@@ -153,7 +155,7 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := []local.Option{local.WithStore(store), local.WithWebhookSecret(secret), local.WithLogger(logger)}
+	opts := []local.Option{local.WithStore(store), local.WithWebhookSecret(secret), local.WithLogger(logger), local.WithEventRetention(c.keepEvents)}
 	for _, it := range c.items {
 		o, err := parseItem(it)
 		if err != nil {

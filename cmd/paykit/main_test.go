@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -172,6 +175,7 @@ func TestDevRefusesBadUse(t *testing.T) {
 		{[]string{"dev", "-item", "price_x:100:USD:fortnight"}, 2, "interval must be"},
 		{[]string{"dev", "-item", "price_x:100:XYZ", "-addr", "127.0.0.1:0", "-data", ":memory:"}, 2, "invalid local provider option"},
 		{[]string{"dev", "-webhook-url", "localhost:3000", "-addr", "127.0.0.1:0", "-data", ":memory:"}, 2, "absolute http or https URL"},
+		{[]string{"dev", "-keep-events", "0", "-addr", "127.0.0.1:0", "-data", ":memory:"}, 2, "event retention must keep at least 1 event"},
 		{[]string{"dev", "-public-url", "ftp://x", "-addr", "127.0.0.1:0", "-data", ":memory:"}, 1, "not an absolute http or https URL"},
 		{[]string{"dev", "-nope"}, 2, "flag provided but not defined"},
 		{[]string{"dev", "extra"}, 2, `unexpected argument "extra"`},
@@ -217,6 +221,35 @@ func TestParseItem(t *testing.T) {
 	for _, v := range []string{"", "a", ":1:USD", "a:-1:USD", "a:1.5:USD", "a:1:USD:500ms", "a:1:USD:month:x"} {
 		if _, err := parseItem(v); err == nil {
 			t.Errorf("parseItem(%q) succeeded", v)
+		}
+	}
+}
+
+// The default -data file, with the -wal and -shm files SQLite keeps
+// beside it, is ignored by git at the root of the repository, so that
+// running "paykit dev" there commits no state.
+func TestDefaultDataFileIsIgnored(t *testing.T) {
+	c, err := parseDev(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignore, err := os.ReadFile(filepath.Join("..", "..", ".gitignore"))
+	if err != nil {
+		t.Fatalf("the repository has no root .gitignore: %v", err)
+	}
+	for _, name := range []string{c.data, c.data + "-wal", c.data + "-shm", c.data + "-journal"} {
+		ignored := false
+		for line := range strings.Lines(string(ignore)) {
+			pattern := strings.TrimSpace(line)
+			if pattern == "" || strings.HasPrefix(pattern, "#") {
+				continue
+			}
+			if ok, _ := path.Match(pattern, name); ok {
+				ignored = true
+			}
+		}
+		if !ignored {
+			t.Errorf("%s is not ignored by the root .gitignore", name)
 		}
 	}
 }

@@ -1,8 +1,11 @@
 package local_test
 
 import (
+	"net/http"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
@@ -86,6 +89,51 @@ func BenchmarkParseWebhook(b *testing.B) {
 	for b.Loop() {
 		if _, err := sim.ParseWebhook(b.Context(), req, secret); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// A write and the delivery of its event while the log holds many
+// delivered events, in memory and on SQLite: the cost must not grow with
+// the log.
+func BenchmarkDeliveryWithLongLog(b *testing.B) {
+	stores := []struct {
+		name string
+		open func(testing.TB) local.Store
+	}{
+		{"memory", func(testing.TB) local.Store { return local.NewMemoryStore() }},
+		{"sqlite", func(t testing.TB) local.Store {
+			store, err := sqlite.Open(filepath.Join(t.TempDir(), "bench.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = store.Close() })
+			return store
+		}},
+	}
+	for _, st := range stores {
+		for _, size := range []int{1000, 20000} {
+			b.Run(st.name+"/log="+strconv.Itoa(size), func(b *testing.B) {
+				store := st.open(b)
+				fill := newSim(b, local.WithStore(store), local.WithEventRetention(size))
+				for range size {
+					if _, err := fill.CreateCustomer(b.Context(), &paykit.CreateCustomerParams{Email: "log@example.com"}, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+				e := newEnv(b, local.WithStore(store), local.WithEventRetention(size), local.WithWebhookHandler(http.NotFoundHandler()),
+					local.WithDeliveryRetry(1, time.Millisecond, time.Millisecond))
+				params := &paykit.CreateCustomerParams{Email: "bench@example.com"}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := e.client.Customers.Create(e.ctx, params); err != nil {
+						b.Fatal(err)
+					}
+					if err := e.sim.Flush(e.ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }

@@ -329,3 +329,57 @@ func TestPayCheckoutWithCards(t *testing.T) {
 	_, err := e.sim.PayCheckout(e.ctx, co.ID, local.Card("magic"))
 	wantErr(t, err, paykit.ErrValidation, "card")
 }
+
+// An email payee who tries several times to pay a recurring checkout
+// becomes one customer, who owns every attempt and the subscription.
+func TestCheckoutAttemptsMakeOneCustomer(t *testing.T) {
+	e := newEnv(t)
+	co := e.checkout(t, paykit.CustomerEmail("retry@example.com"), "price_pro", paykit.SessionRecurring, 1)
+	var attempts []string
+	for range 3 {
+		pay, err := e.sim.PayCheckout(e.ctx, co.ID, local.CardDeclines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		attempts = append(attempts, pay.ID)
+	}
+	challenged, err := e.sim.PayCheckout(e.ctx, co.ID, local.CardRequiresAction)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.FailPayment(e.ctx, challenged.ID); err != nil {
+		t.Fatal(err)
+	}
+	confirmed, err := e.sim.PayCheckout(e.ctx, co.ID, local.CardRequiresAction)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.ConfirmPayment(e.ctx, confirmed.ID); err != nil {
+		t.Fatal(err)
+	}
+	attempts = append(attempts, challenged.ID, confirmed.ID)
+
+	custs, err := e.client.Customers.ListPage(e.ctx, &paykit.ListCustomersParams{Email: "retry@example.com"})
+	if err != nil || len(custs.Data) != 1 {
+		t.Fatalf("customers of retry@example.com = %+v, %v; want one", custs, err)
+	}
+	cus := custs.Data[0]
+	created := 0
+	for _, typ := range e.eventTypes(t) {
+		if typ == paykit.EventCustomerCreated {
+			created++
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d customer.created events, want 1", created)
+	}
+	for _, id := range attempts {
+		if pay, _ := e.client.Payments.Retrieve(e.ctx, id); pay.Customer.ID != cus.ID {
+			t.Errorf("attempt %s belongs to %+v, want %s", id, pay.Customer, cus.ID)
+		}
+	}
+	got, _ := e.client.Checkouts.Retrieve(e.ctx, co.ID)
+	if sub, err := e.client.Subscriptions.Retrieve(e.ctx, got.SubscriptionID); err != nil || sub.Customer.ID != cus.ID {
+		t.Errorf("subscription = %+v, %v; want it owned by %s", sub, err, cus.ID)
+	}
+}

@@ -88,7 +88,7 @@ func (s *Simulator) DeleteCustomer(ctx context.Context, id string, ro *paykit.Re
 			if err != nil {
 				return nil, err
 			}
-			if sub.Subscription.Status != paykit.SubscriptionCanceled {
+			if !sub.ended() {
 				if err := t.cancelSubscription(sub); err != nil {
 					return nil, err
 				}

@@ -348,3 +348,100 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// Every write of metadata goes through one merge: an empty value removes
+// the key, and paykit's reserved key never gets in, even when the
+// simulator is called without a paykit.Client (which refuses the key).
+func TestMetadataMerge(t *testing.T) {
+	e := newEnv(t)
+	cus := e.customer(t)
+	in := map[string]string{"keep": "1", "gone": "", paykit.ReservedMetadataKey: `{"x":1}`}
+	upd := map[string]string{"keep": "", "new": "2", paykit.ReservedMetadataKey: `{"x":2}`}
+	want := map[string]string{"new": "2"}
+	created := map[string]string{"keep": "1"}
+	payee := paykit.CustomerID(cus.ID)
+	// Each kind creates with in and updates with upd, returning the
+	// metadata of both answers.
+	for _, c := range []struct {
+		name           string
+		create, update func(md map[string]string, id string) (string, map[string]string, error)
+	}{
+		{"customer",
+			func(md map[string]string, _ string) (string, map[string]string, error) {
+				r, err := e.sim.CreateCustomer(e.ctx, &paykit.CreateCustomerParams{Email: "m@example.com", Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			},
+			func(md map[string]string, id string) (string, map[string]string, error) {
+				r, err := e.sim.UpdateCustomer(e.ctx, id, &paykit.UpdateCustomerParams{Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			}},
+		{"checkout",
+			func(md map[string]string, _ string) (string, map[string]string, error) {
+				r, err := e.sim.CreateCheckout(e.ctx, &paykit.CreateCheckoutParams{Customer: payee, ItemID: "price_usd",
+					SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://example.com/ok", Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			},
+			func(md map[string]string, id string) (string, map[string]string, error) {
+				r, err := e.sim.UpdateCheckout(e.ctx, id, &paykit.UpdateCheckoutParams{Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			}},
+		{"payment",
+			func(md map[string]string, _ string) (string, map[string]string, error) {
+				r, err := e.sim.CreatePayment(e.ctx, &paykit.CreatePaymentParams{Amount: 100, Currency: "USD", Customer: payee, Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			},
+			func(md map[string]string, id string) (string, map[string]string, error) {
+				r, err := e.sim.UpdatePayment(e.ctx, id, &paykit.UpdatePaymentParams{Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			}},
+		{"subscription",
+			func(md map[string]string, _ string) (string, map[string]string, error) {
+				r, err := e.sim.CreateSubscription(e.ctx, &paykit.CreateSubscriptionParams{Customer: payee, ItemID: "price_pro", Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			},
+			func(md map[string]string, id string) (string, map[string]string, error) {
+				r, err := e.sim.UpdateSubscription(e.ctx, id, &paykit.UpdateSubscriptionParams{Metadata: md}, nil)
+				if err != nil {
+					return "", nil, err
+				}
+				return r.ID, r.Metadata, nil
+			}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			id, md, err := c.create(in, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !mapsEqual(md, created) {
+				t.Errorf("created with metadata %v, want %v", md, created)
+			}
+			if _, md, err = c.update(upd, id); err != nil {
+				t.Fatal(err)
+			}
+			if !mapsEqual(md, want) {
+				t.Errorf("updated metadata %v, want %v", md, want)
+			}
+		})
+	}
+}

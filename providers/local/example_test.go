@@ -203,11 +203,12 @@ func ExampleSimulator_FailPayment() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	sub, _ = client.Subscriptions.Retrieve(ctx, sub.ID)
-	fmt.Println(pay.Status, pay.FailureCode, sub.Status)
+	// The subscription has not started: another payment awaits the payer.
+	again, _ := client.Subscriptions.Retrieve(ctx, sub.ID)
+	fmt.Println(pay.Status, pay.FailureCode, again.Status, again.PaymentURL != sub.PaymentURL)
 	// Output:
 	// pending true
-	// failed card_declined past_due
+	// failed card_declined pending true
 }
 
 // An app's provider is a client of a local payments server ("paykit dev"

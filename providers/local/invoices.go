@@ -27,15 +27,9 @@ func (s *Simulator) ListInvoices(ctx context.Context, p *paykit.ListInvoicesPara
 	return list(ctx, s, paykit.OpInvoicesList, invoices, p.ListParams, map[string]string{"customer": p.CustomerID, "subscription": p.SubscriptionID}, same[paykit.Invoice])
 }
 
-// issueInvoice records the paid invoice of a payment and emits
-// invoice.generated.
-func (t *txn) issueInvoice(pay *paymentRec, mode paykit.BillingMode, subID string, items []paykit.LineItem, md map[string]string) error {
-	now := t.now
-	inv := &paykit.Invoice{
-		ID: newID("in"), Customer: pay.Payment.Customer, SubscriptionID: subID, BillingMode: mode,
-		AmountPaid: pay.Payment.AmountCaptured, Currency: pay.Payment.Currency, Status: paykit.InvoicePaid,
-		PaidAt: &now, LineItems: items, Metadata: cloneMetadata(md), PaymentID: pay.Payment.ID, CreatedAt: now,
-	}
+// issueInvoice records inv, paid by pay, and emits invoice.generated.
+func (t *txn) issueInvoice(inv *paykit.Invoice, pay *paymentRec) error {
+	t.markPaid(inv, pay)
 	if err := save(t, invoices, inv); err != nil {
 		return err
 	}
@@ -44,4 +38,19 @@ func (t *txn) issueInvoice(pay *paymentRec, mode paykit.BillingMode, subID strin
 		return err
 	}
 	return t.emit(paykit.EventInvoiceGenerated, inv)
+}
+
+// newInvoice builds the open invoice of a payment; the caller stores it.
+func (t *txn) newInvoice(pay *paymentRec, mode paykit.BillingMode, subID string, items []paykit.LineItem, md map[string]string) *paykit.Invoice {
+	return &paykit.Invoice{
+		ID: newID("in"), Customer: pay.Payment.Customer, SubscriptionID: subID, BillingMode: mode,
+		Currency: pay.Payment.Currency, Status: paykit.InvoiceOpen, LineItems: items, Metadata: cloneMetadata(md),
+		PaymentID: pay.Payment.ID, CreatedAt: t.now,
+	}
+}
+
+// markPaid records that pay paid inv.
+func (t *txn) markPaid(inv *paykit.Invoice, pay *paymentRec) {
+	now := t.now
+	inv.Status, inv.AmountPaid, inv.PaidAt, inv.PaymentID = paykit.InvoicePaid, pay.Payment.AmountCaptured, &now, pay.Payment.ID
 }

@@ -18,7 +18,19 @@
 // through Events; Flush waits until they were delivered.
 //
 // The state lives in a Store: a MemoryStore by default, or a database
-// (package sqlite) given with WithStore so that it survives restarts.
+// (package sqlite) given with WithStore so that it survives restarts. It
+// does not grow with every write: idempotency keys are remembered for
+// IdempotencyTTL (24 hours of simulated time, as at Stripe), and the event
+// log keeps the newest DefaultEventRetention events (WithEventRetention),
+// never one still queued for delivery. Each write prunes a few of what
+// expired, so no write pays for a backlog.
+//
+// Subscriptions renew on their billing anchor: a monthly one started on
+// Jan 31 renews on Feb 28, Mar 31, Apr 30. A subscription of a customer
+// charges the saved card; one of an email payee, who has no saved card,
+// waits for its payer: pending until the first payment is made (expired
+// when nobody paid within CheckoutTTL), and at each renewal past_due with
+// an open invoice and a payment awaiting the payer at PaymentURL.
 //
 // With WithServerURL the Simulator is instead a client of a local
 // payments server (package server, run by "paykit dev"): every operation
@@ -86,9 +98,11 @@ type config struct {
 	retry         retryPolicy
 	logger        *slog.Logger
 	serverURL     string
-	customHTTP    bool     // WithHTTPClient was given
-	serverOpts    []string // server-side options given, refused with serverURL
-	errs          []string
+	// eventRetention is how many events the log keeps.
+	eventRetention int
+	customHTTP     bool     // WithHTTPClient was given
+	serverOpts     []string // server-side options given, refused with serverURL
+	errs           []string
 }
 
 // UnlimitedAttempts, given to WithDeliveryRetry, retries a delivery until
@@ -246,6 +260,22 @@ func WithDeliveryRetry(attempts int, initial, max time.Duration) Option {
 	}
 }
 
+// WithEventRetention keeps at most n events in the log of Events, the
+// newest: each write deletes the oldest events beyond n that are no
+// longer queued for delivery (an event waiting for an endpoint is kept
+// whatever n says). Event and Resend of a deleted event fail with
+// ErrNotFound. The default is DefaultEventRetention.
+func WithEventRetention(n int) Option {
+	return func(c *config) {
+		c.serverSide("WithEventRetention")
+		if n < 1 {
+			c.fail("event retention must keep at least 1 event")
+			return
+		}
+		c.eventRetention = n
+	}
+}
+
 // WithLogger logs failed webhook delivery attempts at warn level.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
@@ -290,6 +320,8 @@ func Provider(opts ...Option) *Simulator {
 		clock:      time.Now,
 		pageURL:    DefaultPaymentPageURL,
 		retry:      retryPolicy{attempts: 8, initial: 100 * time.Millisecond, max: 5 * time.Second},
+
+		eventRetention: DefaultEventRetention,
 	}
 	for _, o := range opts {
 		if o != nil {

@@ -1,6 +1,10 @@
 package local
 
-import "github.com/paykit-go/paykit"
+import (
+	"time"
+
+	"github.com/paykit-go/paykit"
+)
 
 // The stored form of each resource: the unified object plus what the
 // simulator needs to run its state machines.
@@ -17,6 +21,9 @@ type checkoutRec struct {
 	ItemID   string              `json:"item_id"`
 	Quantity int64               `json:"quantity"`
 	Billing  *paykit.BillingInfo `json:"billing,omitempty"`
+	// CustomerID is the customer the email payee of a recurring checkout
+	// became on their first attempt to pay; later attempts reuse it.
+	CustomerID string `json:"customer_id,omitempty"`
 }
 
 type paymentRec struct {
@@ -30,8 +37,61 @@ type paymentRec struct {
 type subscriptionRec struct {
 	Subscription  paykit.Subscription `json:"subscription"`
 	IntervalCount int                 `json:"interval_count"`
-	// PendingPaymentID is the first payment while it awaits the payer.
+	// Anchor and Periods place the current period: it ends
+	// BillingInterval.AddTo(Anchor, IntervalCount*Periods), so that a
+	// period clamped to a short month (Jan 31 + 1 month = Feb 28) does not
+	// move the ones after it (Jan 31 + 2 months = Mar 31).
+	Anchor  time.Time `json:"anchor,omitzero"`
+	Periods int       `json:"periods,omitempty"`
+	// PendingPaymentID is the first payment while it awaits the payer:
+	// until it is paid the subscription has not started, and is never
+	// renewed.
 	PendingPaymentID string `json:"pending_payment_id,omitempty"`
+	// DuePaymentID is the payment of the latest renewal while it awaits a
+	// payer without a saved card; the subscription is past_due until it
+	// is paid.
+	DuePaymentID string `json:"due_payment_id,omitempty"`
+}
+
+func (r *subscriptionRec) intervals() int { return max(r.IntervalCount, 1) }
+
+// start makes the first period begin at at.
+func (r *subscriptionRec) start(at time.Time) {
+	sub := &r.Subscription
+	r.Anchor, r.Periods = at, 1
+	sub.CurrentPeriodStart, sub.CurrentPeriodEnd = at, sub.BillingInterval.AddTo(at, r.intervals())
+}
+
+// next moves to the period after the current one.
+func (r *subscriptionRec) next() {
+	sub := &r.Subscription
+	if r.Anchor.IsZero() { // stored before anchors were kept
+		r.reanchor()
+	}
+	r.Periods++
+	sub.CurrentPeriodStart, sub.CurrentPeriodEnd = sub.CurrentPeriodEnd, sub.BillingInterval.AddTo(r.Anchor, r.intervals()*r.Periods)
+}
+
+// reanchor counts the periods from the end of the current one, as when
+// the billing interval changes from the next period on.
+func (r *subscriptionRec) reanchor() {
+	r.Anchor, r.Periods = r.Subscription.CurrentPeriodEnd, 0
+}
+
+// ended reports whether the subscription is over: canceled or expired.
+func (r *subscriptionRec) ended() bool {
+	st := r.Subscription.Status
+	return st == paykit.SubscriptionCanceled || st == paykit.SubscriptionExpired
+}
+
+// awaits points the subscription at a payment its payer has to make.
+func (r *subscriptionRec) awaits(pay *paymentRec) {
+	r.Subscription.RequiresAction, r.Subscription.PaymentURL = true, pay.Payment.PaymentURL
+}
+
+// awaitsNothing clears what awaits.
+func (r *subscriptionRec) awaitsNothing() {
+	r.Subscription.RequiresAction, r.Subscription.PaymentURL = false, ""
 }
 
 var (

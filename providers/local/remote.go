@@ -21,8 +21,8 @@ import (
 //
 // The server owns the catalogue, the webhook endpoint and the store, so
 // WithItem, WithRecurringItem, WithWebhookURL, WithWebhookHandler,
-// WithStore, WithClock, WithPaymentPageURL and WithDeliveryRetry are
-// configuration errors in this mode. Give WithWebhookSecret the server's
+// WithStore, WithClock, WithPaymentPageURL, WithDeliveryRetry and
+// WithEventRetention are configuration errors in this mode. Give WithWebhookSecret the server's
 // secret: ParseWebhook verifies deliveries locally with the secret it is
 // handed, and WebhookSecret returns this one ("" when none was given).
 //

@@ -164,9 +164,10 @@ func mask(s string) string { return generatedID.ReplaceAllString(s, "$1_*") }
 // The remote mode refuses what the server owns, and reports a server it
 // cannot reach as a network error that names no secret.
 func TestRemoteConfigurationAndDownServer(t *testing.T) {
-	sim := local.Provider(local.WithServerURL("http://127.0.0.1:1"), local.WithItem("price_x", 100, "USD"), local.WithStore(local.NewMemoryStore()))
+	sim := local.Provider(local.WithServerURL("http://127.0.0.1:1"), local.WithItem("price_x", 100, "USD"), local.WithStore(local.NewMemoryStore()),
+		local.WithEventRetention(10))
 	err := sim.Err()
-	if !errors.Is(err, paykit.ErrConfiguration) || !strings.Contains(err.Error(), "WithItem, WithStore") {
+	if !errors.Is(err, paykit.ErrConfiguration) || !strings.Contains(err.Error(), "WithEventRetention, WithItem, WithStore") {
 		t.Errorf("server-side options with WithServerURL: %v", err)
 	}
 	if bad := local.Provider(local.WithServerURL("localhost:4242")); !errors.Is(bad.Err(), paykit.ErrConfiguration) {

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/paykit-go/paykit"
@@ -53,9 +54,10 @@ func (s *Simulator) CompleteCheckout(ctx context.Context, checkoutID string) (*p
 // invoice (billing mode one_time) or, for a recurring checkout, starts an
 // active subscription whose first invoice that is; the checkout becomes
 // complete, naming the payment and subscription. A recurring checkout of
-// an email payee first makes them a customer. Events: customer.created
-// (that case), payment.created, payment.updated, subscription.created,
-// invoice.generated, checkout.completed.
+// an email payee makes them a customer on their first attempt, whatever
+// its card; later attempts of the checkout reuse that customer. Events:
+// customer.created (that case), payment.created, payment.updated,
+// subscription.created, invoice.generated, checkout.completed.
 //
 // With CardRequiresAction the payment waits in requires_action, with the
 // PaymentURL of its confirmation page; ConfirmPayment then completes the
@@ -79,13 +81,9 @@ func (s *Simulator) PayCheckout(ctx context.Context, checkoutID string, card Car
 			return nil, err
 		}
 		co := &rec.Checkout
-		payee := co.Customer
-		if co.SessionType == paykit.SessionRecurring && payee.ID == "" {
-			cus := &customerRec{Customer: paykit.Customer{ID: newID("cus"), Email: payee.Email, Metadata: map[string]string{}, CreatedAt: t.now}, Billing: rec.Billing}
-			if err := saveEmit(t, customers, cus, paykit.EventCustomerCreated); err != nil {
-				return nil, err
-			}
-			payee = paykit.CustomerID(cus.Customer.ID)
+		payee, err := t.checkoutPayer(rec)
+		if err != nil {
+			return nil, err
 		}
 		pay := t.newPayment(co.Amount, co.Currency, payee, rec.ItemID, paykit.CaptureAutomatic, co.Metadata)
 		pay.CheckoutID, pay.Billing = co.ID, rec.Billing
@@ -107,6 +105,28 @@ func (s *Simulator) PayCheckout(ctx context.Context, checkoutID string, card Car
 	})
 }
 
+// checkoutPayer returns who pays a checkout: its payee or, for a
+// recurring checkout of an email payee, the customer they become, made on
+// their first attempt and reused by the next ones (customer.created once).
+func (t *txn) checkoutPayer(rec *checkoutRec) (paykit.Payee, error) {
+	co := &rec.Checkout
+	if co.SessionType != paykit.SessionRecurring || co.Customer.ID != "" {
+		return co.Customer, nil
+	}
+	if rec.CustomerID != "" {
+		_, ok, err := t.tx.Get(collCustomers, rec.CustomerID)
+		if err != nil || ok {
+			return paykit.CustomerID(rec.CustomerID), err
+		}
+	}
+	cus := &customerRec{Customer: paykit.Customer{ID: newID("cus"), Email: co.Customer.Email, Metadata: map[string]string{}, CreatedAt: t.now}, Billing: rec.Billing}
+	if err := saveEmit(t, customers, cus, paykit.EventCustomerCreated); err != nil {
+		return paykit.Payee{}, err
+	}
+	rec.CustomerID = cus.Customer.ID
+	return paykit.CustomerID(rec.CustomerID), save(t, checkouts, rec)
+}
+
 // fulfilCheckout completes a checkout whose payment succeeded.
 func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 	co := &rec.Checkout
@@ -114,13 +134,12 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 		sub := &subscriptionRec{
 			Subscription: paykit.Subscription{
 				ID: newID("sub"), Customer: pay.Payment.Customer, Amount: co.Amount, Currency: co.Currency,
-				Status: paykit.SubscriptionActive, CurrentPeriodStart: t.now,
-				CurrentPeriodEnd: co.Subscription.BillingInterval.AddTo(t.now, co.Subscription.BillingIntervalCount),
-				ItemID:           rec.ItemID, Quantity: rec.Quantity, BillingInterval: co.Subscription.BillingInterval,
-				Metadata: cloneMetadata(co.Metadata), CreatedAt: t.now,
+				Status: paykit.SubscriptionActive, ItemID: rec.ItemID, Quantity: rec.Quantity,
+				BillingInterval: co.Subscription.BillingInterval, Metadata: cloneMetadata(co.Metadata), CreatedAt: t.now,
 			},
 			IntervalCount: co.Subscription.BillingIntervalCount,
 		}
+		sub.start(t.now)
 		if err := saveEmit(t, subscriptions, sub, paykit.EventSubscriptionCreated); err != nil {
 			return err
 		}
@@ -128,7 +147,7 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 		if err := t.invoicePeriod(sub, pay); err != nil {
 			return err
 		}
-	} else if err := t.issueInvoice(pay, paykit.BillingOneTime, "", co.Products, co.Metadata); err != nil {
+	} else if err := t.issueInvoice(t.newInvoice(pay, paykit.BillingOneTime, "", co.Products, co.Metadata), pay); err != nil {
 		return err
 	}
 	co.Status, co.PaymentID = paykit.CheckoutComplete, pay.Payment.ID
@@ -143,7 +162,10 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 // as in PayCheckout (an expired or completed one fails with
 // ErrInvalidState and the payment stays unpaid); the first payment of a
 // pending subscription activates it, starting its period now, and issues
-// its invoice (subscription.updated, invoice.generated).
+// its invoice (subscription.updated, invoice.generated); the payment of a
+// renewal awaiting its payer pays its open invoice (invoice.updated) and,
+// being the latest, makes the past_due subscription active
+// (subscription.updated).
 func (s *Simulator) ConfirmPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
 	if s.remote != nil {
 		return call[paykit.Payment](ctx, s, OpConfirmPayment, paymentID, nil, nil)
@@ -175,34 +197,61 @@ func (s *Simulator) ConfirmPayment(ctx context.Context, paymentID string) (*payk
 }
 
 // afterPaid runs what follows a payment's success: the first payment of a
-// pending subscription activates it and is invoiced.
+// pending subscription activates it and is invoiced; the payment of an
+// open renewal invoice pays it.
 func (t *txn) afterPaid(pay *paymentRec) error {
 	if pay.Payment.Status != paykit.PaymentSucceeded || pay.SubscriptionID == "" {
 		return nil
 	}
 	rec, err := load(t, subscriptions, pay.SubscriptionID)
-	if err != nil || rec.PendingPaymentID != pay.Payment.ID {
+	if err != nil {
 		return err
 	}
 	sub := &rec.Subscription
-	rec.PendingPaymentID = ""
-	sub.RequiresAction, sub.PaymentURL = false, ""
-	if sub.Status != paykit.SubscriptionCanceled {
+	if pay.Payment.ID == rec.PendingPaymentID {
+		rec.PendingPaymentID = ""
+		rec.awaitsNothing()
+		if !rec.ended() {
+			sub.Status = paykit.SubscriptionActive
+			rec.start(t.now)
+		}
+		if err := saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated); err != nil {
+			return err
+		}
+		return t.invoicePeriod(rec, pay)
+	}
+	if pay.InvoiceID != "" {
+		inv, err := load(t, invoices, pay.InvoiceID)
+		if err != nil {
+			return err
+		}
+		if inv.Status == paykit.InvoiceOpen {
+			t.markPaid(inv, pay)
+			if err := saveEmit(t, invoices, inv, paykit.EventInvoiceUpdated); err != nil {
+				return err
+			}
+		}
+	}
+	if pay.Payment.ID != rec.DuePaymentID {
+		return nil
+	}
+	rec.DuePaymentID = ""
+	rec.awaitsNothing()
+	if sub.Status == paykit.SubscriptionPastDue {
 		sub.Status = paykit.SubscriptionActive
-		sub.CurrentPeriodStart = t.now
-		sub.CurrentPeriodEnd = sub.BillingInterval.AddTo(t.now, max(rec.IntervalCount, 1))
 	}
-	if err := saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated); err != nil {
-		return err
-	}
-	return t.invoicePeriod(rec, pay)
+	return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated)
 }
 
 // FailPayment declines a payment that has not completed (pending,
 // processing, requires_action or requires_capture): it becomes failed with
-// FailureCode "card_declined". A subscription whose payment failed becomes
-// past_due. It emits payment.updated, and subscription.updated when a
-// subscription changed.
+// FailureCode "card_declined", and emits payment.updated. A payment its
+// payer has to make for a subscription is replaced by a new one awaiting
+// them (payment.created), so that they can try again: the first payment
+// of a pending subscription, which stays pending, or the payment of an
+// open renewal invoice, which then names the new payment
+// (invoice.updated); the subscription's PaymentURL moves to it
+// (subscription.updated).
 func (s *Simulator) FailPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
 	if s.remote != nil {
 		return call[paykit.Payment](ctx, s, OpFailPayment, paymentID, nil, nil)
@@ -218,19 +267,51 @@ func (s *Simulator) FailPayment(ctx context.Context, paymentID string) (*paykit.
 		if err := t.settle(rec, true); err != nil {
 			return nil, err
 		}
-		if rec.SubscriptionID == "" {
-			return rec.out(), nil
-		}
-		sub, err := load(t, subscriptions, rec.SubscriptionID)
-		if err != nil {
-			return nil, err
-		}
-		if st := sub.Subscription.Status; st == paykit.SubscriptionCanceled || st == paykit.SubscriptionPastDue {
-			return rec.out(), nil
-		}
-		sub.Subscription.Status = paykit.SubscriptionPastDue
-		return rec.out(), saveEmit(t, subscriptions, sub, paykit.EventSubscriptionUpdated)
+		return rec.out(), t.retryPayerPayment(rec)
 	})
+}
+
+// retryPayerPayment replaces a failed payment a subscription awaits from
+// its payer with a new one.
+func (t *txn) retryPayerPayment(failed *paymentRec) error {
+	if failed.SubscriptionID == "" {
+		return nil
+	}
+	rec, err := load(t, subscriptions, failed.SubscriptionID)
+	if err != nil || rec.ended() {
+		return err
+	}
+	id := failed.Payment.ID
+	if id == rec.PendingPaymentID {
+		retry := t.payerPayment(rec, "")
+		rec.PendingPaymentID = retry.Payment.ID
+		rec.awaits(retry)
+		if err := saveEmit(t, payments, retry, paykit.EventPaymentCreated); err != nil {
+			return err
+		}
+		return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated)
+	}
+	if failed.InvoiceID == "" {
+		return nil
+	}
+	inv, err := load(t, invoices, failed.InvoiceID)
+	if err != nil || inv.Status != paykit.InvoiceOpen || inv.PaymentID != id {
+		return err
+	}
+	retry := t.payerPayment(rec, inv.ID)
+	inv.PaymentID = retry.Payment.ID
+	if err := saveEmit(t, payments, retry, paykit.EventPaymentCreated); err != nil {
+		return err
+	}
+	if err := saveEmit(t, invoices, inv, paykit.EventInvoiceUpdated); err != nil {
+		return err
+	}
+	if id != rec.DuePaymentID {
+		return nil
+	}
+	rec.DuePaymentID = retry.Payment.ID
+	rec.awaits(retry)
+	return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated)
 }
 
 // SetCardDeclined makes every later charge of the customer's saved card
@@ -282,13 +363,22 @@ func (s *Simulator) Now(ctx context.Context) (time.Time, error) {
 
 // AdvanceClock moves simulated time forward by d and runs what falls due,
 // in one transaction: open checkouts past their expiry expire
-// (checkout.expired); subscriptions whose period ended renew, each period
-// charging the saved card (payment.created, payment.updated, then
-// invoice.generated when paid, subscription.updated; a decline makes the
-// subscription past_due) or, with CancelAtPeriodEnd, end
-// (subscription.canceled). Renewal records carry the time they fell due.
-// More than MaxRenewals renewals fail with ErrValidation naming "d" and
-// change nothing.
+// (checkout.expired); pending subscriptions whose first payment nobody
+// made within CheckoutTTL of their creation expire, their payment
+// canceled (payment.canceled, subscription.updated); subscriptions whose
+// period ended renew or, with CancelAtPeriodEnd, end
+// (subscription.canceled). A renewal of a customer charges the saved card
+// (payment.created, payment.updated, then invoice.generated when paid,
+// subscription.updated; a decline makes the subscription past_due). A
+// renewal of an email payee, who has no saved card, does not pay itself:
+// it opens an invoice with a payment awaiting the payer
+// (payment.created, invoice.generated) and makes the subscription
+// past_due with RequiresAction and that payment's PaymentURL
+// (subscription.updated) until ConfirmPayment. Periods are counted from
+// the subscription's billing anchor, so a monthly subscription started on
+// Jan 31 renews on Feb 28, Mar 31, Apr 30. Renewal records carry the
+// time they fell due. More than MaxRenewals renewals fail with
+// ErrValidation naming "d" and change nothing.
 func (s *Simulator) AdvanceClock(ctx context.Context, d time.Duration) error {
 	if d < 0 {
 		return opError(OpAdvanceClock, paykit.ValidationError("d", "the clock only moves forward"))
@@ -353,6 +443,14 @@ func (t *txn) renewSubscriptions() error {
 		if err != nil {
 			return err
 		}
+		if rec.PendingPaymentID != "" { // not started: never renewed
+			if exp := rec.Subscription.CreatedAt.Add(CheckoutTTL); !rec.ended() && !exp.After(t.now) {
+				if err := t.at(exp, func() error { return t.expireSubscription(rec) }); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		for {
 			sub := &rec.Subscription
 			if (sub.Status != paykit.SubscriptionActive && sub.Status != paykit.SubscriptionPastDue) || sub.CurrentPeriodEnd.After(t.now) {
@@ -376,23 +474,55 @@ func (t *txn) renewSubscriptions() error {
 	return nil
 }
 
-// renew starts the next period of a subscription and charges it.
+// expireSubscription ends a subscription whose first payment nobody made:
+// the payment is canceled and the subscription expired.
+func (t *txn) expireSubscription(rec *subscriptionRec) error {
+	pay, err := load(t, payments, rec.PendingPaymentID)
+	switch {
+	case err == nil && cancelable(pay.Payment.Status):
+		t.cancelPayment(pay)
+		if err := saveEmit(t, payments, pay, paykit.EventPaymentCanceled); err != nil {
+			return err
+		}
+	case err != nil && !errors.Is(err, paykit.ErrNotFound): // a deleted payment is no matter
+		return err
+	}
+	rec.PendingPaymentID = ""
+	rec.Subscription.Status = paykit.SubscriptionExpired
+	rec.awaitsNothing()
+	return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated)
+}
+
+// renew starts the next period of a subscription and charges it: the
+// saved card of a customer, or the payer of an email payee, who has none,
+// through an open invoice.
 func (t *txn) renew(rec *subscriptionRec) error {
 	sub := &rec.Subscription
 	cus, err := t.customerOf("customer", sub.Customer)
 	if err != nil {
 		return err
 	}
-	declined := cus != nil && cus.Declines
-	sub.CurrentPeriodStart = sub.CurrentPeriodEnd
-	sub.CurrentPeriodEnd = sub.BillingInterval.AddTo(sub.CurrentPeriodStart, max(rec.IntervalCount, 1))
+	rec.next()
+	if cus == nil {
+		pay := t.payerPayment(rec, "")
+		inv := t.periodInvoice(rec, pay)
+		pay.InvoiceID, rec.DuePaymentID, sub.Status = inv.ID, pay.Payment.ID, paykit.SubscriptionPastDue
+		rec.awaits(pay)
+		if err := saveEmit(t, payments, pay, paykit.EventPaymentCreated); err != nil {
+			return err
+		}
+		if err := saveEmit(t, invoices, inv, paykit.EventInvoiceGenerated); err != nil {
+			return err
+		}
+		return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated)
+	}
 	pay := t.newPayment(sub.Amount, sub.Currency, sub.Customer, sub.ItemID, paykit.CaptureAutomatic, sub.Metadata)
 	pay.SubscriptionID = sub.ID
-	if err := t.chargePeriod(rec, pay, declined); err != nil {
+	if err := t.chargePeriod(rec, pay, cus.Declines); err != nil {
 		return err
 	}
 	sub.Status = paykit.SubscriptionActive
-	if declined {
+	if cus.Declines {
 		sub.Status = paykit.SubscriptionPastDue
 	}
 	return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionUpdated)

@@ -16,8 +16,12 @@ import (
 // once: active with a paid first invoice, or past_due when the card
 // declines (SetCardDeclined). One of an email payee is pending, with
 // RequiresAction and the PaymentURL of its first payment, until
-// ConfirmPayment pays it. It emits subscription.created, payment.created,
-// payment.updated and invoice.generated as they happen.
+// ConfirmPayment pays it; its first period starts then. If that payment
+// fails, another one awaits the payer (a new PaymentURL) and the
+// subscription stays pending; nobody paying within CheckoutTTL of its
+// creation makes it expired on AdvanceClock. It emits
+// subscription.created, payment.created, payment.updated and
+// invoice.generated as they happen.
 func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if s.remote != nil {
 		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCreate, "", (*wire.SubscriptionCreate)(p), ro)
@@ -39,24 +43,23 @@ func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubs
 		rec := &subscriptionRec{
 			Subscription: paykit.Subscription{
 				ID: newID("sub"), Customer: p.Customer, Amount: amount, Currency: it.Currency,
-				Status: paykit.SubscriptionActive, CurrentPeriodStart: t.now, CurrentPeriodEnd: it.Interval.AddTo(t.now, 1),
-				ItemID: it.ID, Quantity: qty, BillingInterval: it.Interval, Metadata: cloneMetadata(p.Metadata),
-				CreatedAt: t.now,
+				Status: paykit.SubscriptionActive, ItemID: it.ID, Quantity: qty, BillingInterval: it.Interval,
+				Metadata: cloneMetadata(p.Metadata), CreatedAt: t.now,
 			},
 			IntervalCount: 1,
 		}
-		pay := t.newPayment(amount, it.Currency, p.Customer, it.ID, paykit.CaptureAutomatic, p.Metadata)
-		pay.SubscriptionID = rec.Subscription.ID
+		rec.start(t.now)
 		if cus == nil {
-			t.awaitPayer(pay)
-			sub := &rec.Subscription
-			sub.Status, sub.RequiresAction, sub.PaymentURL = paykit.SubscriptionPending, true, pay.Payment.PaymentURL
-			rec.PendingPaymentID = pay.Payment.ID
+			pay := t.payerPayment(rec, "")
+			rec.Subscription.Status, rec.PendingPaymentID = paykit.SubscriptionPending, pay.Payment.ID
+			rec.awaits(pay)
 			if err := saveEmit(t, subscriptions, rec, paykit.EventSubscriptionCreated); err != nil {
 				return nil, err
 			}
 			return rec.out(), saveEmit(t, payments, pay, paykit.EventPaymentCreated)
 		}
+		pay := t.newPayment(amount, it.Currency, p.Customer, it.ID, paykit.CaptureAutomatic, p.Metadata)
+		pay.SubscriptionID = rec.Subscription.ID
 		if cus.Declines {
 			rec.Subscription.Status = paykit.SubscriptionPastDue
 		}
@@ -65,6 +68,17 @@ func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubs
 		}
 		return rec.out(), t.chargePeriod(rec, pay, cus.Declines)
 	})
+}
+
+// payerPayment builds a payment of the subscription's amount that waits
+// for its payer on its payment page: the first one (invoiceID "") or the
+// one of an open renewal invoice. The caller stores it.
+func (t *txn) payerPayment(rec *subscriptionRec, invoiceID string) *paymentRec {
+	sub := &rec.Subscription
+	pay := t.newPayment(sub.Amount, sub.Currency, sub.Customer, sub.ItemID, paykit.CaptureAutomatic, sub.Metadata)
+	pay.SubscriptionID, pay.InvoiceID = sub.ID, invoiceID
+	t.awaitPayer(pay)
+	return pay
 }
 
 // recurringItem resolves the price of a new subscription.
@@ -106,10 +120,16 @@ func (t *txn) chargePeriod(rec *subscriptionRec, pay *paymentRec, declined bool)
 	return t.invoicePeriod(rec, pay)
 }
 
+// invoicePeriod issues the paid invoice of the current period.
 func (t *txn) invoicePeriod(rec *subscriptionRec, pay *paymentRec) error {
+	return t.issueInvoice(t.periodInvoice(rec, pay), pay)
+}
+
+// periodInvoice builds the open invoice of the current period, to be paid
+// by pay.
+func (t *txn) periodInvoice(rec *subscriptionRec, pay *paymentRec) *paykit.Invoice {
 	sub := &rec.Subscription
-	return t.issueInvoice(pay, paykit.BillingRecurring, sub.ID,
-		[]paykit.LineItem{{ID: sub.ItemID, Quantity: max(sub.Quantity, 1)}}, sub.Metadata)
+	return t.newInvoice(pay, paykit.BillingRecurring, sub.ID, []paykit.LineItem{{ID: sub.ItemID, Quantity: max(sub.Quantity, 1)}}, sub.Metadata)
 }
 
 // RetrieveSubscription implements paykit.Provider.
@@ -123,8 +143,8 @@ func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *payk
 // UpdateSubscription implements paykit.Provider: metadata merges; ItemID
 // moves to another recurring item of the same currency and Quantity
 // changes the amount, both from the next renewal on; CancelAtPeriodEnd
-// schedules or withdraws the end. A canceled subscription fails with
-// ErrInvalidState. It emits subscription.updated.
+// schedules or withdraws the end. A canceled or expired subscription
+// fails with ErrInvalidState. It emits subscription.updated.
 func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if s.remote != nil {
 		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsUpdate, id, (*wire.SubscriptionUpdate)(p), ro)
@@ -146,6 +166,9 @@ func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit
 				return nil, paykit.ValidationError("item_id", "item "+strconv.Quote(it.ID)+" is a one-time price")
 			case it.Currency != sub.Currency:
 				return nil, paykit.ValidationError("item_id", "item "+strconv.Quote(it.ID)+" is priced in "+it.Currency+", the subscription in "+sub.Currency)
+			}
+			if it.Interval != sub.BillingInterval {
+				rec.reanchor()
 			}
 			sub.ItemID, sub.BillingInterval = it.ID, it.Interval
 		}
@@ -173,7 +196,8 @@ func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit
 
 // CancelSubscription implements paykit.Provider: it ends the subscription
 // at once (status canceled, CanceledAt now) and emits
-// subscription.canceled. Canceling twice fails with ErrInvalidState.
+// subscription.canceled. Canceling twice, or an expired subscription,
+// fails with ErrInvalidState.
 func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if s.remote != nil {
 		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCancel, id, nil, ro)
@@ -189,7 +213,8 @@ func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *payki
 
 // DeleteSubscription implements paykit.Provider as Stripe does: it cancels
 // the subscription at once (emitting subscription.canceled), and it stays
-// retrievable, canceled. Deleting a canceled subscription does nothing.
+// retrievable, canceled. Deleting a canceled or expired subscription does
+// nothing.
 func (s *Simulator) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	if s.remote != nil {
 		return callDone(ctx, s, paykit.OpSubscriptionsDelete, id, nil, ro)
@@ -199,7 +224,7 @@ func (s *Simulator) DeleteSubscription(ctx context.Context, id string, ro *payki
 		if err != nil {
 			return nil, err
 		}
-		if rec.Subscription.Status == paykit.SubscriptionCanceled {
+		if rec.ended() {
 			return &done{}, nil
 		}
 		return &done{}, t.cancelSubscription(rec)
@@ -212,8 +237,8 @@ func (t *txn) liveSubscription(id string) (*subscriptionRec, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rec.Subscription.Status == paykit.SubscriptionCanceled {
-		return nil, invalidState("subscription " + id + " is canceled")
+	if rec.ended() {
+		return nil, invalidState("subscription " + id + " is " + string(rec.Subscription.Status))
 	}
 	return rec, nil
 }
@@ -222,7 +247,7 @@ func (t *txn) cancelSubscription(rec *subscriptionRec) error {
 	now := t.now
 	sub := &rec.Subscription
 	sub.Status, sub.CanceledAt, sub.CancelAtPeriodEnd = paykit.SubscriptionCanceled, &now, false
-	sub.RequiresAction, sub.PaymentURL = false, ""
+	rec.awaitsNothing()
 	return saveEmit(t, subscriptions, rec, paykit.EventSubscriptionCanceled)
 }
 

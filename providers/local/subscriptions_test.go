@@ -91,13 +91,245 @@ func TestSubscriptionOfEmailPayee(t *testing.T) {
 		t.Errorf("invoices = %+v", invs.Data)
 	}
 
-	// A declined first payment makes the subscription past_due.
+	// A declined first payment leaves the subscription pending (see
+	// TestFailedFirstPayment).
 	other := e.subscription(t, paykit.CustomerEmail("later@example.com"), "price_pro")
-	if _, err := e.sim.FailPayment(e.ctx, strings.TrimPrefix(other.PaymentURL, local.DefaultPaymentPageURL+"/pay/")); err != nil {
+	if _, err := e.sim.FailPayment(e.ctx, paymentOf(other)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := e.client.Subscriptions.Retrieve(e.ctx, other.ID); got.Status != paykit.SubscriptionPastDue {
+	if got, _ := e.client.Subscriptions.Retrieve(e.ctx, other.ID); got.Status != paykit.SubscriptionPending {
 		t.Errorf("after a declined first payment: %s", got.Status)
+	}
+}
+
+// paymentOf is the id of the payment a subscription's PaymentURL shows.
+func paymentOf(sub *paykit.Subscription) string {
+	return strings.TrimPrefix(sub.PaymentURL, local.DefaultPaymentPageURL+"/pay/")
+}
+
+// A subscription whose first payment failed has not started: it stays
+// pending with a new payment for its payer to try again, is never renewed
+// or charged by time passing, and expires when nobody paid within
+// CheckoutTTL of its creation.
+func TestFailedFirstPayment(t *testing.T) {
+	// failFirst creates a subscription of an email payee whose first
+	// payment fails, and returns it before and after.
+	failFirst := func(t *testing.T, e *env) (sub, got *paykit.Subscription) {
+		t.Helper()
+		sub = e.subscription(t, paykit.CustomerEmail("later@example.com"), "price_pro")
+		if _, err := e.sim.FailPayment(e.ctx, paymentOf(sub)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.client.Subscriptions.Retrieve(e.ctx, sub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub, got
+	}
+	t.Run("nobody pays", func(t *testing.T) {
+		e := clockEnv(t)
+		sub, got := failFirst(t, e)
+		if got.Status != paykit.SubscriptionPending || !got.RequiresAction || got.PaymentURL == "" || got.PaymentURL == sub.PaymentURL {
+			t.Fatalf("after a failed first payment: %+v, want pending with a new payment URL", got)
+		}
+		retry, err := e.client.Payments.Retrieve(e.ctx, paymentOf(got))
+		if err != nil || retry.Status != paykit.PaymentPending || !retry.RequiresAction || retry.Amount != 900 {
+			t.Fatalf("payment to try again = %+v, %v", retry, err)
+		}
+		// Two periods pass: no renewal, nothing charged, and the
+		// subscription expired with its window.
+		if err := e.sim.AdvanceClock(e.ctx, 62*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = e.client.Subscriptions.Retrieve(e.ctx, sub.ID)
+		if got.Status != paykit.SubscriptionExpired || got.RequiresAction || got.PaymentURL != "" {
+			t.Errorf("a subscription nobody paid for = %+v, want expired", got)
+		}
+		for pay, err := range e.client.Payments.List(e.ctx, nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pay.Status == paykit.PaymentSucceeded || pay.Status == paykit.PaymentPending {
+				t.Errorf("payment %s is %s", pay.ID, pay.Status)
+			}
+		}
+		if invs, _ := e.client.Invoices.ListPage(e.ctx, &paykit.ListInvoicesParams{SubscriptionID: sub.ID}); len(invs.Data) != 0 {
+			t.Errorf("invoices of a subscription nobody paid for: %+v", invs.Data)
+		}
+		_, err = e.sim.ConfirmPayment(e.ctx, retry.ID)
+		wantErr(t, err, paykit.ErrInvalidState, "")
+		if got, _ := e.client.Subscriptions.Retrieve(e.ctx, sub.ID); got.Status != paykit.SubscriptionExpired {
+			t.Errorf("after paying too late: %s", got.Status)
+		}
+		_, err = e.client.Subscriptions.Cancel(e.ctx, sub.ID)
+		wantErr(t, err, paykit.ErrInvalidState, "")
+	})
+	t.Run("paid on the second try", func(t *testing.T) {
+		e := clockEnv(t)
+		sub, got := failFirst(t, e)
+		before := len(e.eventTypes(t))
+		if err := e.sim.AdvanceClock(e.ctx, 3*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.sim.ConfirmPayment(e.ctx, paymentOf(got)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = e.client.Subscriptions.Retrieve(e.ctx, sub.ID)
+		paid := start.Add(3 * time.Hour)
+		if got.Status != paykit.SubscriptionActive || got.RequiresAction || !got.CurrentPeriodStart.Equal(paid) || !got.CurrentPeriodEnd.Equal(paid.AddDate(0, 1, 0)) {
+			t.Errorf("after the second try: %+v", got)
+		}
+		want := []paykit.EventType{paykit.EventPaymentUpdated, paykit.EventSubscriptionUpdated, paykit.EventInvoiceGenerated}
+		if evs := e.eventTypes(t)[before:]; !slices.Equal(evs, want) {
+			t.Errorf("events = %v, want %v", evs, want)
+		}
+	})
+}
+
+// A renewal of a payee without a saved card (a subscription of an email
+// payee) does not pay itself: it opens an invoice with a payment awaiting
+// the payer, and the subscription is past_due until they pay.
+func TestRenewalWithoutSavedCardWaitsForThePayer(t *testing.T) {
+	e := clockEnv(t)
+	sub := e.subscription(t, paykit.CustomerEmail("later@example.com"), "price_pro")
+	if _, err := e.sim.ConfirmPayment(e.ctx, paymentOf(sub)); err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.eventTypes(t))
+	if err := e.sim.AdvanceClock(e.ctx, 31*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	renewed := start.AddDate(0, 1, 0)
+	got, _ := e.client.Subscriptions.Retrieve(e.ctx, sub.ID)
+	if got.Status != paykit.SubscriptionPastDue || !got.RequiresAction || got.PaymentURL == "" ||
+		!got.CurrentPeriodStart.Equal(renewed) || !got.CurrentPeriodEnd.Equal(start.AddDate(0, 2, 0)) {
+		t.Fatalf("renewed without a card = %+v, want past_due awaiting the payer", got)
+	}
+	due, err := e.client.Payments.Retrieve(e.ctx, paymentOf(got))
+	if err != nil || due.Status != paykit.PaymentPending || !due.RequiresAction || due.Amount != 900 || !due.CreatedAt.Equal(renewed) {
+		t.Fatalf("renewal payment = %+v, %v", due, err)
+	}
+	open := func() *paykit.Invoice {
+		t.Helper()
+		invs, err := e.client.Invoices.ListPage(e.ctx, &paykit.ListInvoicesParams{SubscriptionID: sub.ID})
+		if err != nil || len(invs.Data) != 2 {
+			t.Fatalf("invoices = %+v, %v; want the first and the renewal's", invs, err)
+		}
+		return invs.Data[0]
+	}
+	if inv := open(); inv.Status != paykit.InvoiceOpen || inv.AmountPaid != 0 || inv.PaidAt != nil || inv.PaymentID != due.ID {
+		t.Errorf("renewal invoice = %+v, want open, unpaid, for %s", inv, due.ID)
+	}
+	want := []paykit.EventType{paykit.EventPaymentCreated, paykit.EventInvoiceGenerated, paykit.EventSubscriptionUpdated}
+	if evs := e.eventTypes(t)[before:]; !slices.Equal(evs, want) {
+		t.Errorf("renewal events = %v, want %v", evs, want)
+	}
+
+	// The payer's card fails: another payment of the same invoice awaits them.
+	if _, err := e.sim.FailPayment(e.ctx, due.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = e.client.Subscriptions.Retrieve(e.ctx, sub.ID)
+	retry := paymentOf(got)
+	if got.Status != paykit.SubscriptionPastDue || retry == due.ID {
+		t.Fatalf("after a failed renewal payment: %+v", got)
+	}
+	if inv := open(); inv.Status != paykit.InvoiceOpen || inv.PaymentID != retry {
+		t.Errorf("invoice after a failed payment = %+v, want open for %s", inv, retry)
+	}
+
+	// They pay: the invoice is paid and the subscription active, its
+	// period unchanged.
+	if err := e.sim.AdvanceClock(e.ctx, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	before = len(e.eventTypes(t))
+	if _, err := e.sim.ConfirmPayment(e.ctx, retry); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = e.client.Subscriptions.Retrieve(e.ctx, sub.ID)
+	if got.Status != paykit.SubscriptionActive || got.RequiresAction || got.PaymentURL != "" ||
+		!got.CurrentPeriodStart.Equal(renewed) || !got.CurrentPeriodEnd.Equal(start.AddDate(0, 2, 0)) {
+		t.Errorf("after paying the renewal: %+v", got)
+	}
+	if inv := open(); inv.Status != paykit.InvoicePaid || inv.AmountPaid != 900 || inv.PaidAt == nil || !inv.PaidAt.Equal(renewed.Add(time.Hour)) {
+		t.Errorf("paid renewal invoice = %+v", inv)
+	}
+	want = []paykit.EventType{paykit.EventPaymentUpdated, paykit.EventInvoiceUpdated, paykit.EventSubscriptionUpdated}
+	if evs := e.eventTypes(t)[before:]; !slices.Equal(evs, want) {
+		t.Errorf("payment events = %v, want %v", evs, want)
+	}
+}
+
+// Periods count from the billing anchor, so a short month does not move
+// the renewal day for good: Jan 31 renews on Feb 28, then Mar 31.
+func TestRenewalsKeepTheBillingAnchor(t *testing.T) {
+	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 30, 0, 0, time.UTC) }
+	cases := []struct {
+		name  string
+		start time.Time
+		item  string
+		count int // interval count of a checkout; 0: Subscriptions.Create
+		ends  []time.Time
+	}{
+		{"monthly from Jan 31", at(2025, 1, 31), "price_pro", 0,
+			[]time.Time{at(2025, 2, 28), at(2025, 3, 31), at(2025, 4, 30), at(2025, 5, 31), at(2025, 6, 30), at(2025, 7, 31)}},
+		{"yearly from Feb 29", at(2024, 2, 29), "price_yearly", 0,
+			[]time.Time{at(2025, 2, 28), at(2026, 2, 28), at(2027, 2, 28), at(2028, 2, 29)}},
+		{"every 3 months from Nov 30, by checkout", at(2024, 11, 30), "price_pro", 3,
+			[]time.Time{at(2025, 2, 28), at(2025, 5, 30), at(2025, 8, 30), at(2025, 11, 30)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, local.WithClock(func() time.Time { return c.start }))
+			cus := e.customer(t)
+			var subID string
+			if c.count == 0 {
+				subID = e.subscription(t, paykit.CustomerID(cus.ID), c.item).ID
+			} else {
+				co, err := e.client.Checkouts.Create(e.ctx, &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(cus.ID), ItemID: c.item,
+					SessionType: paykit.SessionRecurring, Quantity: 1, SuccessURL: "https://example.com/ok",
+					Subscription: &paykit.CheckoutSubscription{BillingIntervalCount: c.count}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := e.sim.CompleteCheckout(e.ctx, co.ID); err != nil {
+					t.Fatal(err)
+				}
+				got, _ := e.client.Checkouts.Retrieve(e.ctx, co.ID)
+				subID = got.SubscriptionID
+			}
+			periodStart := c.start
+			for i, end := range c.ends {
+				sub, err := e.client.Subscriptions.Retrieve(e.ctx, subID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sub.CurrentPeriodStart.Equal(periodStart) || !sub.CurrentPeriodEnd.Equal(end) {
+					t.Fatalf("period %d = %v .. %v, want %v .. %v", i+1, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, periodStart, end)
+				}
+				now, _ := e.sim.Now(e.ctx)
+				if err := e.sim.AdvanceClock(e.ctx, end.Sub(now)); err != nil {
+					t.Fatal(err)
+				}
+				periodStart = end
+			}
+		})
+	}
+
+	// Moving to an item of another interval counts the new periods from
+	// the end of the current one.
+	e := newEnv(t, local.WithClock(func() time.Time { return at(2025, 1, 31) }))
+	sub := e.subscription(t, paykit.CustomerID(e.customer(t).ID), "price_pro")
+	if _, err := e.client.Subscriptions.Update(e.ctx, sub.ID, &paykit.UpdateSubscriptionParams{ItemID: "price_yearly"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.AdvanceClock(e.ctx, at(2026, 3, 1).Sub(at(2025, 1, 31))); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := e.client.Subscriptions.Retrieve(e.ctx, sub.ID)
+	if !got.CurrentPeriodStart.Equal(at(2026, 2, 28)) || !got.CurrentPeriodEnd.Equal(at(2027, 2, 28)) {
+		t.Errorf("after moving to a yearly item: %v .. %v, want 2026-02-28 .. 2027-02-28", got.CurrentPeriodStart, got.CurrentPeriodEnd)
 	}
 }
 

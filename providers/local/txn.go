@@ -161,10 +161,24 @@ func (e *storedError) err() *paykit.Error {
 	return &paykit.Error{Code: e.Code, Message: e.Message, Param: e.Param, DeclineCode: e.DeclineCode}
 }
 
+// IdempotencyTTL is how long the simulator remembers an idempotency key
+// and the first result of its call, in simulated time, as Stripe does for
+// 24 hours: a key used again later starts a new call.
+const IdempotencyTTL = 24 * time.Hour
+
+// pruneBatch bounds the expired idempotency records, and the events
+// beyond the retention, that one write deletes besides the events it
+// adds. A write adds at most one idempotency record, so a backlog (after
+// AdvanceClock, say) drains over a few writes and none pays for all of
+// it: pruning costs O(1) records per write, amortized.
+const pruneBatch = 8
+
 // mutate runs fn in one write transaction. With an idempotency key, a
-// repeat of the same op with the same args returns the first result and
-// changes nothing; different args fail with ErrIdempotencyConflict. Only
-// successful results are remembered, so a failed call may be retried.
+// repeat of the same op with the same args within IdempotencyTTL returns
+// the first result and changes nothing; different args fail with
+// ErrIdempotencyConflict. Only successful results are remembered, so a
+// failed call may be retried. Every write also prunes idempotency records
+// past IdempotencyTTL and events beyond the retention (prune).
 func mutate[T any](ctx context.Context, s *Simulator, op paykit.Op, ro *paykit.RequestOptions, args any, fn func(*txn) (*T, error)) (*T, error) {
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
@@ -190,11 +204,21 @@ func mutate[T any](ctx context.Context, s *Simulator, op paykit.Op, ro *paykit.R
 			if err != nil {
 				return err
 			}
+			var first idemRec
 			if ok {
-				var first idemRec
 				if err := json.Unmarshal(rec.Data, &first); err != nil {
 					return err
 				}
+			}
+			if ok && t.expired(first.CreatedAt) {
+				// Deleted rather than replaced, so that the new record is
+				// the newest and records stay in time order for prune.
+				if err := tx.Delete(collIdempotency, key); err != nil {
+					return err
+				}
+				ok = false
+			}
+			if ok {
 				if first.Fingerprint != fp {
 					return paykit.NewError(paykit.CodeIdempotencyConflict,
 						"idempotency key was already used with different parameters for "+string(op))
@@ -217,6 +241,9 @@ func mutate[T any](ctx context.Context, s *Simulator, op paykit.Op, ro *paykit.R
 				return err
 			}
 		}
+		if err := t.prune(); err != nil {
+			return err
+		}
 		out, emitted, afterErr = res, t.emitted > 0, t.afterCommit
 		return nil
 	})
@@ -230,6 +257,40 @@ func mutate[T any](ctx context.Context, s *Simulator, op paykit.Op, ro *paykit.R
 		return nil, opError(op, afterErr)
 	}
 	return out, nil
+}
+
+// expired reports whether an idempotency record made at created is past
+// IdempotencyTTL.
+func (t *txn) expired(created time.Time) bool { return t.now.Sub(created) >= IdempotencyTTL }
+
+// prune deletes, oldest first, up to pruneBatch idempotency records past
+// IdempotencyTTL and the delivered events beyond the retention. Records
+// are stored in the order of their time, so the oldest is first in
+// sequence order and the search stops at the first one to keep: it reads
+// O(1) records per write, amortized, whatever the size of the store.
+func (t *txn) prune() error {
+	for range pruneBatch {
+		recs, _, err := t.tx.List(collIdempotency, Query{Ascending: true, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		var rec struct {
+			CreatedAt time.Time `json:"created_at"`
+		}
+		if err := json.Unmarshal(recs[0].Data, &rec); err != nil {
+			return err
+		}
+		if !t.expired(rec.CreatedAt) {
+			break
+		}
+		if err := t.tx.Delete(collIdempotency, recs[0].ID); err != nil {
+			return err
+		}
+	}
+	return t.pruneEvents()
 }
 
 // view runs fn in one read transaction.
@@ -416,35 +477,26 @@ func newID(prefix string) string {
 	return string(out)
 }
 
-// mergeMetadata applies an update to metadata: keys are set, and a key set
-// to "" is removed.
+// mergeMetadata applies update to dst and returns it: a key set to "" is
+// removed, any other key is set, and paykit's reserved key is never
+// taken. It is the one way metadata is written; cloneMetadata merges into
+// a new map.
 func mergeMetadata(dst, update map[string]string) map[string]string {
-	if len(update) == 0 {
-		return dst
-	}
 	if dst == nil {
-		dst = map[string]string{}
+		dst = make(map[string]string, len(update))
 	}
 	for k, v := range update {
-		if v == "" {
+		switch {
+		case k == paykit.ReservedMetadataKey:
+		case v == "":
 			delete(dst, k)
-		} else {
+		default:
 			dst[k] = v
 		}
 	}
 	return dst
 }
 
-// cloneMetadata copies m, dropping paykit's reserved key.
-func cloneMetadata(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return map[string]string{}
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		if k != paykit.ReservedMetadataKey {
-			out[k] = v
-		}
-	}
-	return out
-}
+// cloneMetadata copies m as mergeMetadata writes it: without empty
+// values and paykit's reserved key.
+func cloneMetadata(m map[string]string) map[string]string { return mergeMetadata(nil, m) }

@@ -85,13 +85,90 @@ type deliveryRec struct {
 	Tries int `json:"tries"`
 }
 
+// keys index an event as "pending" while a delivery is queued, and as
+// "settled" once none is: the delivery worker lists the first, pruning
+// deletes the oldest of the second.
 func (e *eventRec) keys() map[string]string {
 	for _, d := range e.Deliveries {
 		if d.Status == DeliveryPending {
 			return map[string]string{"pending": "yes"}
 		}
 	}
-	return nil
+	return map[string]string{"settled": "yes"}
+}
+
+var settledEvents = Query{Keys: map[string]string{"settled": "yes"}, Ascending: true, Limit: 1}
+
+// DefaultEventRetention is how many events the log keeps when
+// WithEventRetention is not given.
+const DefaultEventRetention = 10000
+
+// eventLogRec counts the stored events, for the retention.
+type eventLogRec struct {
+	Count int `json:"count"`
+}
+
+const eventLogID = "eventlog"
+
+// pruneEvents keeps the event log within the retention: it counts the
+// events the write emitted and deletes the oldest settled ones (delivered
+// or given up) beyond it, at most as many as were emitted plus
+// pruneBatch. An event still queued for delivery is never deleted.
+func (t *txn) pruneEvents() error {
+	if t.emitted == 0 {
+		return nil
+	}
+	log, err := t.eventLog()
+	if err != nil {
+		return err
+	}
+	log.Count += t.emitted
+	for range t.emitted + pruneBatch {
+		if log.Count <= t.s.cfg.eventRetention {
+			break
+		}
+		recs, _, err := t.tx.List(collEvents, settledEvents)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		if err := t.tx.Delete(collEvents, recs[0].ID); err != nil {
+			return err
+		}
+		log.Count--
+	}
+	return putJSON(t.tx, collMeta, eventLogID, nil, log)
+}
+
+// eventLog reads the count of stored events. A store written before the
+// count was kept is counted once, and its events indexed as pruneEvents
+// needs.
+func (t *txn) eventLog() (eventLogRec, error) {
+	var log eventLogRec
+	rec, ok, err := t.tx.Get(collMeta, eventLogID)
+	if err != nil {
+		return log, err
+	}
+	if ok {
+		return log, json.Unmarshal(rec.Data, &log)
+	}
+	all, _, err := t.tx.List(collEvents, Query{Ascending: true})
+	if err != nil {
+		return log, err
+	}
+	for _, r := range all {
+		if r.Keys["pending"] == "" && r.Keys["settled"] == "" {
+			r.Keys = map[string]string{"settled": "yes"}
+			if err := t.tx.Put(collEvents, r); err != nil {
+				return log, err
+			}
+		}
+	}
+	// The events of this write are counted by the caller.
+	log.Count = len(all) - t.emitted
+	return log, nil
 }
 
 func (e *eventRec) delivery(endpoint string) *deliveryRec {
@@ -206,8 +283,8 @@ func (s *Simulator) SignedRequest(id string, body []byte) *paykit.WebhookRequest
 	return &paykit.WebhookRequest{Body: body, Header: h, URL: "http://127.0.0.1/webhooks"}
 }
 
-// Events returns every event emitted so far, oldest first, with the log of
-// its deliveries.
+// Events returns the events the log keeps (see WithEventRetention),
+// oldest first, each with the log of its deliveries.
 func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
 	const op = wire.OpEvents
 	if s.remote != nil {
@@ -247,7 +324,7 @@ func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
 }
 
 // Event returns one emitted event with its deliveries, or an error
-// matching paykit.ErrNotFound.
+// matching paykit.ErrNotFound, also for an event the log no longer keeps.
 func (s *Simulator) Event(ctx context.Context, id string) (*LoggedEvent, error) {
 	const op = wire.OpEvent
 	if s.remote != nil {

@@ -278,3 +278,33 @@ func TestPaymentPageOfAnEmailPayee(t *testing.T) {
 	wantPage(t, post(t, base, "/pay/"+pay.ID+"/refund", nil), 404, "There is no page")
 	wantPage(t, get(t, base, "/pay/pay_nope"), 404, "not found")
 }
+
+// A subscription of an email payee renews through its payer: the
+// dashboard links the payment page of the open renewal, and paying there
+// makes the subscription active again.
+func TestRenewalAwaitingThePayer(t *testing.T) {
+	s := newShop(t)
+	base := s.srv.URL()
+	sub, err := s.client.Subscriptions.Create(s.ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerEmail("payer@example.com"), ItemID: "price_pro"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.TrimPrefix(sub.PaymentURL, base+"/pay/")
+	wantRedirect(t, post(t, base, "/pay/"+first+"/confirm", nil), "/pay/"+first)
+	wantRedirect(t, post(t, base, "/dashboard/clock", url.Values{"by": {"744h"}}), "/?done=clock")
+	got, err := s.client.Subscriptions.Retrieve(s.ctx, sub.ID)
+	if err != nil || got.Status != paykit.SubscriptionPastDue || !strings.HasPrefix(got.PaymentURL, base+"/pay/") {
+		t.Fatalf("renewed subscription = %+v, %v; want past_due awaiting the payer", got, err)
+	}
+	due := strings.TrimPrefix(got.PaymentURL, base+"/pay/")
+	wantPage(t, get(t, base, "/"), 200, `href="`+got.PaymentURL+`">Payment page</a>`)
+	wantPage(t, get(t, base, "/pay/"+due), 200, "USD 9.00", `id="confirm"`)
+	wantRedirect(t, post(t, base, "/pay/"+due+"/confirm", nil), "/pay/"+due)
+	if got, _ := s.client.Subscriptions.Retrieve(s.ctx, sub.ID); got.Status != paykit.SubscriptionActive || got.RequiresAction {
+		t.Errorf("after paying the renewal: %+v", got)
+	}
+	invs, err := s.client.Invoices.ListPage(s.ctx, &paykit.ListInvoicesParams{SubscriptionID: sub.ID})
+	if err != nil || len(invs.Data) != 2 || invs.Data[0].Status != paykit.InvoicePaid || invs.Data[0].PaymentID != due {
+		t.Errorf("invoices = %+v, %v", invs, err)
+	}
+}
