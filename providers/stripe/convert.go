@@ -133,18 +133,11 @@ func payee(id, email string) paykit.Payee {
 	return paykit.CustomerEmail(email)
 }
 
+// interval maps Stripe's interval names, which are paykit's; anything else
+// is the zero interval.
 func interval[S ~string](unit S) paykit.BillingInterval {
-	switch string(unit) {
-	case "day":
-		return paykit.IntervalDay
-	case "week":
-		return paykit.IntervalWeek
-	case "month":
-		return paykit.IntervalMonth
-	case "year":
-		return paykit.IntervalYear
-	}
-	return paykit.BillingInterval{}
+	b, _ := paykit.ParseInterval(string(unit))
+	return b
 }
 
 // intervalIn returns Stripe's name of a calendar interval; Stripe has no
