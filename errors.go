@@ -52,6 +52,9 @@ type Error struct {
 	// DeclineCode is the issuer's reason for a card decline.
 	DeclineCode string
 	// Retryable reports whether the same call may succeed if tried again.
+	// A retried write is safe only with the same idempotency key: pass
+	// WithIdempotencyKey, since the key the Client generates when you give
+	// none is new on every call.
 	Retryable bool
 	// RetryAfter is how long the provider asked to wait before retrying.
 	RetryAfter time.Duration
