@@ -297,6 +297,9 @@ type Simulator struct {
 	// remote is the client of the local payments server of
 	// WithServerURL; nil in-process.
 	remote *rest.Client
+	// webhookClient posts deliveries: a copy of the configured client
+	// that does not follow redirects.
+	webhookClient *http.Client
 
 	// The delivery worker: started on the first event, stopped by Close.
 	worker    sync.Once
@@ -337,6 +340,9 @@ func Provider(opts ...Option) *Simulator {
 		progress: make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	wc := *cfg.httpClient
+	wc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	s.webhookClient = &wc
 	if s.store == nil {
 		s.store = NewMemoryStore()
 	}

@@ -601,18 +601,24 @@ func (s *Simulator) attempt(ctx context.Context, tg target, ev *eventRec) Delive
 	return a
 }
 
+// post sends one delivery to url; a redirect is a failed attempt.
 func (s *Simulator) post(ctx context.Context, url string, h http.Header, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header = h
-	resp, err := s.cfg.httpClient.Do(req)
+	resp, err := s.webhookClient.Do(req)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// A redirect is not followed: it would re-send the event as a GET
+		// without its body.
+		return resp.StatusCode, fmt.Errorf("endpoint redirected to %s", resp.Header.Get("Location"))
+	}
 	return resp.StatusCode, nil
 }
 

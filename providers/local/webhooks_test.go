@@ -511,3 +511,38 @@ func TestSecretNeverLeaks(t *testing.T) {
 		t.Errorf("logs do not show the failed attempts: %s", logs.String())
 	}
 }
+
+// A redirect is no delivery: following it would re-send the event as a GET
+// without its body and count the answer as accepted.
+func TestDeliveryRedirectIsAFailedAttempt(t *testing.T) {
+	var gets, posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gets.Add(1)
+			return
+		}
+		posts.Add(1)
+		http.Redirect(w, r, "/moved", http.StatusFound)
+	}))
+	defer srv.Close()
+	caller := &http.Client{Timeout: 5 * time.Second}
+	for _, opts := range [][]local.Option{nil, {local.WithHTTPClient(caller)}} {
+		e := newEnv(t, append(opts, local.WithWebhookURL(srv.URL), local.WithDeliveryRetry(2, time.Millisecond, time.Millisecond))...)
+		e.customer(t)
+		if err := e.sim.Flush(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		logged, _ := e.sim.Events(e.ctx)
+		d := logged[0].Deliveries[0]
+		if d.Status != local.DeliveryFailed || len(d.Attempts) != 2 || d.Attempts[0].StatusCode != http.StatusFound ||
+			d.Attempts[0].Error != "endpoint redirected to /moved" {
+			t.Errorf("delivery to a redirecting endpoint = %+v, want failed with the redirect logged", d)
+		}
+	}
+	if gets.Load() != 0 || posts.Load() != 4 {
+		t.Errorf("endpoint saw %d GETs and %d POSTs, want 0 and 4", gets.Load(), posts.Load())
+	}
+	if caller.CheckRedirect != nil {
+		t.Error("the caller's client was changed")
+	}
+}
