@@ -87,6 +87,15 @@ type wireEvent struct {
 
 // wireObject holds the fields of every object type paykit maps (customer,
 // checkout session, subscription, payment intent, charge, refund, invoice).
+//
+// Webhooks come in the API version of the account or endpoint, not the one
+// stripe-go pins (2024-06-20), so decode reads the fields that moved in
+// 2025-03-31.basil at their new places too: an invoice's subscription
+// (parent.subscription_details.subscription) and PaymentIntent (the paid
+// entry of payments, when the list is included), an invoice line's price
+// (pricing.price_details.price) and a subscription's period (on its
+// items). The charge, refund, PaymentIntent, customer and checkout session
+// fields paykit reads did not move.
 type wireObject struct {
 	raw      json.RawMessage
 	id       string
@@ -109,6 +118,9 @@ type wireObject struct {
 	expiresAt, canceledAt, periodStart, periodEnd   int64
 	paidAt                                          int64
 	items                                           []wireItem
+	// itemPeriodStart and itemPeriodEnd are the first subscription
+	// item's period, where API versions since 2025-03-31.basil put it.
+	itemPeriodStart, itemPeriodEnd int64
 }
 
 // wireItem is a subscription item or an invoice line.
@@ -233,11 +245,23 @@ func (o *wireObject) decode(obj gjson.Result) {
 		case "receipt_email":
 			o.receiptEmail = v.String()
 		case "payment_intent":
-			o.paymentIntent = idOf(v)
+			if id := idOf(v); id != "" {
+				o.paymentIntent = id
+			}
+		case "payments":
+			if o.paymentIntent == "" {
+				o.paymentIntent = invoicePaymentIntent(v)
+			}
 		case "charge":
 			o.charge = idOf(v)
 		case "subscription":
-			o.subscription = idOf(v)
+			if id := idOf(v); id != "" {
+				o.subscription = id
+			}
+		case "parent":
+			if o.subscription == "" {
+				o.subscription = idOf(v.Get("subscription_details.subscription"))
+			}
 		case "invoice":
 			o.invoice = idOf(v)
 		case "url":
@@ -261,17 +285,46 @@ func (o *wireObject) decode(obj gjson.Result) {
 		case "items", "lines":
 			v.Get("data").ForEach(func(_, it gjson.Result) bool {
 				price := it.Get("price")
-				o.items = append(o.items, wireItem{
+				item := wireItem{
 					price:      price.Get("id").String(),
 					interval:   price.Get("recurring.interval").String(),
 					unitAmount: price.Get("unit_amount").Int(),
 					quantity:   it.Get("quantity").Int(),
-				})
+				}
+				if item.price == "" {
+					item.price = idOf(it.Get("pricing.price_details.price"))
+				}
+				if len(o.items) == 0 {
+					o.itemPeriodStart = it.Get("current_period_start").Int()
+					o.itemPeriodEnd = it.Get("current_period_end").Int()
+				}
+				o.items = append(o.items, item)
 				return true
 			})
 		}
 		return true
 	})
+}
+
+// invoicePaymentIntent returns the PaymentIntent of an invoice's payments
+// list (2025-03-31.basil): the paid one, else the first.
+func invoicePaymentIntent(payments gjson.Result) string {
+	var first, paid string
+	payments.Get("data").ForEach(func(_, p gjson.Result) bool {
+		id := idOf(p.Get("payment.payment_intent"))
+		if first == "" {
+			first = id
+		}
+		if id != "" && p.Get("status").String() == "paid" {
+			paid = id
+			return false
+		}
+		return true
+	})
+	if paid != "" {
+		return paid
+	}
+	return first
 }
 
 // unified maps the event to paykit events.
@@ -444,6 +497,9 @@ func (o *wireObject) sessionInvoiceOut(paidAt int64) *paykit.Invoice {
 }
 
 func (o *wireObject) subscriptionOut() *paykit.Subscription {
+	if o.periodStart == 0 && o.periodEnd == 0 {
+		o.periodStart, o.periodEnd = o.itemPeriodStart, o.itemPeriodEnd
+	}
 	s := &paykit.Subscription{
 		ID:                 o.id,
 		Customer:           paykit.CustomerID(o.customer),
