@@ -19,9 +19,11 @@ import (
 // maps the event to unified events. The event's API version is not checked:
 // only the fields paykit maps are read, straight from the verified body.
 //
-// A checkout.session.completed in payment mode gives two events: the
-// session's payment (payment.updated, id of the session) and, once paid,
-// invoice.generated (one_time). An invoice.generated event's id is derived
+// A checkout.session.completed gives checkout.completed (under the native
+// event's id) and, in payment mode, the session's payment (payment.updated,
+// payment id of the session) and, once paid, invoice.generated; these have
+// ids derived from the event's. checkout.session.async_payment_failed is a
+// failed payment.updated. An invoice.generated event's id is derived
 // from the invoice's, so the invoice.paid and checkout.session.completed
 // of one first subscription invoice are handled once. Native events
 // without a mapping come back as one EventUnknown event. The Raw field of
@@ -399,21 +401,34 @@ func (e *wireEvent) invoiceGenerated(inv *paykit.Invoice) *paykit.Event {
 	return e.event(id, paykit.EventInvoiceGenerated, inv)
 }
 
-// sessionCompleted maps a completed Checkout Session: its payment (payment
-// mode) and, once paid, the invoice. A session that yields neither (setup
-// mode, or not paid yet) is a checkout.completed event.
+// sessionCompleted maps a Checkout Session's completion and the outcome of
+// its delayed payment. checkout.session.completed is checkout.completed,
+// under the native event's id, followed by the session's payment (payment
+// mode) and, once paid, its invoice, under derived ids.
+// checkout.session.async_payment_succeeded gives the payment and the
+// invoice; checkout.session.async_payment_failed, in any mode, a failed
+// payment.
 func (e *wireEvent) sessionCompleted() []*paykit.Event {
 	o := &e.obj
-	paid := o.paymentStatus != "unpaid" && e.typ != "checkout.session.async_payment_failed"
+	if e.typ == "checkout.session.async_payment_failed" {
+		p := o.sessionPaymentOut()
+		p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentFailed, false, ""
+		return []*paykit.Event{e.event(e.id, paykit.EventPaymentUpdated, p)}
+	}
 	var events []*paykit.Event
+	if e.typ == "checkout.session.completed" {
+		events = append(events, e.event(e.id, paykit.EventCheckoutCompleted, o.checkoutOut()))
+	}
 	if o.mode == "payment" {
 		p := o.sessionPaymentOut()
-		if e.typ == "checkout.session.async_payment_failed" {
-			p.Status = paykit.PaymentFailed
+		id := e.id
+		if len(events) > 0 {
+			p.Metadata = maps.Clone(p.Metadata)
+			id += ":" + string(paykit.EventPaymentUpdated)
 		}
-		events = append(events, e.event(e.id, paykit.EventPaymentUpdated, p))
+		events = append(events, e.event(id, paykit.EventPaymentUpdated, p))
 	}
-	if paid && o.mode != "setup" {
+	if o.paymentStatus != "unpaid" && o.mode != "setup" {
 		inv := o.sessionInvoiceOut(e.created)
 		if len(events) > 0 {
 			inv.Metadata = maps.Clone(inv.Metadata)
@@ -421,6 +436,8 @@ func (e *wireEvent) sessionCompleted() []*paykit.Event {
 		events = append(events, e.invoiceGenerated(inv))
 	}
 	if len(events) == 0 {
+		// async_payment_succeeded of a session in setup mode, which
+		// Stripe does not send.
 		events = append(events, e.event(e.id, paykit.EventCheckoutCompleted, o.checkoutOut()))
 	}
 	return events

@@ -128,7 +128,13 @@ func webhookCases() []webhookCase {
 			assert.Equal(t, time.Unix(1700000200, 0).UTC(), *es[0].Customer().UpdatedAt, "updated when the event happened")
 		}},
 		{"customer.deleted", "customer", one(paykit.EventCustomerDeleted), customer},
-		{"checkout.session.completed", "checkout_session_payment", []paykit.EventType{paykit.EventPaymentUpdated, paykit.EventInvoiceGenerated}, func(t *testing.T, es []*paykit.Event) {
+		{"checkout.session.completed", "checkout_session_payment", []paykit.EventType{paykit.EventCheckoutCompleted, paykit.EventPaymentUpdated, paykit.EventInvoiceGenerated}, func(t *testing.T, es []*paykit.Event) {
+			c := es[0].Checkout()
+			require.NotNil(t, c)
+			assert.Equal(t, "cs_test_pay", c.ID)
+			assert.Equal(t, paykit.CheckoutComplete, c.Status)
+			assert.Equal(t, "evt_checkout_session_completed", es[0].ID, "checkout.completed has the native event's id")
+			es = es[1:]
 			p := es[0].Payment()
 			require.NotNil(t, p)
 			assert.Equal(t, "cs_test_pay", p.ID, "the payment keeps the id it was created with")
@@ -145,21 +151,32 @@ func webhookCases() []webhookCase {
 			assert.Equal(t, []paykit.LineItem{{ID: "price_tea", Quantity: 2}}, inv.LineItems)
 			assert.Equal(t, "pi_from_checkout", inv.PaymentID)
 			assert.Equal(t, paykit.CustomerID("cus_1"), inv.Customer)
-			assert.Equal(t, "evt_checkout_session_completed", es[0].ID)
+			assert.Equal(t, "evt_checkout_session_completed:payment.updated", es[0].ID)
 			assert.Equal(t, "evt_checkout_session_completed:invoice.generated", es[1].ID, "each derived event has its own id")
 			inv.Metadata["x"] = "y"
-			assert.NotContains(t, p.Metadata, "x", "the two events share no map")
+			assert.NotContains(t, p.Metadata, "x", "the events share no map")
+			assert.NotContains(t, c.Metadata, "x", "the events share no map")
 		}},
 		{"checkout.session.async_payment_succeeded", "checkout_session_payment", []paykit.EventType{paykit.EventPaymentUpdated, paykit.EventInvoiceGenerated}, nil},
 		{"checkout.session.async_payment_failed", "checkout_session_payment", one(paykit.EventPaymentUpdated), func(t *testing.T, es []*paykit.Event) {
 			assert.Equal(t, paykit.PaymentFailed, es[0].Payment().Status)
 		}},
-		{"checkout.session.completed", "checkout_session_subscription", one(paykit.EventInvoiceGenerated), func(t *testing.T, es []*paykit.Event) {
-			inv := es[0].Invoice()
+		{"checkout.session.async_payment_failed", "checkout_session_subscription", one(paykit.EventPaymentUpdated), func(t *testing.T, es []*paykit.Event) {
+			p := es[0].Payment()
+			require.NotNil(t, p, "a failed payment, not a completed checkout")
+			assert.Equal(t, paykit.PaymentFailed, p.Status)
+			assert.Equal(t, "cs_test_sub", p.ID)
+		}},
+		{"checkout.session.completed", "checkout_session_subscription", []paykit.EventType{paykit.EventCheckoutCompleted, paykit.EventInvoiceGenerated}, func(t *testing.T, es []*paykit.Event) {
+			c := es[0].Checkout()
+			require.NotNil(t, c)
+			assert.Equal(t, "sub_1", c.SubscriptionID)
+			assert.Equal(t, "evt_checkout_session_completed", es[0].ID)
+			inv := es[1].Invoice()
 			assert.Equal(t, paykit.BillingRecurring, inv.BillingMode)
 			assert.Equal(t, "in_first", inv.ID)
 			assert.Equal(t, "sub_1", inv.SubscriptionID)
-			assert.Equal(t, "invoice.generated:in_first", es[0].ID, "the same id as invoice.paid's for this invoice")
+			assert.Equal(t, "invoice.generated:in_first", es[1].ID, "the same id as invoice.paid's for this invoice")
 		}},
 		{"checkout.session.completed", "checkout_session_setup", one(paykit.EventCheckoutCompleted), func(t *testing.T, es []*paykit.Event) {
 			assert.Equal(t, "cs_test_setup", es[0].Checkout().ID)
