@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/paykit-go/paykit"
@@ -22,6 +23,10 @@ const (
 // MaxRenewals bounds the renewals one AdvanceClock may perform; advance in
 // smaller steps beyond it.
 const MaxRenewals = 1000
+
+// MaxClockOffset bounds how far AdvanceClock moves the simulated clock in
+// total: 200 years, well inside what a time.Duration holds.
+const MaxClockOffset = 200 * 8766 * time.Hour
 
 // Card is how the payer's card behaves on a payment page, like the test
 // cards of real providers.
@@ -377,11 +382,12 @@ func (s *Simulator) Now(ctx context.Context) (time.Time, error) {
 // (subscription.updated) until ConfirmPayment. Periods are counted from
 // the subscription's billing anchor, so a monthly subscription started on
 // Jan 31 renews on Feb 28, Mar 31, Apr 30. Renewal records carry the
-// time they fell due. More than MaxRenewals renewals fail with
+// time they fell due. More than MaxRenewals renewals, a d that is not
+// positive, or a total advance beyond MaxClockOffset fail with
 // ErrValidation naming "d" and change nothing.
 func (s *Simulator) AdvanceClock(ctx context.Context, d time.Duration) error {
-	if d < 0 {
-		return opError(OpAdvanceClock, paykit.ValidationError("d", "the clock only moves forward"))
+	if d <= 0 {
+		return opError(OpAdvanceClock, paykit.ValidationError("d", "the clock only moves forward: give a positive duration"))
 	}
 	if s.remote != nil {
 		return callDone(ctx, s, OpAdvanceClock, "", &wire.Advance{Duration: d.String()}, nil)
@@ -390,6 +396,9 @@ func (s *Simulator) AdvanceClock(ctx context.Context, d time.Duration) error {
 		off, err := clockOffset(t.tx)
 		if err != nil {
 			return nil, err
+		}
+		if d > MaxClockOffset-off { // not off+d > MaxClockOffset: that sum can overflow
+			return nil, paykit.ValidationError("d", fmt.Sprintf("the simulated clock moves at most 200 years in total (MaxClockOffset); it is %v ahead already", off))
 		}
 		if err := putJSON(t.tx, collMeta, clockID, nil, clockRec{Offset: off + d}); err != nil {
 			return nil, err

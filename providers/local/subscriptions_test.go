@@ -511,4 +511,24 @@ func TestAdvanceClockLimits(t *testing.T) {
 		t.Errorf("advance by MaxRenewals periods: %v", err)
 	}
 	wantErr(t, e.sim.AdvanceClock(e.ctx, -time.Second), paykit.ErrValidation, "d")
+	wantErr(t, e.sim.AdvanceClock(e.ctx, 0), paykit.ErrValidation, "d")
+}
+
+// The simulated clock's offset is capped, so that repeated advances
+// cannot overflow it and move the clock backwards.
+func TestAdvanceClockCap(t *testing.T) {
+	e := clockEnv(t)
+	wantErr(t, e.sim.AdvanceClock(e.ctx, local.MaxClockOffset+time.Hour), paykit.ErrValidation, "d")
+	if err := e.sim.AdvanceClock(e.ctx, local.MaxClockOffset-time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // without the cap the third advance overflows the offset
+		wantErr(t, e.sim.AdvanceClock(e.ctx, local.MaxClockOffset), paykit.ErrValidation, "d")
+	}
+	if err := e.sim.AdvanceClock(e.ctx, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := e.sim.Now(e.ctx); !now.Equal(start.Add(local.MaxClockOffset)) {
+		t.Errorf("clock at %v, want %v", now, start.Add(local.MaxClockOffset))
+	}
 }

@@ -96,6 +96,8 @@ func TestAPIBadInput(t *testing.T) {
 		{"unknown card", apiCall{method: "POST", path: "/api/v1/checkouts/" + checkout.ID + "/pay", body: []byte(`{"card":"gold"}`)}, 400, paykit.CodeValidation, "card", "unknown simulated card"},
 		{"bad duration", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"soon"}`)}, 400, paykit.CodeValidation, "duration", "Go duration"},
 		{"clock backwards", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"-1h"}`)}, 400, paykit.CodeValidation, "d", "forward"},
+		{"clock standing still", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"0s"}`)}, 400, paykit.CodeValidation, "d", "forward"},
+		{"clock too far", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"2000000h"}`)}, 400, paykit.CodeValidation, "d", "years"},
 		{"bad limit", apiCall{method: "GET", path: "/api/v1/customers?limit=many"}, 400, paykit.CodeValidation, "limit", "whole number"},
 		{"limit out of range", apiCall{method: "GET", path: "/api/v1/customers?limit=1000"}, 400, paykit.CodeValidation, "limit", "between 0 and 100"},
 		{"unknown filter", apiCall{method: "GET", path: "/api/v1/refunds?customer_id=cus_1"}, 400, paykit.CodeValidation, "customer_id", "unknown query parameter"},
