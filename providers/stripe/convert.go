@@ -2,44 +2,89 @@ package stripe
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/money"
 	stripeapi "github.com/stripe/stripe-go/v79"
 	"github.com/tidwall/gjson"
 )
 
-// Stripe's amounts are ISO 4217 minor units with one exception: ISK, which
-// ISO gives no minor unit, is written by Stripe with two decimals that are
-// always 00. Three-decimal currencies must end in 0.
-const iskFactor = 100
+// stripeDecimals are the decimals of Stripe's amounts in the currencies
+// where they are not 2, from Stripe's list of zero-decimal and
+// three-decimal currencies. The special cases keep two: ISK (whole krónur
+// written with 00, for backwards compatibility), and HUF and TWD (charged
+// with two decimals; their rule of whole units is for payouts). UGX is
+// zero-decimal.
+var stripeDecimals = map[string]int{
+	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "JPY": 0, "KMF": 0, "KRW": 0, "MGA": 0,
+	"PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+	"BHD": 3, "JOD": 3, "KWD": 3, "OMR": 3, "TND": 3,
+}
 
-func isThreeDecimal(currency string) bool {
-	switch strings.ToUpper(currency) {
-	case "BHD", "JOD", "KWD", "OMR", "TND":
-		return true
+// pow10 holds the powers of ten a shift between exponents takes.
+var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000}
+
+// amountShift returns how many decimal digits Stripe's amounts of currency
+// (upper case) have more than paykit's, whose minor units follow
+// internal/money's ISO 4217 exponents, and Stripe's decimals.
+func amountShift(currency string) (shift, decimals int) {
+	decimals, ok := stripeDecimals[currency]
+	if !ok {
+		decimals = 2
 	}
-	return false
+	exp, err := money.Exponent(currency)
+	if err != nil {
+		// Not an ISO 4217 code (the Client refuses those before the
+		// provider sees them): amounts are passed as they are.
+		return 0, decimals
+	}
+	shift = decimals - exp
+	if shift >= len(pow10) || -shift >= len(pow10) {
+		return 0, decimals
+	}
+	return shift, decimals
 }
 
 // amountToStripe converts paykit minor units of currency into Stripe's.
+// Amounts Stripe cannot represent exactly are refused with a validation
+// error naming param.
 func amountToStripe(param string, amount int64, currency string) (int64, error) {
+	cur := strings.ToUpper(currency)
+	shift, decimals := amountShift(cur)
 	switch {
-	case strings.EqualFold(currency, "ISK"):
-		return amount * iskFactor, nil
-	case isThreeDecimal(currency) && amount%10 != 0:
-		return 0, paykit.ValidationError(param, "Stripe takes "+strings.ToUpper(currency)+" amounts in multiples of 10 minor units")
+	case shift > 0:
+		f := pow10[shift]
+		if amount > math.MaxInt64/f || amount < math.MinInt64/f {
+			return 0, paykit.ValidationError(param, "the amount is too large for Stripe")
+		}
+		amount *= f
+	case shift < 0:
+		f := pow10[-shift]
+		if amount%f != 0 {
+			return 0, paykit.ValidationError(param, "Stripe takes "+cur+" amounts with "+strconv.Itoa(decimals)+" decimals: in multiples of "+strconv.FormatInt(f, 10)+" minor units")
+		}
+		amount /= f
+	}
+	if decimals == 3 && amount%10 != 0 {
+		return 0, paykit.ValidationError(param, "Stripe takes "+cur+" amounts in multiples of 10 minor units")
 	}
 	return amount, nil
 }
 
 // amountFromStripe converts Stripe's amount of currency into paykit minor
-// units.
+// units; a fraction of paykit's minor unit (which Stripe is not sent) is
+// dropped.
 func amountFromStripe(amount int64, currency string) int64 {
-	if strings.EqualFold(currency, "ISK") {
-		return amount / iskFactor
+	shift, _ := amountShift(strings.ToUpper(currency))
+	switch {
+	case shift > 0:
+		return amount / pow10[shift]
+	case shift < 0:
+		return amount * pow10[-shift]
 	}
 	return amount
 }

@@ -5,7 +5,9 @@
 //
 // Each provider holds its own stripe-go client.API, so one process can serve
 // several Stripe accounts. Amounts are ISO 4217 minor units as everywhere in
-// paykit (Stripe's own representation of ISK is converted). Every write
+// paykit; where Stripe's decimals differ (ISK, IDR, COP: two at Stripe,
+// none in ISO 4217/CLDR) they are converted, and amounts Stripe cannot
+// represent exactly are refused before anything is sent. Every write
 // sends the paykit idempotency key as Stripe's Idempotency-Key, and
 // stripe-go reuses it on its retries.
 //
