@@ -300,6 +300,8 @@ type Simulator struct {
 	// webhookClient posts deliveries: a copy of the configured client
 	// that does not follow redirects.
 	webhookClient *http.Client
+	// id names this simulator in the delivery leases it takes.
+	id string
 
 	// The delivery worker: started on the first event, stopped by Close.
 	worker    sync.Once
@@ -343,6 +345,7 @@ func Provider(opts ...Option) *Simulator {
 	wc := *cfg.httpClient
 	wc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	s.webhookClient = &wc
+	s.id = newID("sim")
 	if s.store == nil {
 		s.store = NewMemoryStore()
 	}

@@ -83,7 +83,22 @@ type deliveryRec struct {
 	Delivery
 	// Tries counts attempts since the event was (re)queued.
 	Tries int `json:"tries"`
+	// LeaseOwner is the simulator attempting the delivery until
+	// LeaseUntil, so that two simulators sharing a store (two processes
+	// on one SQLite file) never both attempt it. A crashed owner's lease
+	// expires.
+	LeaseOwner string    `json:"lease_owner,omitempty"`
+	LeaseUntil time.Time `json:"lease_until,omitzero"`
 }
+
+// deliveryLease is how long a simulator holds a delivery it attempts;
+// an attempt is bounded to attemptTimeout, well within it. leasePoll is
+// how often a simulator looks again at a delivery another one holds.
+const (
+	deliveryLease  = time.Minute
+	attemptTimeout = 50 * time.Second
+	leasePoll      = 200 * time.Millisecond
+)
 
 // keys index an event as "pending" while a delivery is queued, and as
 // "settled" once none is: the delivery worker lists the first, pruning
@@ -485,15 +500,31 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 				next = earliest(next, d.NextAttemptAt)
 				continue
 			}
+			leased, wait, err := s.lease(ctx, ev.ID, d.Endpoint)
+			if err != nil {
+				return time.Time{}, err
+			}
+			if !leased {
+				if !wait.IsZero() { // another simulator holds it, or it is not due
+					blocked[d.Endpoint] = true
+					next = earliest(next, wait)
+				}
+				continue
+			}
 			var a DeliveryAttempt
 			tg, ok := s.target(d.Endpoint)
 			if ok {
-				a = s.attempt(ctx, tg, &ev)
+				actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+				a = s.attempt(actx, tg, &ev)
+				cancel()
 			} else {
 				a = DeliveryAttempt{At: time.Now().UTC(), Error: "endpoint is no longer configured"}
 			}
 			if ctx.Err() != nil {
-				return time.Time{}, nil // closing: the aborted attempt stays pending
+				// Closing: the aborted attempt stays pending, free for the
+				// next simulator on the store.
+				s.release(ev.ID, d.Endpoint)
+				return time.Time{}, nil
 			}
 			retryAt, err := s.recordAttempt(ctx, ev.ID, d.Endpoint, a, !ok)
 			if err != nil {
@@ -515,11 +546,11 @@ func earliest(a, b time.Time) time.Time {
 	return a
 }
 
-// recordAttempt logs an attempt and returns when the next one is due, or
-// zero when the delivery is settled.
-func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, a DeliveryAttempt, giveUp bool) (time.Time, error) {
-	var retryAt time.Time
-	err := s.store.Update(ctx, func(tx Tx) error {
+// updateDelivery runs fn on the stored delivery of eventID to endpoint in
+// a write transaction, and stores the event when fn reports a change. A
+// missing event or delivery is no error: fn does not run.
+func (s *Simulator) updateDelivery(ctx context.Context, eventID, endpoint string, fn func(*deliveryRec) (bool, error)) error {
+	return s.store.Update(ctx, func(tx Tx) error {
 		r, ok, err := tx.Get(collEvents, eventID)
 		if err != nil || !ok {
 			return err
@@ -532,6 +563,64 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 		if d == nil {
 			return nil
 		}
+		changed, err := fn(d)
+		if err != nil || !changed {
+			return err
+		}
+		return putJSON(tx, collEvents, rec.ID, rec.keys(), &rec)
+	})
+}
+
+// lease takes the delivery of eventID to endpoint for this simulator when
+// it is still pending, due, and not held by another simulator. Otherwise
+// it returns when to look again (zero: the delivery is settled).
+func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (bool, time.Time, error) {
+	var (
+		leased bool
+		wait   time.Time
+	)
+	err := s.updateDelivery(ctx, eventID, endpoint, func(d *deliveryRec) (bool, error) {
+		now := time.Now()
+		switch {
+		case d.Status != DeliveryPending:
+			return false, nil
+		case !d.NextAttemptAt.IsZero() && now.Before(d.NextAttemptAt):
+			wait = d.NextAttemptAt
+			return false, nil
+		case d.LeaseOwner != "" && d.LeaseOwner != s.id && now.Before(d.LeaseUntil):
+			wait = earliest(d.LeaseUntil, now.Add(leasePoll))
+			return false, nil
+		}
+		d.LeaseOwner, d.LeaseUntil = s.id, now.Add(deliveryLease).UTC()
+		leased = true
+		return true, nil
+	})
+	return leased, wait, err
+}
+
+// release gives up this simulator's lease of a delivery it did not
+// attempt to the end.
+func (s *Simulator) release(eventID, endpoint string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.updateDelivery(ctx, eventID, endpoint, func(d *deliveryRec) (bool, error) {
+		if d.LeaseOwner != s.id {
+			return false, nil
+		}
+		d.LeaseOwner, d.LeaseUntil = "", time.Time{}
+		return true, nil
+	})
+}
+
+// recordAttempt logs an attempt and returns when the next one is due, or
+// zero when the delivery is settled.
+func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, a DeliveryAttempt, giveUp bool) (time.Time, error) {
+	var retryAt time.Time
+	err := s.updateDelivery(ctx, eventID, endpoint, func(d *deliveryRec) (bool, error) {
+		if d.LeaseOwner != s.id {
+			return false, nil // our lease expired: another simulator took over
+		}
+		d.LeaseOwner, d.LeaseUntil = "", time.Time{}
 		if len(d.Attempts) == MaxLoggedAttempts {
 			d.Attempts = append(d.Attempts[:0], d.Attempts[1:]...)
 		}
@@ -552,7 +641,7 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempt", d.Tries),
 				slog.Int("status", a.StatusCode), slog.String("error", a.Error))
 		}
-		return putJSON(tx, collEvents, rec.ID, rec.keys(), &rec)
+		return true, nil
 	})
 	return retryAt, err
 }

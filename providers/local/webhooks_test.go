@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/standardwebhooks"
 	"github.com/paykit-go/paykit/providers/local"
+	"github.com/paykit-go/paykit/providers/local/sqlite"
 )
 
 const testSecret = "whsec_dGVzdC1zZWNyZXQtb2YtdGhlLWxvY2FsLXByb3ZpZGVy"
@@ -544,5 +546,57 @@ func TestDeliveryRedirectIsAFailedAttempt(t *testing.T) {
 	}
 	if caller.CheckRedirect != nil {
 		t.Error("the caller's client was changed")
+	}
+}
+
+// Two simulators on one SQLite file (two processes, say) deliver each
+// event once: a delivery is leased before it is attempted.
+func TestTwoSimulatorsOnOneFileDeliverOnce(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Millisecond) // a slow endpoint widens the race
+		mu.Lock()
+		seen[r.Header.Get("Webhook-Id")]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "paykit.db")
+	var envs []*env
+	for range 2 {
+		store, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = store.Close() })
+		envs = append(envs, newEnv(t, local.WithStore(store), local.WithWebhookURL(srv.URL)))
+	}
+	var wg sync.WaitGroup
+	for _, e := range envs {
+		wg.Go(func() {
+			for range 10 {
+				e.customer(t)
+			}
+		})
+	}
+	wg.Wait()
+	for _, e := range envs {
+		if err := e.sim.Flush(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logged, err := envs[0].sim.Events(envs[0].ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, le := range logged {
+		if n := seen[le.Event.ID]; n != 1 || le.Deliveries[0].AttemptCount != 1 {
+			t.Errorf("event %s delivered %d times, %d attempts logged, want 1", le.Event.ID, n, le.Deliveries[0].AttemptCount)
+		}
+	}
+	if len(logged) != 20 {
+		t.Errorf("%d events, want 20", len(logged))
 	}
 }
