@@ -185,6 +185,18 @@ func TestMockSubscriptions(t *testing.T) {
 	assert.Equal(t, "pro", f.Get("metadata[plan]"))
 	assert.Equal(t, "7", f.Get("trial_period_days"))
 
+	// A payment method to charge: Stripe tries it at once.
+	before := len(rec.all())
+	_, err = client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{
+		Customer: paykit.CustomerID("cus_123"), ItemID: "price_monthly",
+		ProviderMetadata: SubscriptionOptions{DefaultPaymentMethod: "pm_card_visa"},
+	})
+	require.NoError(t, err)
+	require.Len(t, rec.all(), before+1, "the method is known: the customer is not read")
+	f = rec.last(t).Form
+	assert.Equal(t, "allow_incomplete", f.Get("payment_behavior"))
+	assert.Equal(t, "pm_card_visa", f.Get("default_payment_method"))
+
 	_, err = client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{
 		Customer: paykit.CustomerID("cus_123"), ItemID: "prod_123", Amount: 1500, Currency: "EUR", BillingInterval: paykit.IntervalYear,
 	})

@@ -122,15 +122,46 @@ func TestSubscriptionState(t *testing.T) {
 		require.NotNil(t, sub.CanceledAt)
 		assert.Equal(t, time.Unix(1700000500, 0).UTC(), *sub.CanceledAt)
 	})
-	t.Run("first payment needs 3-D Secure", func(t *testing.T) {
-		client, rec := fixture(t, routes{"POST /v1/subscriptions": reply(200, `{"id":"sub_1","object":"subscription","status":"incomplete","customer":"cus_1",
+	needsAction := reply(200, `{"id":"sub_1","object":"subscription","status":"incomplete","customer":"cus_1",
 			"latest_invoice":{"id":"in_1","object":"invoice","hosted_invoice_url":"https://invoice.stripe.com/i/in_1",
-				"payment_intent":{"id":"pi_1","object":"payment_intent","status":"requires_action","next_action":{"type":"redirect_to_url","redirect_to_url":{"url":"https://hooks.stripe.com/3ds/pi_1","return_url":"https://example.com"}}}}}`)})
+				"payment_intent":{"id":"pi_1","object":"payment_intent","status":"requires_action","next_action":{"type":"redirect_to_url","redirect_to_url":{"url":"https://hooks.stripe.com/3ds/pi_1","return_url":"https://example.com"}}}}}`)
+	noMethod := reply(200, `{"id":"cus_1","object":"customer","invoice_settings":{"default_payment_method":null},"default_source":null}`)
+	savedMethod := reply(200, `{"id":"cus_1","object":"customer","invoice_settings":{"default_payment_method":"pm_1"},"default_source":null}`)
+	t.Run("first payment needs 3-D Secure", func(t *testing.T) {
+		client, rec := fixture(t, routes{"GET /v1/customers/cus_1": savedMethod, "POST /v1/subscriptions": needsAction})
 		sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_m"})
 		require.NoError(t, err)
 		assert.Equal(t, paykit.SubscriptionPending, sub.Status)
 		assert.True(t, sub.RequiresAction)
 		assert.Equal(t, "https://hooks.stripe.com/3ds/pi_1", sub.PaymentURL)
+		assert.Equal(t, "allow_incomplete", rec.last(t).Form.Get("payment_behavior"), "a saved method is charged at once")
+	})
+	t.Run("saved payment method charged at once", func(t *testing.T) {
+		client, rec := fixture(t, routes{"GET /v1/customers/cus_1": savedMethod, "POST /v1/subscriptions": reply(200, `{"id":"sub_1","object":"subscription","status":"active","customer":"cus_1",
+			"current_period_start":1700000000,"current_period_end":1702592000,
+			"latest_invoice":{"id":"in_1","object":"invoice","status":"paid","payment_intent":{"id":"pi_1","object":"payment_intent","status":"succeeded"}}}`)})
+		sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_m"})
+		require.NoError(t, err)
+		assert.Equal(t, paykit.SubscriptionActive, sub.Status)
+		assert.False(t, sub.RequiresAction)
+		assert.Empty(t, sub.PaymentURL)
+		assert.Equal(t, "allow_incomplete", rec.last(t).Form.Get("payment_behavior"))
+	})
+	t.Run("saved payment method declined", func(t *testing.T) {
+		client, _ := fixture(t, routes{"GET /v1/customers/cus_1": savedMethod, "POST /v1/subscriptions": reply(200, `{"id":"sub_1","object":"subscription","status":"incomplete","customer":"cus_1",
+			"latest_invoice":{"id":"in_1","object":"invoice","hosted_invoice_url":"https://invoice.stripe.com/i/in_1",
+				"payment_intent":{"id":"pi_1","object":"payment_intent","status":"requires_payment_method","last_payment_error":{"code":"card_declined","decline_code":"insufficient_funds"}}}}`)})
+		sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_m"})
+		require.NoError(t, err)
+		assert.Equal(t, paykit.SubscriptionPending, sub.Status)
+		assert.True(t, sub.RequiresAction)
+		assert.Equal(t, "https://invoice.stripe.com/i/in_1", sub.PaymentURL, "the hosted invoice takes another method")
+	})
+	t.Run("no payment method: the payer acts", func(t *testing.T) {
+		client, rec := fixture(t, routes{"GET /v1/customers/cus_1": noMethod, "POST /v1/subscriptions": needsAction})
+		sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_m"})
+		require.NoError(t, err)
+		assert.True(t, sub.RequiresAction)
 		assert.Equal(t, "default_incomplete", rec.last(t).Form.Get("payment_behavior"))
 	})
 	t.Run("first payment needs a payment method", func(t *testing.T) {

@@ -14,9 +14,15 @@ var expandInvoicePayment = []*string{stripeapi.String("latest_invoice.payment_in
 // CreateSubscription subscribes a customer (by id: Stripe subscriptions
 // need a customer object) to a recurring price. With Amount, Currency and
 // BillingInterval set, ItemID is a product and the price is given inline.
-// The subscription is created with payment_behavior default_incomplete:
-// when the first payment needs the customer, it comes back pending with
-// RequiresAction and a PaymentURL.
+//
+// When a payment method is known (SubscriptionOptions.DefaultPaymentMethod,
+// or the customer's default one, read first), the subscription is created
+// with payment_behavior allow_incomplete: Stripe charges the first invoice
+// at once, and the subscription is active, or pending with RequiresAction
+// and a PaymentURL (3-D Secure page, or the hosted invoice after a
+// decline). Without one, it is created default_incomplete: pending with
+// RequiresAction until the payer pays the first invoice at its PaymentURL
+// (Stripe lets it expire after 23 hours).
 func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
@@ -33,12 +39,22 @@ func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateS
 	if err != nil {
 		return nil, err
 	}
+	behavior := "allow_incomplete"
+	if opts.DefaultPaymentMethod == "" {
+		method, err := a.savedMethod(ctx, params.Customer.ID)
+		if err != nil {
+			return nil, err
+		}
+		if method == "" {
+			behavior = "default_incomplete"
+		}
+	}
 	p := &stripeapi.SubscriptionParams{
 		Params:          base,
 		Customer:        stripeapi.String(params.Customer.ID),
 		Items:           []*stripeapi.SubscriptionItemsParams{item},
 		Metadata:        params.Metadata,
-		PaymentBehavior: stripeapi.String("default_incomplete"),
+		PaymentBehavior: stripeapi.String(behavior),
 		PaymentSettings: &stripeapi.SubscriptionPaymentSettingsParams{SaveDefaultPaymentMethod: stripeapi.String("on_subscription")},
 		Expand:          expandInvoicePayment,
 	}
