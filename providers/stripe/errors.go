@@ -23,7 +23,13 @@ func (a *Adapter) mapErr(err error) error {
 	}
 	var se *stripeapi.Error
 	if errors.As(err, &se) {
-		return a.mapStripeErr(se)
+		e := a.mapStripeErr(se)
+		if ended, ok := err.(*retriesEnded); ok {
+			// Keep the deadline reachable with errors.Is.
+			e.Err = ended
+			e.Message += " (the call's deadline ended the retries)"
+		}
+		return e
 	}
 	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: providerName, Err: err}
 	status := undecodableStatus(err)

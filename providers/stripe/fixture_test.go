@@ -47,6 +47,7 @@ func fixture(t *testing.T, rs routes, opts ...Option) (*paykit.Client, *recorder
 	base := []Option{WithBaseURL(srv.URL), WithHTTPClient(&http.Client{Timeout: 10 * time.Second})}
 	p := Provider(testKey, append(base, opts...)...)
 	p.backend.SetNetworkRetriesSleep(false)
+	p.retry.noSleep = true
 	return paykit.New(p), rec
 }
 

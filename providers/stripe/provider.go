@@ -56,6 +56,7 @@ type Adapter struct {
 
 	api       *client.API
 	backend   *stripeapi.BackendImplementation
+	retry     *deadlineBackend
 	key       string
 	tolerance time.Duration
 	// successURL and cancelURL are the defaults of PaymentOptions.
@@ -98,6 +99,11 @@ func Provider(key string, opts ...Option) *Adapter {
 	}
 	backends := stripeapi.NewBackendsWithConfig(cfg)
 	a.backend, _ = backends.API.(*stripeapi.BackendImplementation)
+	once := *cfg
+	once.MaxNetworkRetries = stripeapi.Int64(0)
+	onceBackend, _ := stripeapi.GetBackendWithConfig(stripeapi.APIBackend, &once).(*stripeapi.BackendImplementation)
+	a.retry = &deadlineBackend{retrying: a.backend, once: onceBackend, maxRetries: int(s.maxRetries)}
+	backends.API = a.retry
 	a.api = client.New(key, backends)
 	return a
 }

@@ -1,0 +1,95 @@
+package stripe
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDeadlineBoundsRetries checks that a call's deadline bounds stripe-go's
+// retries, whose sleeps (at least 500 ms) ignore the context: a retry that
+// could not start before the deadline is not waited for, and the last
+// answer's status survives. Sleeps are real here, unlike in fixture.
+func TestDeadlineBoundsRetries(t *testing.T) {
+	const apiError = `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`
+	serve := func(t *testing.T, h http.HandlerFunc) (*paykit.Client, *recorder) {
+		rec := &recorder{}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := rec.record(r); err != nil {
+				t.Errorf("reading the request: %v", err)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			h(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		return paykit.New(Provider(testKey, WithBaseURL(srv.URL))), rec
+	}
+	ctx := context.Background()
+
+	t.Run("no time for a retry", func(t *testing.T) {
+		client, rec := serve(t, reply(500, apiError))
+		start := time.Now()
+		_, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}, paykit.WithTimeout(100*time.Millisecond))
+		elapsed := time.Since(start)
+		pe, _ := requireStripeErr(t, err, paykit.ErrProviderUnavailable)
+		assert.Equal(t, 500, pe.StatusCode, "the answer is reported, not a timeout")
+		assert.True(t, pe.Retryable)
+		assert.Len(t, rec.all(), 1)
+		// stripe-go alone sleeps 500 ms before its first retry.
+		assert.Less(t, elapsed, 450*time.Millisecond, "returned before the deadline's overrun")
+	})
+
+	t.Run("deadline hit during a retry", func(t *testing.T) {
+		var n atomic.Int32
+		client, rec := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.WriteHeader(500)
+				fmt.Fprint(w, apiError)
+				return
+			}
+			select { // the retry hangs until the caller gives up
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+		})
+		start := time.Now()
+		_, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}, paykit.WithTimeout(800*time.Millisecond), paykit.WithIdempotencyKey("once"))
+		elapsed := time.Since(start)
+		pe, _ := requireStripeErr(t, err, paykit.ErrProviderUnavailable)
+		assert.Equal(t, 500, pe.StatusCode, "the last answer's status survives the deadline")
+		require.ErrorIs(t, err, context.DeadlineExceeded, "the deadline is reported too")
+		reqs := rec.all()
+		require.Len(t, reqs, 2)
+		for _, r := range reqs {
+			assert.Equal(t, "once", r.Header.Get("Idempotency-Key"), "the retry reuses the key")
+		}
+		assert.Less(t, elapsed, 3*time.Second)
+	})
+
+	t.Run("without a deadline stripe-go retries", func(t *testing.T) {
+		var n atomic.Int32
+		client, rec := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.WriteHeader(500)
+				fmt.Fprint(w, apiError)
+				return
+			}
+			w.WriteHeader(200)
+			fmt.Fprint(w, customerJSON)
+		})
+		c, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}, paykit.WithIdempotencyKey("again"))
+		require.NoError(t, err)
+		assert.Equal(t, "cus_1", c.ID)
+		reqs := rec.all()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, reqs[0].Header.Get("Idempotency-Key"), reqs[1].Header.Get("Idempotency-Key"))
+	})
+}
