@@ -61,14 +61,17 @@ type Adapter struct {
 	tolerance time.Duration
 	// successURL and cancelURL are the defaults of PaymentOptions.
 	successURL, cancelURL string
-	// err is the configuration error every call returns, if any.
-	err error
+	// err is the configuration error every API call returns, if any;
+	// optErr is the part of it that is not about the key, which
+	// ParseWebhook returns (webhooks need only the signing secret).
+	err, optErr error
 }
 
 // Provider returns the Stripe provider for the secret (sk_...) or
 // restricted (rk_...) API key. It never panics: a missing or malformed key
 // or option makes every call fail with a CONFIGURATION_ERROR naming the
-// setting.
+// setting, except that ParseWebhook needs no key (a service that only
+// receives webhooks may pass "").
 func Provider(key string, opts ...Option) *Adapter {
 	s := settings{maxRetries: stripeapi.DefaultMaxNetworkRetries, tolerance: webhook.DefaultTolerance}
 	for _, opt := range opts {
@@ -76,7 +79,7 @@ func Provider(key string, opts ...Option) *Adapter {
 			opt(&s)
 		}
 	}
-	a := &Adapter{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, err: s.err}
+	a := &Adapter{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, optErr: s.err, err: s.err}
 	if a.err == nil {
 		a.err = checkKey(key)
 	}

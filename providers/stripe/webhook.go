@@ -16,7 +16,8 @@ import (
 // ParseWebhook verifies a delivery's Stripe-Signature header with
 // stripe-go's webhook package (any of several v1 signatures may match, as
 // during a secret rotation; the timestamp must be within the tolerance) and
-// maps the event to unified events. The event's API version is not checked:
+// maps the event to unified events. It needs the signing secret only, not
+// a valid API key. The event's API version is not checked:
 // only the fields paykit maps are read, straight from the verified body.
 //
 // A checkout.session.completed gives checkout.completed (under the native
@@ -30,8 +31,8 @@ import (
 // an event's resource is the native object's JSON (json.RawMessage).
 func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
 	switch {
-	case a.err != nil:
-		return nil, a.err
+	case a.optErr != nil:
+		return nil, a.optErr
 	case req == nil:
 		return nil, paykit.ValidationError("request", "webhook request is nil")
 	case secret == "":

@@ -458,3 +458,29 @@ func TestWebhookAllocations(t *testing.T) {
 		t.Logf("%s: %.0f allocations", tc.native, allocs)
 	}
 }
+
+// TestWebhookWithoutAPIKey: a service that only receives webhooks needs
+// the signing secret, not an API key; API calls still need the key.
+func TestWebhookWithoutAPIKey(t *testing.T) {
+	ctx := context.Background()
+	body := eventBody(t, "customer.created", "customer")
+	for _, key := range []string{"", "pk_live_publishable", "not a key"} {
+		p := Provider(key)
+		events, err := p.ParseWebhook(ctx, signed(body, testSecret), testSecret)
+		require.NoError(t, err, "key %q", key)
+		require.Len(t, events, 1)
+		assert.Equal(t, paykit.EventCustomerCreated, events[0].Type)
+
+		client := paykit.New(p)
+		var handled int
+		wh := client.Webhooks.Setup(paykit.WebhookConfig{Secret: testSecret})
+		wh.On(paykit.EventCustomerCreated, func(context.Context, *paykit.Event) error { handled++; return nil })
+		require.NoError(t, wh.Handle(ctx, signed(body, testSecret)))
+		assert.Equal(t, 1, handled, "through the Client too")
+
+		_, err = client.Customers.Retrieve(ctx, "cus_1")
+		require.ErrorIs(t, err, paykit.ErrConfiguration, "API calls need the key")
+	}
+	_, err := Provider("", WithWebhookTolerance(-time.Second)).ParseWebhook(ctx, signed(body, testSecret), testSecret)
+	require.ErrorIs(t, err, paykit.ErrConfiguration, "a bad webhook setting still fails")
+}
