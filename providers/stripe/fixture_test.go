@@ -307,7 +307,13 @@ func TestConfigurationErrors(t *testing.T) {
 				assert.NotContains(t, err.Error(), tc.key)
 			}
 			_, err = p.ParseWebhook(ctx, &paykit.WebhookRequest{}, testSecret)
-			require.ErrorIs(t, err, paykit.ErrConfiguration)
+			if tc.param == "key" {
+				// Webhooks need only the signing secret: the
+				// unsigned request is refused for its signature.
+				require.ErrorIs(t, err, paykit.ErrWebhookSignature)
+			} else {
+				require.ErrorIs(t, err, paykit.ErrConfiguration)
+			}
 		})
 	}
 	assert.Zero(t, calls, "a misconfigured provider sends nothing")
