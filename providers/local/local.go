@@ -302,6 +302,9 @@ type Simulator struct {
 	webhookClient *http.Client
 	// id names this simulator in the delivery leases it takes.
 	id string
+	// orphans holds the vanished endpoints whose queued deliveries were
+	// warned about.
+	orphans sync.Map
 
 	// The delivery worker: started on the first event, stopped by Close.
 	worker    sync.Once

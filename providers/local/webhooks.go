@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/paykit-go/paykit"
@@ -495,6 +496,16 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 			if d.Status != DeliveryPending || blocked[d.Endpoint] {
 				continue
 			}
+			if _, ok := s.target(d.Endpoint); !ok {
+				moved, err := s.orphan(ctx, ev.ID, d.Endpoint)
+				if err != nil {
+					return time.Time{}, err
+				}
+				if moved { // its new endpoint's turn comes in the next round
+					next = time.Now()
+				}
+				continue
+			}
 			if !d.NextAttemptAt.IsZero() && time.Now().Before(d.NextAttemptAt) {
 				blocked[d.Endpoint] = true
 				next = earliest(next, d.NextAttemptAt)
@@ -511,22 +522,17 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 				}
 				continue
 			}
-			var a DeliveryAttempt
-			tg, ok := s.target(d.Endpoint)
-			if ok {
-				actx, cancel := context.WithTimeout(ctx, attemptTimeout)
-				a = s.attempt(actx, tg, &ev)
-				cancel()
-			} else {
-				a = DeliveryAttempt{At: time.Now().UTC(), Error: "endpoint is no longer configured"}
-			}
+			tg, _ := s.target(d.Endpoint)
+			actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+			a := s.attempt(actx, tg, &ev)
+			cancel()
 			if ctx.Err() != nil {
 				// Closing: the aborted attempt stays pending, free for the
 				// next simulator on the store.
 				s.release(ev.ID, d.Endpoint)
 				return time.Time{}, nil
 			}
-			retryAt, err := s.recordAttempt(ctx, ev.ID, d.Endpoint, a, !ok)
+			retryAt, err := s.recordAttempt(ctx, ev.ID, d.Endpoint, a)
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -549,7 +555,7 @@ func earliest(a, b time.Time) time.Time {
 // updateDelivery runs fn on the stored delivery of eventID to endpoint in
 // a write transaction, and stores the event when fn reports a change. A
 // missing event or delivery is no error: fn does not run.
-func (s *Simulator) updateDelivery(ctx context.Context, eventID, endpoint string, fn func(*deliveryRec) (bool, error)) error {
+func (s *Simulator) updateDelivery(ctx context.Context, eventID, endpoint string, fn func(*eventRec, *deliveryRec) (bool, error)) error {
 	return s.store.Update(ctx, func(tx Tx) error {
 		r, ok, err := tx.Get(collEvents, eventID)
 		if err != nil || !ok {
@@ -563,12 +569,63 @@ func (s *Simulator) updateDelivery(ctx context.Context, eventID, endpoint string
 		if d == nil {
 			return nil
 		}
-		changed, err := fn(d)
+		changed, err := fn(&rec, d)
 		if err != nil || !changed {
 			return err
 		}
 		return putJSON(tx, collEvents, rec.ID, rec.keys(), &rec)
 	})
+}
+
+// orphan handles a queued delivery to an endpoint this simulator does not
+// have (one configured when the event was emitted, by an earlier run on
+// the store). With exactly one URL endpoint configured, a delivery to a
+// vanished URL moves to it (due at once, its tries counted afresh; when
+// the event already has a delivery there, that one stands for it);
+// otherwise it stays queued, for a simulator that has the endpoint, and a
+// warning is logged once. It reports whether the delivery moved.
+func (s *Simulator) orphan(ctx context.Context, eventID, endpoint string) (bool, error) {
+	to, ok := s.movesTo(endpoint)
+	if !ok {
+		if _, warned := s.orphans.LoadOrStore(endpoint, true); !warned {
+			s.logWarn("local: webhook deliveries stay queued: their endpoint is no longer configured",
+				slog.String("endpoint", paykit.Redact(endpoint)))
+		}
+		return false, nil
+	}
+	moved := false
+	err := s.updateDelivery(ctx, eventID, endpoint, func(rec *eventRec, d *deliveryRec) (bool, error) {
+		if d.Status != DeliveryPending || d.LeaseOwner != "" && d.LeaseOwner != s.id && time.Now().Before(d.LeaseUntil) {
+			return false, nil
+		}
+		if rec.delivery(to) != nil {
+			rec.Deliveries = slices.DeleteFunc(rec.Deliveries, func(d deliveryRec) bool { return d.Endpoint == endpoint })
+		} else {
+			d.Endpoint, d.NextAttemptAt, d.Tries, d.LeaseOwner, d.LeaseUntil = to, time.Time{}, 0, "", time.Time{}
+		}
+		moved = true
+		return true, nil
+	})
+	if moved {
+		s.logWarn("local: a queued webhook delivery moved to the configured endpoint", slog.String("event", eventID),
+			slog.String("from", paykit.Redact(endpoint)), slog.String("to", paykit.Redact(to)))
+	}
+	return moved, err
+}
+
+// movesTo returns the endpoint queued deliveries to the vanished endpoint
+// move to: the one URL endpoint, when exactly one is configured.
+func (s *Simulator) movesTo(endpoint string) (string, bool) {
+	var urls []string
+	for _, tg := range s.targets {
+		if tg.url != "" {
+			urls = append(urls, tg.name)
+		}
+	}
+	if endpoint == HandlerEndpoint || len(urls) != 1 {
+		return "", false
+	}
+	return urls[0], true
 }
 
 // lease takes the delivery of eventID to endpoint for this simulator when
@@ -579,7 +636,7 @@ func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (bool, 
 		leased bool
 		wait   time.Time
 	)
-	err := s.updateDelivery(ctx, eventID, endpoint, func(d *deliveryRec) (bool, error) {
+	err := s.updateDelivery(ctx, eventID, endpoint, func(_ *eventRec, d *deliveryRec) (bool, error) {
 		now := time.Now()
 		switch {
 		case d.Status != DeliveryPending:
@@ -603,7 +660,7 @@ func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (bool, 
 func (s *Simulator) release(eventID, endpoint string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = s.updateDelivery(ctx, eventID, endpoint, func(d *deliveryRec) (bool, error) {
+	_ = s.updateDelivery(ctx, eventID, endpoint, func(_ *eventRec, d *deliveryRec) (bool, error) {
 		if d.LeaseOwner != s.id {
 			return false, nil
 		}
@@ -614,9 +671,9 @@ func (s *Simulator) release(eventID, endpoint string) {
 
 // recordAttempt logs an attempt and returns when the next one is due, or
 // zero when the delivery is settled.
-func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, a DeliveryAttempt, giveUp bool) (time.Time, error) {
+func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, a DeliveryAttempt) (time.Time, error) {
 	var retryAt time.Time
-	err := s.updateDelivery(ctx, eventID, endpoint, func(d *deliveryRec) (bool, error) {
+	err := s.updateDelivery(ctx, eventID, endpoint, func(_ *eventRec, d *deliveryRec) (bool, error) {
 		if d.LeaseOwner != s.id {
 			return false, nil // our lease expired: another simulator took over
 		}
@@ -630,7 +687,7 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 		switch {
 		case a.OK():
 			d.Status, d.NextAttemptAt = DeliverySucceeded, time.Time{}
-		case giveUp || d.Tries >= s.cfg.retry.attempts:
+		case d.Tries >= s.cfg.retry.attempts:
 			d.Status, d.NextAttemptAt = DeliveryFailed, time.Time{}
 			s.logWarn("local: webhook delivery gave up", slog.String("event", eventID),
 				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempts", d.Tries))
@@ -803,14 +860,28 @@ func (s *Simulator) Flush(ctx context.Context) error {
 	}
 }
 
+// hasPending reports whether a delivery to a configured endpoint, or one
+// that moves to it, is queued; the others wait for another simulator.
 func (s *Simulator) hasPending(ctx context.Context) (bool, error) {
-	var n int
+	var pending bool
 	err := s.store.View(ctx, func(tx Tx) error {
-		recs, _, err := tx.List(collEvents, Query{Keys: map[string]string{"pending": "yes"}, Limit: 1})
-		n = len(recs)
+		recs, _, err := tx.List(collEvents, Query{Keys: map[string]string{"pending": "yes"}})
+		for _, r := range recs {
+			var rec eventRec
+			if err := json.Unmarshal(r.Data, &rec); err != nil {
+				return err
+			}
+			for _, d := range rec.Deliveries {
+				_, ok := s.target(d.Endpoint)
+				if _, moves := s.movesTo(d.Endpoint); (ok || moves) && d.Status == DeliveryPending {
+					pending = true
+					return nil
+				}
+			}
+		}
 		return err
 	})
-	return n > 0, err
+	return pending, err
 }
 
 // Close stops webhook delivery, abandoning an attempt in flight (it stays

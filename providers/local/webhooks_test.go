@@ -600,3 +600,71 @@ func TestTwoSimulatorsOnOneFileDeliverOnce(t *testing.T) {
 		t.Errorf("%d events, want 20", len(logged))
 	}
 }
+
+// queueFor returns a store holding one customer.created event queued for
+// an endpoint that was down, as a simulator left it when it stopped.
+func queueFor(t *testing.T) (local.Store, string) {
+	t.Helper()
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }))
+	defer down.Close()
+	store := local.NewMemoryStore()
+	e := newEnv(t, local.WithStore(store), local.WithWebhookURL(down.URL), local.WithDeliveryRetry(local.UnlimitedAttempts, time.Hour, time.Hour))
+	e.customer(t)
+	for {
+		le, _ := e.sim.Events(e.ctx)
+		if le[0].Deliveries[0].AttemptCount > 0 {
+			break
+		}
+		select {
+		case <-e.ctx.Done():
+			t.Fatal("no attempt")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	_ = e.sim.Close()
+	return store, down.URL
+}
+
+// A restart with another webhook URL moves the queued deliveries of the
+// old URL to it instead of failing them.
+func TestQueuedDeliveriesMoveToTheNewURL(t *testing.T) {
+	store, old := queueFor(t)
+	rec := new(recorder)
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	e := newEnv(t, local.WithStore(store), local.WithWebhookURL(srv.URL))
+	if err := e.sim.Flush(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	logged, _ := e.sim.Events(e.ctx)
+	if d := logged[0].Deliveries; len(d) != 1 || d[0].Endpoint != srv.URL || d[0].Status != local.DeliverySucceeded {
+		t.Errorf("deliveries after the move from %s = %+v, want one succeeded to %s", old, d, srv.URL)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("new endpoint got %d deliveries, want 1", n)
+	}
+}
+
+// Without a URL endpoint to move them to, queued deliveries of a vanished
+// endpoint stay queued (a warning is logged), and Flush does not wait for
+// them.
+func TestQueuedDeliveriesOfAVanishedEndpointStayQueued(t *testing.T) {
+	store, old := queueFor(t)
+	var logs lockedBuffer
+	e := newEnv(t, local.WithStore(store), local.WithWebhookHandler(new(recorder)),
+		local.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	e.customer(t)
+	if err := e.sim.Flush(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	logged, _ := e.sim.Events(e.ctx)
+	if d := logged[0].Deliveries; len(d) != 1 || d[0].Endpoint != old || d[0].Status != local.DeliveryPending || d[0].AttemptCount != 1 {
+		t.Errorf("deliveries to the vanished endpoint = %+v, want still pending after 1 attempt", d)
+	}
+	if d := logged[1].Deliveries; len(d) != 1 || d[0].Status != local.DeliverySucceeded {
+		t.Errorf("new event's deliveries = %+v", d)
+	}
+	if !strings.Contains(logs.String(), "no longer configured") {
+		t.Errorf("logs = %q, want a warning", logs.String())
+	}
+}

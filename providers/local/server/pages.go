@@ -49,6 +49,8 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
 	"payee": func(p paykit.Payee) string { return p.String() },
+	// has reports whether a list holds a string.
+	"has": slices.Contains[[]string],
 	// lastAttempt summarizes a delivery's latest attempt.
 	"lastAttempt": func(d local.Delivery) string {
 		if len(d.Attempts) == 0 {

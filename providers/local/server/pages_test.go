@@ -1,13 +1,16 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
+	"github.com/paykit-go/paykit/providers/local/server"
 )
 
 // post submits a form of the server's pages, as a same-origin browser
@@ -307,4 +310,34 @@ func TestRenewalAwaitingThePayer(t *testing.T) {
 	if err != nil || len(invs.Data) != 2 || invs.Data[0].Status != paykit.InvoicePaid || invs.Data[0].PaymentID != due {
 		t.Errorf("invoices = %+v, %v", invs, err)
 	}
+}
+
+// A delivery queued for an endpoint the server no longer has stays queued,
+// and the dashboard says so.
+func TestDashboardShowsDeliveriesOfAVanishedEndpoint(t *testing.T) {
+	store := local.NewMemoryStore()
+	first := local.Provider(append(items(), local.WithStore(store), local.WithDeliveryRetry(local.UnlimitedAttempts, time.Hour, time.Hour),
+		local.WithWebhookHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })))...)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := paykit.New(first).Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; ; n++ {
+		evs, err := first.Events(ctx)
+		if err != nil || n == 1000 {
+			t.Fatal("no attempt", err)
+		}
+		if evs[0].Deliveries[0].AttemptCount > 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_ = first.Close()
+	srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", Options: append(items(), local.WithStore(store))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	wantPage(t, get(t, srv.URL(), "/"), http.StatusOK, "pending", "waiting: handler is no longer configured")
 }
