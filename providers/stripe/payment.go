@@ -50,6 +50,7 @@ func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymen
 	}
 	p := &stripeapi.PaymentIntentParams{
 		Params:        base,
+		Expand:        expandCharge,
 		Amount:        stripeapi.Int64(amount),
 		Currency:      currencyIn(params.Currency),
 		PaymentMethod: stripeapi.String(method),
@@ -143,6 +144,10 @@ func (a *Adapter) paymentCheckout(base stripeapi.Params, params *paykit.CreatePa
 
 // expandIntent makes a session come back with its PaymentIntent and that
 // intent's latest charge.
+// expandCharge makes Stripe return a PaymentIntent's latest charge, which
+// holds the amount refunded.
+var expandCharge = []*string{stripeapi.String("latest_charge")}
+
 var expandIntent = []*string{stripeapi.String("payment_intent"), stripeapi.String("payment_intent.latest_charge")}
 
 // RetrievePayment returns a PaymentIntent (pi_...) or the payment of a
@@ -159,7 +164,7 @@ func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.Req
 		}
 		return sessionPaymentOut(s), nil
 	}
-	pi, err := a.api.PaymentIntents.Get(id, &stripeapi.PaymentIntentParams{Params: base, Expand: []*string{stripeapi.String("latest_charge")}})
+	pi, err := a.api.PaymentIntents.Get(id, &stripeapi.PaymentIntentParams{Params: base, Expand: expandCharge})
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
@@ -193,7 +198,7 @@ func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.U
 		}
 		intentID = s.PaymentIntent.ID
 	}
-	p := &stripeapi.PaymentIntentParams{Params: base, Metadata: params.Metadata}
+	p := &stripeapi.PaymentIntentParams{Params: base, Metadata: params.Metadata, Expand: expandCharge}
 	opts.apply(p)
 	pi, err := a.api.PaymentIntents.Update(intentID, p)
 	if err != nil {
@@ -227,7 +232,7 @@ func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.
 	if t.intent == "" {
 		return nil, t.noIntent(id, "id")
 	}
-	p := &stripeapi.PaymentIntentCaptureParams{Params: base}
+	p := &stripeapi.PaymentIntentCaptureParams{Params: base, Expand: expandCharge}
 	if partial {
 		amount, err := amountToStripe("amount", params.Amount, t.currency)
 		if err != nil {
@@ -263,7 +268,7 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 		}
 		return sessionPaymentOut(s), nil
 	}
-	pi, err := a.api.PaymentIntents.Cancel(t.intent, &stripeapi.PaymentIntentCancelParams{Params: base})
+	pi, err := a.api.PaymentIntents.Cancel(t.intent, &stripeapi.PaymentIntentCancelParams{Params: base, Expand: expandCharge})
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
@@ -276,7 +281,7 @@ func (a *Adapter) ListPayments(ctx context.Context, params *paykit.ListPaymentsP
 	if err != nil {
 		return nil, err
 	}
-	p := &stripeapi.PaymentIntentListParams{ListParams: lp}
+	p := &stripeapi.PaymentIntentListParams{ListParams: lp, Expand: []*string{stripeapi.String("data.latest_charge")}}
 	if params.CustomerID != "" {
 		p.Customer = stripeapi.String(params.CustomerID)
 	}

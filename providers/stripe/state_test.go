@@ -3,6 +3,7 @@ package stripe
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -351,4 +352,45 @@ func TestInvoiceMapping(t *testing.T) {
 	assert.Equal(t, []paykit.LineItem{{ID: "price_m", Quantity: 3}}, inv.LineItems)
 	assert.Equal(t, "pi_1", inv.PaymentID)
 	assert.True(t, strings.HasPrefix(inv.Customer.ID, "cus_"))
+}
+
+// TestAmountRefundedFromLatestCharge: every call that returns a
+// PaymentIntent expands its latest charge, which holds the amount refunded.
+func TestAmountRefundedFromLatestCharge(t *testing.T) {
+	const intent = `{"id":"pi_1","object":"payment_intent","amount":2000,"currency":"eur","customer":"cus_1","status":"%s","capture_method":"manual",
+		"latest_charge":{"id":"ch_1","object":"charge","amount":2000,"amount_captured":2000,"amount_refunded":500,"currency":"eur"}}`
+	client, rec := fixture(t, routes{
+		"GET /v1/customers/cus_1":               reply(200, `{"id":"cus_1","object":"customer","invoice_settings":{"default_payment_method":"pm_saved"}}`),
+		"POST /v1/payment_intents":              reply(200, fmt.Sprintf(intent, "succeeded")),
+		"GET /v1/payment_intents/pi_1":          reply(200, fmt.Sprintf(intent, "requires_capture")),
+		"POST /v1/payment_intents/pi_1":         reply(200, fmt.Sprintf(intent, "succeeded")),
+		"POST /v1/payment_intents/pi_1/capture": reply(200, fmt.Sprintf(intent, "succeeded")),
+		"POST /v1/payment_intents/pi_1/cancel":  reply(200, fmt.Sprintf(intent, "canceled")),
+		"GET /v1/payment_intents":               reply(200, `{"object":"list","has_more":false,"data":[`+fmt.Sprintf(intent, "succeeded")+`]}`),
+	})
+	ctx := context.Background()
+	check := func(name string, p *paykit.Payment, err error, expand string) {
+		t.Helper()
+		require.NoError(t, err, name)
+		assert.Equal(t, int64(500), p.AmountRefunded, name)
+		var expanded []string
+		for k, v := range rec.last(t).Form {
+			if strings.HasPrefix(k, "expand[") {
+				expanded = append(expanded, v...)
+			}
+		}
+		assert.Contains(t, expanded, expand, name)
+	}
+	p, err := client.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 2000, Currency: "EUR", Customer: paykit.CustomerID("cus_1")})
+	check("create", p, err, "latest_charge")
+	p, err = client.Payments.Update(ctx, "pi_1", &paykit.UpdatePaymentParams{Metadata: map[string]string{"a": "b"}})
+	check("update", p, err, "latest_charge")
+	p, err = client.Payments.Capture(ctx, "pi_1", &paykit.CapturePaymentParams{})
+	check("capture", p, err, "latest_charge")
+	p, err = client.Payments.Cancel(ctx, "pi_1")
+	check("cancel", p, err, "latest_charge")
+	page, err := client.Payments.ListPage(ctx, &paykit.ListPaymentsParams{})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 1)
+	check("list", page.Data[0], nil, "data.latest_charge")
 }

@@ -218,6 +218,12 @@ func (o *wireObject) decode(obj gjson.Result) {
 			o.amountCaptured = v.Int()
 		case "amount_refunded":
 			o.amountRefunded = v.Int()
+		case "latest_charge":
+			// A PaymentIntent's charge, when expanded, holds what
+			// was refunded (a PaymentIntent has no amount_refunded).
+			if v.IsObject() {
+				o.amountRefunded = v.Get("amount_refunded").Int()
+			}
 		case "status":
 			o.status = v.String()
 		case "payment_status":
@@ -552,6 +558,7 @@ func (o *wireObject) paymentOut() *paykit.Payment {
 		ItemID:         o.internal.ItemID,
 		PaymentURL:     o.redirectURL,
 		AmountCaptured: amountFromStripe(o.amountReceived, o.currency),
+		AmountRefunded: amountFromStripe(o.amountRefunded, o.currency),
 		CaptureMethod:  captureMethod(o.captureMethod),
 		FailureCode:    o.failureCode,
 		CreatedAt:      unixTime(o.created),

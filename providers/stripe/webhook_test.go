@@ -218,6 +218,10 @@ func webhookCases() []webhookCase {
 			assert.Equal(t, "insufficient_funds", p.FailureCode)
 		}},
 		{"payment_intent.canceled", "payment_intent", one(paykit.EventPaymentCanceled), payment},
+		{"payment_intent.succeeded", "payment_intent_refunded", one(paykit.EventPaymentUpdated), func(t *testing.T, es []*paykit.Event) {
+			payment(t, es)
+			assert.Equal(t, int64(500), es[0].Payment().AmountRefunded, "from the expanded latest charge")
+		}},
 		{"charge.refunded", "charge_refunded", one(paykit.EventPaymentUpdated), func(t *testing.T, es []*paykit.Event) {
 			p := es[0].Payment()
 			assert.Equal(t, "pi_1", p.ID)
