@@ -90,6 +90,9 @@ type deliveryRec struct {
 	// expires.
 	LeaseOwner string    `json:"lease_owner,omitempty"`
 	LeaseUntil time.Time `json:"lease_until,omitzero"`
+	// Generation counts the Resends of the delivery: an attempt settles it
+	// only when no Resend came while it was in flight.
+	Generation int `json:"generation,omitempty"`
 }
 
 // deliveryLease is how long a simulator holds a delivery it attempts;
@@ -422,6 +425,7 @@ func (s *Simulator) Resend(ctx context.Context, eventID string) error {
 				d = &rec.Deliveries[len(rec.Deliveries)-1]
 			}
 			d.Status, d.NextAttemptAt, d.Tries = DeliveryPending, time.Time{}, 0
+			d.Generation++
 		}
 		return putJSON(tx, collEvents, rec.ID, rec.keys(), &rec)
 	})
@@ -511,7 +515,7 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 				next = earliest(next, d.NextAttemptAt)
 				continue
 			}
-			leased, wait, err := s.lease(ctx, ev.ID, d.Endpoint)
+			gen, leased, wait, err := s.lease(ctx, ev.ID, d.Endpoint)
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -532,7 +536,7 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 				s.release(ev.ID, d.Endpoint)
 				return time.Time{}, nil
 			}
-			retryAt, err := s.recordAttempt(ctx, ev.ID, d.Endpoint, a)
+			retryAt, err := s.recordAttempt(ctx, ev.ID, d.Endpoint, gen, a)
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -630,9 +634,11 @@ func (s *Simulator) movesTo(endpoint string) (string, bool) {
 
 // lease takes the delivery of eventID to endpoint for this simulator when
 // it is still pending, due, and not held by another simulator. Otherwise
-// it returns when to look again (zero: the delivery is settled).
-func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (bool, time.Time, error) {
+// it returns when to look again (zero: the delivery is settled). It
+// returns the delivery's generation too.
+func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (int, bool, time.Time, error) {
 	var (
+		gen    int
 		leased bool
 		wait   time.Time
 	)
@@ -649,10 +655,10 @@ func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (bool, 
 			return false, nil
 		}
 		d.LeaseOwner, d.LeaseUntil = s.id, now.Add(deliveryLease).UTC()
-		leased = true
+		gen, leased = d.Generation, true
 		return true, nil
 	})
-	return leased, wait, err
+	return gen, leased, wait, err
 }
 
 // release gives up this simulator's lease of a delivery it did not
@@ -669,9 +675,11 @@ func (s *Simulator) release(eventID, endpoint string) {
 	})
 }
 
-// recordAttempt logs an attempt and returns when the next one is due, or
-// zero when the delivery is settled.
-func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, a DeliveryAttempt) (time.Time, error) {
+// recordAttempt logs an attempt of generation gen and returns when the
+// next one is due, or zero when the delivery is settled. An attempt of an
+// older generation (a Resend came while it was in flight) is logged but
+// settles nothing: the resent delivery is due at once.
+func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, gen int, a DeliveryAttempt) (time.Time, error) {
 	var retryAt time.Time
 	err := s.updateDelivery(ctx, eventID, endpoint, func(_ *eventRec, d *deliveryRec) (bool, error) {
 		if d.LeaseOwner != s.id {
@@ -683,6 +691,10 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 		}
 		d.Attempts = append(d.Attempts, a)
 		d.AttemptCount++
+		if d.Generation != gen {
+			retryAt, d.NextAttemptAt = time.Now(), time.Time{}
+			return true, nil
+		}
 		d.Tries++
 		switch {
 		case a.OK():

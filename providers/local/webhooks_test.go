@@ -668,3 +668,36 @@ func TestQueuedDeliveriesOfAVanishedEndpointStayQueued(t *testing.T) {
 		t.Errorf("logs = %q, want a warning", logs.String())
 	}
 }
+
+// A Resend while an attempt is in flight sends the event again: the
+// in-flight attempt's success does not settle the resent delivery.
+func TestResendDuringAnAttempt(t *testing.T) {
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			close(inFlight)
+			<-release
+		}
+	}))
+	defer srv.Close()
+	e := newEnv(t, local.WithWebhookURL(srv.URL))
+	e.customer(t)
+	select {
+	case <-inFlight:
+	case <-e.ctx.Done():
+		t.Fatal("no attempt")
+	}
+	logged, _ := e.sim.Events(e.ctx)
+	if err := e.sim.Resend(e.ctx, logged[0].Event.ID); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if err := e.sim.Flush(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	le, _ := e.sim.Event(e.ctx, logged[0].Event.ID)
+	if d := le.Deliveries[0]; calls.Load() != 2 || d.Status != local.DeliverySucceeded || d.AttemptCount != 2 {
+		t.Errorf("after a Resend during an attempt: %d calls, delivery %+v; want 2 calls, succeeded after 2 attempts", calls.Load(), d)
+	}
+}
