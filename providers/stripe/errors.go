@@ -33,14 +33,20 @@ func (a *Adapter) mapErr(err error) error {
 	}
 	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: providerName, Err: err}
 	status := undecodableStatus(err)
+	// When the deadline ended the retries, the last answer's status, if
+	// it had one, is what is reported.
+	_, ended := err.(*retriesEnded)
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) && (!ended || status == 0):
 		e.Code, e.Message, e.Retryable = paykit.CodeNetwork, "the call to Stripe timed out", true
 	case errors.Is(err, context.Canceled):
 		e.Message = "the call to Stripe was canceled"
 	case status != 0:
 		e.StatusCode = status
 		e.Message = "Stripe answered " + strconv.Itoa(status) + " " + http.StatusText(status) + " with a body that is not a Stripe error"
+		if ended {
+			e.Message += " (the call's deadline ended the retries)"
+		}
 		if status >= 500 || status == http.StatusTooManyRequests {
 			e.Code, e.Retryable = paykit.CodeProviderUnavailable, true
 		}

@@ -74,6 +74,26 @@ func TestDeadlineBoundsRetries(t *testing.T) {
 		assert.Less(t, elapsed, 3*time.Second)
 	})
 
+	t.Run("deadline hit after a proxy's error page", func(t *testing.T) {
+		var n atomic.Int32
+		client, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				w.WriteHeader(502)
+				fmt.Fprint(w, "<html>Bad Gateway</html>")
+				return
+			}
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+		})
+		_, err := client.Customers.Retrieve(ctx, "cus_1", paykit.WithTimeout(800*time.Millisecond))
+		require.ErrorIs(t, err, paykit.ErrProviderUnavailable)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		pe, _ := paykit.AsError(err)
+		assert.Equal(t, 502, pe.StatusCode, "the last answer's status survives the deadline")
+	})
+
 	t.Run("without a deadline stripe-go retries", func(t *testing.T) {
 		var n atomic.Int32
 		client, rec := serve(t, func(w http.ResponseWriter, r *http.Request) {
