@@ -457,3 +457,36 @@ func TestServerSecretNeverLeaks(t *testing.T) {
 		t.Errorf("the secret leaked:\n%s", seen.String())
 	}
 }
+
+// A client of a server reads the event log page by page: Events returns
+// all of it, oldest first, EventsPage one page, newest first.
+func TestRemoteEventsPages(t *testing.T) {
+	e := newRemoteEnv(t)
+	const n = 130 // more than one page of 100
+	for i := range n {
+		if _, err := e.client.Customers.Create(e.ctx, &paykit.CreateCustomerParams{Email: fmt.Sprintf("c%d@example.com", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := e.sim.Events(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != n {
+		t.Fatalf("%d events, want %d", len(evs), n)
+	}
+	for i, le := range evs {
+		if c, ok := le.Event.Data.(*paykit.Customer); !ok || c.Email != fmt.Sprintf("c%d@example.com", i) {
+			t.Fatalf("event %d = %+v, want customer c%d, oldest first", i, le.Event.Data, i)
+		}
+	}
+	p, err := e.sim.EventsPage(e.ctx, paykit.ListParams{Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Data) != 3 || !p.HasMore || p.Data[0].Event.ID != evs[n-1].Event.ID {
+		t.Errorf("first page of 3 = %d events, more %v, want the newest first", len(p.Data), p.HasMore)
+	}
+	_, err = e.sim.EventsPage(e.ctx, paykit.ListParams{Limit: 101})
+	wantErr(t, err, paykit.ErrValidation, "limit")
+}

@@ -391,6 +391,18 @@ func list[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[T], 
 // page lists one page of k newest first, filtered by keys (empty values
 // are ignored).
 func page[T, R any](t *txn, k kind[T], lp paykit.ListParams, keys map[string]string, out func(*T) *R) (*paykit.Page[R], error) {
+	return pageOf(t.tx, k.coll, lp, keys, func(data []byte) (*R, error) {
+		v := new(T)
+		if err := json.Unmarshal(data, v); err != nil {
+			return nil, err
+		}
+		return out(v), nil
+	})
+}
+
+// pageOf lists one page of collection newest first, filtered by keys
+// (empty values are ignored), each record decoded by decode.
+func pageOf[R any](tx Tx, coll string, lp paykit.ListParams, keys map[string]string, decode func([]byte) (*R, error)) (*paykit.Page[R], error) {
 	limit := lp.Limit
 	switch {
 	case limit <= 0:
@@ -405,26 +417,26 @@ func page[T, R any](t *txn, k kind[T], lp paykit.ListParams, keys map[string]str
 		}
 	}
 	if lp.Cursor != "" {
-		after, err := decodeCursor(k.coll, lp.Cursor)
+		after, err := decodeCursor(coll, lp.Cursor)
 		if err != nil {
 			return nil, err
 		}
 		q.After = after
 	}
-	recs, more, err := t.tx.List(k.coll, q)
+	recs, more, err := tx.List(coll, q)
 	if err != nil {
 		return nil, err
 	}
 	p := &paykit.Page[R]{Data: make([]*R, 0, len(recs)), HasMore: more}
 	for _, rec := range recs {
-		v := new(T)
-		if err := json.Unmarshal(rec.Data, v); err != nil {
+		v, err := decode(rec.Data)
+		if err != nil {
 			return nil, err
 		}
-		p.Data = append(p.Data, out(v))
+		p.Data = append(p.Data, v)
 	}
 	if more && len(recs) > 0 {
-		p.NextCursor = encodeCursor(k.coll, recs[len(recs)-1].Seq)
+		p.NextCursor = encodeCursor(coll, recs[len(recs)-1].Seq)
 	}
 	return p, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/rest"
 	"github.com/paykit-go/paykit/internal/standardwebhooks"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
@@ -307,14 +308,21 @@ func (s *Simulator) SignedRequest(id string, body []byte) *paykit.WebhookRequest
 func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
 	const op = wire.OpEvents
 	if s.remote != nil {
-		evs, err := call[wire.Events[Delivery]](ctx, s, op, "", nil, nil)
-		if err != nil {
-			return nil, err
+		// Page by page, so that no answer grows with the log.
+		var out []*LoggedEvent
+		lp := paykit.ListParams{Limit: maxLimit}
+		for {
+			p, err := s.EventsPage(ctx, lp)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Data...)
+			if !p.HasMore {
+				break
+			}
+			lp.Cursor = p.NextCursor
 		}
-		out, err := remoteEvents(evs.Data)
-		if err != nil {
-			return nil, opError(op, err)
-		}
+		slices.Reverse(out)
 		return out, nil
 	}
 	if err := s.check(ctx, op); err != nil {
@@ -335,6 +343,41 @@ func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
 			out = append(out, le)
 		}
 		return nil
+	})
+	if err != nil {
+		return nil, opError(op, err)
+	}
+	return out, nil
+}
+
+// EventsPage returns one page of the events the log keeps, newest
+// first, each with the log of its deliveries: lp.Limit events (10 when 0,
+// at most 100) after lp.Cursor, a NextCursor of the page before. A limit
+// out of 0..100 or a cursor of another list fails with ErrValidation.
+func (s *Simulator) EventsPage(ctx context.Context, lp paykit.ListParams) (*paykit.Page[LoggedEvent], error) {
+	const op = wire.OpEvents
+	if lp.Limit < 0 || lp.Limit > maxLimit {
+		return nil, opError(op, paykit.ValidationError("limit", fmt.Sprintf("limit must be between 0 and %d", maxLimit)))
+	}
+	if s.remote != nil {
+		evs, err := send[wire.Events[Delivery]](ctx, s, op, "", &rest.Request{Query: wire.ListQuery{Limit: lp.Limit, Cursor: lp.Cursor}.Values()})
+		if err != nil {
+			return nil, err
+		}
+		out, err := remoteEvents(evs.Data)
+		if err != nil {
+			return nil, opError(op, err)
+		}
+		return &paykit.Page[LoggedEvent]{Data: out, HasMore: evs.HasMore, NextCursor: evs.NextCursor}, nil
+	}
+	if err := s.check(ctx, op); err != nil {
+		return nil, err
+	}
+	var out *paykit.Page[LoggedEvent]
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = pageOf(tx, collEvents, lp, nil, decodeLogged)
+		return err
 	})
 	if err != nil {
 		return nil, opError(op, err)

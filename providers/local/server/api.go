@@ -351,17 +351,17 @@ func (a *api) ops() map[paykit.Op]opFunc {
 			return wire.Clock{Now: now}, err
 		}),
 
-		wire.OpEvents: func(r *request) (any, error) {
-			evs, err := sim.Events(r.ctx)
+		wire.OpEvents: list(func(r *request, q wire.ListQuery) (any, error) {
+			p, err := sim.EventsPage(r.ctx, paykit.ListParams{Limit: q.Limit, Cursor: q.Cursor})
 			if err != nil {
 				return nil, err
 			}
-			out := wire.Events[local.Delivery]{Data: make([]wire.LoggedEvent[local.Delivery], len(evs))}
-			for i, le := range evs {
+			out := wire.Events[local.Delivery]{Data: make([]wire.LoggedEvent[local.Delivery], len(p.Data)), HasMore: p.HasMore, NextCursor: p.NextCursor}
+			for i, le := range p.Data {
 				out.Data[i] = loggedEvent(le)
 			}
 			return out, nil
-		},
+		}),
 		wire.OpEvent: func(r *request) (any, error) {
 			le, err := sim.Event(r.ctx, r.id)
 			if err != nil {

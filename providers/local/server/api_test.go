@@ -216,3 +216,42 @@ func TestPublicURL(t *testing.T) {
 		t.Error("a public URL without scheme was accepted")
 	}
 }
+
+// GET /events answers one page, newest first, and a cursor to the next.
+func TestAPIEventsPages(t *testing.T) {
+	base := startPlain(t).URL()
+	for _, email := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		if a := do(t, base, apiCall{method: "POST", path: "/api/v1/customers", body: jsonBody(map[string]any{"email": email})}); a.status != 200 {
+			t.Fatalf("create customer: %d %s", a.status, a.body)
+		}
+	}
+	type page struct {
+		Data []struct {
+			Event struct {
+				Data struct{ Email string } `json:"data"`
+			} `json:"event"`
+		} `json:"data"`
+		HasMore    bool   `json:"has_more"`
+		NextCursor string `json:"next_cursor"`
+	}
+	read := func(path string) page {
+		t.Helper()
+		a := do(t, base, apiCall{method: "GET", path: path})
+		var p page
+		if err := json.Unmarshal(a.body, &p); a.status != 200 || err != nil {
+			t.Fatalf("GET %s: %d %v %s", path, a.status, err, a.body)
+		}
+		return p
+	}
+	first := read("/api/v1/events?limit=2")
+	if len(first.Data) != 2 || !first.HasMore || first.NextCursor == "" || first.Data[0].Event.Data.Email != "c@example.com" {
+		t.Fatalf("first page = %+v, want the 2 newest events and a cursor", first)
+	}
+	second := read("/api/v1/events?limit=2&cursor=" + first.NextCursor)
+	if len(second.Data) != 1 || second.HasMore || second.Data[0].Event.Data.Email != "a@example.com" {
+		t.Errorf("second page = %+v, want the oldest event, no more", second)
+	}
+	if a := do(t, base, apiCall{method: "GET", path: "/api/v1/events?limit=101"}); a.status != 400 || a.err.Param != "limit" {
+		t.Errorf("limit 101: %d %+v", a.status, a.err)
+	}
+}

@@ -379,7 +379,7 @@ func (p *pages) renderDashboard(w http.ResponseWriter, r *http.Request, status i
 	subs, err5 := p.client.Subscriptions.ListPage(ctx, &paykit.ListSubscriptionsParams{ListParams: lp})
 	refs, err6 := p.client.Refunds.ListPage(ctx, &paykit.ListRefundsParams{ListParams: lp})
 	invs, err7 := p.client.Invoices.ListPage(ctx, &paykit.ListInvoicesParams{ListParams: lp})
-	evs, err8 := p.sim.Events(ctx)
+	evs, err8 := p.sim.EventsPage(ctx, lp)
 	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8); err != nil {
 		p.fail(w, err)
 		return
@@ -392,9 +392,8 @@ func (p *pages) renderDashboard(w http.ResponseWriter, r *http.Request, status i
 		}
 		v.Customers = append(v.Customers, customerRow{c, d})
 	}
-	slices.Reverse(evs)
 	v.Now, v.Checkouts, v.Payments, v.Subscriptions = now, cos.Data, pays.Data, subs.Data
-	v.Refunds, v.Invoices, v.Events = refs.Data, invs.Data, evs[:min(len(evs), dashboardRows)]
+	v.Refunds, v.Invoices, v.Events = refs.Data, invs.Data, evs.Data
 	for _, it := range p.sim.Items() {
 		v.Items = append(v.Items, itemRow{it, paykit.FormatAmount(it.Amount, it.Currency)})
 	}

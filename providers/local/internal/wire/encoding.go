@@ -16,9 +16,12 @@ type Page[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// Events is the answer of GET /events.
+// Events is the answer of GET /events: one page of events, newest
+// first.
 type Events[D any] struct {
-	Data []LoggedEvent[D] `json:"data"`
+	Data       []LoggedEvent[D] `json:"data"`
+	HasMore    bool             `json:"has_more"`
+	NextCursor string           `json:"next_cursor,omitempty"`
 }
 
 // LoggedEvent is an emitted event, exactly as delivered, with the log of
