@@ -42,7 +42,7 @@ func (b *deadlineBackend) Call(method, path, key string, params stripeapi.Params
 	if params != nil {
 		p = params.GetParams()
 	}
-	return b.do(p, func(be stripeapi.Backend) error { return be.Call(method, path, key, params, v) }, func() error {
+	return b.do(method, p, func(be stripeapi.Backend) error { return be.Call(method, path, key, params, v) }, func() error {
 		return b.retrying.Call(method, path, key, params, v)
 	})
 }
@@ -52,7 +52,7 @@ func (b *deadlineBackend) CallStreaming(method, path, key string, params stripea
 }
 
 func (b *deadlineBackend) CallRaw(method, path, key string, body *form.Values, params *stripeapi.Params, v stripeapi.LastResponseSetter) error {
-	return b.do(params, func(be stripeapi.Backend) error { return be.CallRaw(method, path, key, body, params, v) }, func() error {
+	return b.do(method, params, func(be stripeapi.Backend) error { return be.CallRaw(method, path, key, body, params, v) }, func() error {
 		return b.retrying.CallRaw(method, path, key, body, params, v)
 	})
 }
@@ -69,8 +69,10 @@ func (b *deadlineBackend) SetMaxNetworkRetries(n int64) {
 }
 
 // do sends a call: by plain when its context has no deadline, else
-// through the backend without retries, retrying here.
-func (b *deadlineBackend) do(p *stripeapi.Params, once func(stripeapi.Backend) error, plain func() error) error {
+// through the backend without retries, retrying here. A write without an
+// idempotency key gets one first, which all its tries send (stripe-go
+// would give each try a new one).
+func (b *deadlineBackend) do(method string, p *stripeapi.Params, once func(stripeapi.Backend) error, plain func() error) error {
 	var ctx context.Context
 	if p != nil {
 		ctx = p.Context
@@ -81,6 +83,9 @@ func (b *deadlineBackend) do(p *stripeapi.Params, once func(stripeapi.Backend) e
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		return plain()
+	}
+	if p.IdempotencyKey == nil && method != http.MethodGet && method != http.MethodHead {
+		p.IdempotencyKey = stripeapi.String(stripeapi.NewIdempotencyKey())
 	}
 	var last error // the last failure that had an answer or a cause of its own
 	for retry := 0; ; retry++ {

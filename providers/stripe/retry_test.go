@@ -94,6 +94,35 @@ func TestDeadlineBoundsRetries(t *testing.T) {
 		assert.Equal(t, 502, pe.StatusCode, "the last answer's status survives the deadline")
 	})
 
+	t.Run("a write without a key gets one for all its tries", func(t *testing.T) {
+		// Used without the Client, which always sets a key on writes.
+		var n atomic.Int32
+		rec := &recorder{}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := rec.record(r); err != nil {
+				t.Errorf("reading the request: %v", err)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			if n.Add(1) == 1 {
+				w.WriteHeader(500)
+				fmt.Fprint(w, apiError)
+				return
+			}
+			fmt.Fprint(w, customerJSON)
+		}))
+		t.Cleanup(srv.Close)
+		p := Provider(testKey, WithBaseURL(srv.URL))
+		p.retry.noSleep = true
+		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_, err := p.CreateCustomer(dctx, &paykit.CreateCustomerParams{Email: "a@example.com"}, nil)
+		require.NoError(t, err)
+		reqs := rec.all()
+		require.Len(t, reqs, 2)
+		assert.NotEmpty(t, reqs[0].Header.Get("Idempotency-Key"))
+		assert.Equal(t, reqs[0].Header.Get("Idempotency-Key"), reqs[1].Header.Get("Idempotency-Key"), "one customer, however often it is sent")
+	})
+
 	t.Run("without a deadline stripe-go retries", func(t *testing.T) {
 		var n atomic.Int32
 		client, rec := serve(t, func(w http.ResponseWriter, r *http.Request) {
