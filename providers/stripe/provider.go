@@ -8,8 +8,11 @@
 // paykit; where Stripe's decimals differ (ISK, IDR, COP: two at Stripe,
 // none in ISO 4217/CLDR) they are converted, and amounts Stripe cannot
 // represent exactly are refused before anything is sent. Every write
-// sends the paykit idempotency key as Stripe's Idempotency-Key, and
-// stripe-go reuses it on its retries.
+// sends the paykit idempotency key as Stripe's Idempotency-Key, and every
+// retry reuses it. Retries of a call with a deadline (paykit.WithTimeout)
+// are made by the provider, not stripe-go, so that they end with the
+// deadline: a retry that could not start in time is not made, and the last
+// answer is reported.
 //
 // Customer.Raw is the customer's JSON as Stripe sent it (json.RawMessage),
 // from API calls as from webhooks; json.Unmarshal it into a stripe.Customer
