@@ -61,6 +61,20 @@ var migrations = [][]string{
 	},
 }
 
+// ApplicationID marks a database file as a paykit local store (PRAGMA
+// application_id, "pkit").
+const ApplicationID = 0x706b6974
+
+// ErrForeignDatabase is returned by Open for a database that is no paykit
+// local store: another program's (another application_id, or none on a
+// database that has tables), or one marked as a store whose tables are not
+// a store's.
+var ErrForeignDatabase = errors.New("the database is not a paykit local store: give paykit a file of its own")
+
+// schemaObjects are the tables and indexes the migrations create: add
+// those of a new migration.
+var schemaObjects = map[string]bool{"records": true, "records_by_coll": true, "record_keys": true, "record_keys_lookup": true}
+
 // SchemaVersion is the schema version Open migrates a database to.
 var SchemaVersion = len(migrations)
 
@@ -107,12 +121,24 @@ var ErrNewerSchema = errors.New("the database was written by a newer paykit: its
 func (s *Store) migrate(ctx context.Context) error {
 	return s.Update(ctx, func(t local.Tx) error {
 		tx := t.(*tx)
-		var v int
+		var v, app int
 		if err := tx.conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 			return err
 		}
+		if err := tx.conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&app); err != nil {
+			return err
+		}
+		if app != 0 && app != ApplicationID {
+			return fmt.Errorf("%w (its application_id is %#x)", ErrForeignDatabase, app)
+		}
 		if v > len(migrations) {
 			return fmt.Errorf("%w (%d, this one knows %d)", ErrNewerSchema, v, len(migrations))
+		}
+		if err := checkSchema(ctx, tx, v); err != nil {
+			return err
+		}
+		if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", ApplicationID)); err != nil {
+			return err
 		}
 		for ; v < len(migrations); v++ {
 			for _, stmt := range migrations[v] {
@@ -124,6 +150,44 @@ func (s *Store) migrate(ctx context.Context) error {
 		_, err := tx.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations)))
 		return err
 	})
+}
+
+// checkSchema accepts an empty database of version 0 and one of version
+// v >= 1 holding only a store's tables and indexes (a store written
+// before stores were marked with ApplicationID has no mark yet): anything
+// else is ErrForeignDatabase.
+func checkSchema(ctx context.Context, tx *tx, v int) error {
+	rows, err := tx.conn.QueryContext(ctx, "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if v == 0 && len(names) == 0 {
+		return nil
+	}
+	if v == 0 {
+		return fmt.Errorf("%w (it has tables, such as %q, and no paykit mark)", ErrForeignDatabase, names[0])
+	}
+	for _, n := range names {
+		if !schemaObjects[n] {
+			return fmt.Errorf("%w (it has a table or index %q of no store)", ErrForeignDatabase, n)
+		}
+	}
+	if !slices.Contains(names, "records") || !slices.Contains(names, "record_keys") {
+		return fmt.Errorf("%w (the tables of a store are missing)", ErrForeignDatabase)
+	}
+	return nil
 }
 
 // Update implements local.Store: fn runs in an IMMEDIATE transaction,

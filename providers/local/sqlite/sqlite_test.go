@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -41,13 +42,19 @@ func TestOpenRefusesNonFiles(t *testing.T) {
 
 func userVersion(t *testing.T, path string) int {
 	t.Helper()
+	return queryInt(t, path, "PRAGMA user_version")
+}
+
+// queryInt answers a query of one number on the database file at path.
+func queryInt(t *testing.T, path, query string) int {
+	t.Helper()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	var v int
-	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+	if err := db.QueryRow(query).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -137,5 +144,70 @@ func TestTwoStoresOnOneFile(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// execSQL runs statements on the database file at path.
+func execSQL(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, stmt := range stmts {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Open marks its databases with PRAGMA application_id and refuses a
+// database of something else instead of adding its tables to it.
+func TestOpenRefusesForeignDatabases(t *testing.T) {
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "fresh.db")
+	open(t, fresh).Close()
+	if id := queryInt(t, fresh, "PRAGMA application_id"); id != sqlite.ApplicationID {
+		t.Errorf("application_id of a new store = %#x, want %#x", id, sqlite.ApplicationID)
+	}
+
+	// The app's own database (user_version 0, no application_id).
+	app := filepath.Join(dir, "app.db")
+	execSQL(t, app, "CREATE TABLE users (id INTEGER PRIMARY KEY)")
+	// A database claiming to be a store, with a schema of something else.
+	claims := filepath.Join(dir, "claims.db")
+	execSQL(t, claims, "CREATE TABLE widgets (id INTEGER PRIMARY KEY)",
+		fmt.Sprintf("PRAGMA application_id = %d", sqlite.ApplicationID), "PRAGMA user_version = 1")
+	// Another program's database.
+	other := filepath.Join(dir, "other.db")
+	execSQL(t, other, "PRAGMA application_id = 42")
+	for _, path := range []string{app, claims, other} {
+		s, err := sqlite.Open(path)
+		if !errors.Is(err, sqlite.ErrForeignDatabase) {
+			if s != nil {
+				s.Close()
+			}
+			t.Errorf("Open(%s) = %v, want ErrForeignDatabase", filepath.Base(path), err)
+			continue
+		}
+		if n := queryInt(t, path, "SELECT count(*) FROM sqlite_schema WHERE name = 'records'"); n != 0 {
+			t.Errorf("Open(%s) added its tables", filepath.Base(path))
+		}
+	}
+
+	// A store written before stores were marked is marked and kept.
+	old := filepath.Join(dir, "old.db")
+	s := open(t, old)
+	if err := s.Update(context.Background(), func(tx local.Tx) error {
+		return tx.Put("things", local.Record{ID: "a", Data: []byte(`1`)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	execSQL(t, old, "PRAGMA application_id = 0")
+	open(t, old).Close()
+	if id := queryInt(t, old, "PRAGMA application_id"); id != sqlite.ApplicationID {
+		t.Errorf("application_id of an older store = %#x, want %#x", id, sqlite.ApplicationID)
 	}
 }
