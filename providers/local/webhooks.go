@@ -560,6 +560,7 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 			}
 			gen, leased, wait, err := s.lease(ctx, ev.ID, d.Endpoint)
 			if err != nil {
+				s.release(ev.ID, d.Endpoint)
 				return time.Time{}, err
 			}
 			if !leased {
@@ -580,7 +581,8 @@ func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
 				return time.Time{}, nil
 			}
 			retryAt, err := s.recordAttempt(ctx, ev.ID, d.Endpoint, gen, a)
-			if err != nil {
+			if err != nil { // closing, say: the attempt stays pending
+				s.release(ev.ID, d.Endpoint)
 				return time.Time{}, err
 			}
 			if !retryAt.IsZero() { // still pending: later events wait their turn
