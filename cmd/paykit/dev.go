@@ -177,6 +177,7 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	banner(stdout, srv, c)
 	<-ctx.Done()
+	stop() // a second Ctrl+C kills at once
 	fmt.Fprintln(stdout, "\npaykit dev: stopping")
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -50,10 +50,13 @@ type api struct {
 	sim    *local.Simulator
 	client *paykit.Client
 	mux    *http.ServeMux
+	// stopping is done once the server shuts down: long polls answer at
+	// once, because Shutdown does not cancel the requests it waits for.
+	stopping context.Context
 }
 
-func newAPI(sim *local.Simulator) *api {
-	a := &api{sim: sim, client: paykit.New(sim), mux: http.NewServeMux()}
+func newAPI(sim *local.Simulator, stopping context.Context) *api {
+	a := &api{sim: sim, client: paykit.New(sim), mux: http.NewServeMux(), stopping: stopping}
 	ops := a.ops()
 	byPath := map[string]map[string]opFunc{}
 	var paths []string
@@ -382,6 +385,7 @@ func (a *api) ops() map[paykit.Op]opFunc {
 		wire.OpFlush: func(r *request) (any, error) {
 			ctx, cancel := context.WithTimeout(r.ctx, FlushWait)
 			defer cancel()
+			defer context.AfterFunc(a.stopping, cancel)()
 			err := sim.Flush(ctx)
 			if err != nil && ctx.Err() != nil && r.ctx.Err() == nil {
 				return wire.Flushed{Pending: true}, nil

@@ -2,13 +2,18 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local"
 	"github.com/paykit-go/paykit/providers/local/server"
 )
 
@@ -253,5 +258,45 @@ func TestAPIEventsPages(t *testing.T) {
 	}
 	if a := do(t, base, apiCall{method: "GET", path: "/api/v1/events?limit=101"}); a.status != 400 || a.err.Param != "limit" {
 		t.Errorf("limit 101: %d %+v", a.status, a.err)
+	}
+}
+
+// Shutdown ends a client's Flush long poll at once instead of waiting
+// FlushWait for it.
+func TestShutdownEndsFlush(t *testing.T) {
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }))
+	defer down.Close()
+	srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", Options: append(items(), local.WithWebhookURL(down.URL))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := srv.URL()
+	if a := do(t, base, apiCall{method: "POST", path: "/api/v1/customers", body: jsonBody(map[string]any{"email": "a@example.com"})}); a.status != 200 {
+		t.Fatalf("create customer: %d %s", a.status, a.body)
+	}
+	written := make(chan struct{})
+	answered := make(chan string, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", base+"/api/v1/events/flush", nil)
+		req = req.WithContext(httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(written) }}))
+		resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+		if err != nil {
+			answered <- err.Error()
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		answered <- string(body)
+	}()
+	<-written
+	// Give the server the moment it needs to accept the connection and
+	// start the handler; a request still in the backlog would be reset.
+	time.Sleep(200 * time.Millisecond)
+	// Close gives the requests in flight 5 s, less than FlushWait.
+	if err := srv.Close(); err != nil {
+		t.Errorf("Close with a Flush in flight: %v", err)
+	}
+	if got := <-answered; !strings.Contains(got, `"pending":true`) {
+		t.Errorf("the Flush answered %q, want pending", got)
 	}
 }

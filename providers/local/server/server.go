@@ -120,11 +120,13 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{sim: sim, ln: ln, url: base, served: make(chan struct{}), logger: cfg.Logger}
+	stopping, stop := context.WithCancel(context.Background())
 	s.http = &http.Server{
-		Handler:           newHandler(sim, cfg.AllowRemote, cfg.Logger),
+		Handler:           newHandler(sim, stopping, cfg.AllowRemote, cfg.Logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	s.http.RegisterOnShutdown(stop)
 	if cfg.Logger != nil {
 		s.http.ErrorLog = slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)
 	}
@@ -145,8 +147,9 @@ func (s *Server) URL() string { return s.url }
 // webhook secret and direct calls.
 func (s *Server) Simulator() *local.Simulator { return s.sim }
 
-// Shutdown stops accepting requests, waits for those in flight until ctx
-// is done, then stops webhook delivery (queued deliveries stay in the
+// Shutdown stops accepting requests, ends the Flush long polls in flight
+// (they answer that deliveries are pending), waits for the other requests
+// until ctx is done, then stops webhook delivery (queued deliveries stay in the
 // store). It does not close the Store given in Config.Options.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
@@ -190,9 +193,9 @@ func isLoopbackHost(host string) bool {
 
 // newHandler routes the API, the pages and the dashboard, behind the
 // host check and cross-origin protection.
-func newHandler(sim *local.Simulator, allowRemote bool, logger *slog.Logger) http.Handler {
+func newHandler(sim *local.Simulator, stopping context.Context, allowRemote bool, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/", newAPI(sim))
+	mux.Handle("/api/", newAPI(sim, stopping))
 	p := newPages(sim, logger)
 	p.register(mux)
 
