@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"embed"
 	"errors"
 	"html/template"
@@ -341,6 +342,10 @@ type dashboardView struct {
 	Invoices      []*paykit.Invoice
 	Events        []*local.LoggedEvent
 	Items         []itemRow
+	// FormKey is new for every rendering: with the payment id it is the
+	// idempotency key of a refund form, so that posting the form twice
+	// refunds once.
+	FormKey string
 }
 
 type customerRow struct {
@@ -370,7 +375,7 @@ func (p *pages) dashboard(w http.ResponseWriter, r *http.Request) {
 
 func (p *pages) renderDashboard(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
 	ctx := r.Context()
-	v := dashboardView{Notice: notices[r.URL.Query().Get("done")], Error: errMsg, WebhookSecret: mask(p.sim.WebhookSecret())}
+	v := dashboardView{Notice: notices[r.URL.Query().Get("done")], Error: errMsg, WebhookSecret: mask(p.sim.WebhookSecret()), FormKey: rand.Text()}
 	lp := paykit.ListParams{Limit: dashboardRows}
 	now, err1 := p.sim.Now(ctx)
 	cus, err2 := p.client.Customers.ListPage(ctx, &paykit.ListCustomersParams{ListParams: lp})
@@ -458,7 +463,11 @@ func (p *pages) refund(w http.ResponseWriter, r *http.Request) {
 				return paykit.ValidationError("amount", "give the amount in "+pay.Currency+" like 12.50, or leave it empty to refund the rest")
 			}
 		}
-		_, err := p.client.Refunds.Create(ctx, &paykit.CreateRefundParams{PaymentID: id, Amount: amount, Reason: paykit.RefundRequestedByCustomer})
+		var opts []paykit.CallOption
+		if key := r.PostForm.Get("idempotency_key"); key != "" {
+			opts = append(opts, paykit.WithIdempotencyKey(key))
+		}
+		_, err := p.client.Refunds.Create(ctx, &paykit.CreateRefundParams{PaymentID: id, Amount: amount, Reason: paykit.RefundRequestedByCustomer}, opts...)
 		return err
 	})
 }

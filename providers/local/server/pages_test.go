@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -340,4 +341,33 @@ func TestDashboardShowsDeliveriesOfAVanishedEndpoint(t *testing.T) {
 	}
 	defer srv.Close()
 	wantPage(t, get(t, srv.URL(), "/"), http.StatusOK, "pending", "waiting: handler is no longer configured")
+}
+
+// A refund form posted twice (a double click, a reload) refunds once: the
+// form carries an idempotency key made when the page was rendered.
+func TestDashboardRefundFormPostedTwice(t *testing.T) {
+	s := newShop(t)
+	base := s.srv.URL()
+	pay, err := s.sim.CompleteCheckout(s.ctx, s.checkout(t, "price_basic", paykit.SessionOneTime).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`).FindSubmatch(get(t, base, "/").body)
+	if m == nil {
+		t.Fatal("the refund form has no idempotency key")
+	}
+	form := url.Values{"amount": {"5.00"}, "idempotency_key": {string(m[1])}}
+	for range 2 {
+		wantRedirect(t, post(t, base, "/dashboard/payments/"+pay.ID+"/refund", form), "/?done=refund")
+	}
+	refs, err := s.client.Refunds.ListPage(s.ctx, &paykit.ListRefundsParams{PaymentID: pay.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs.Data) != 1 {
+		t.Errorf("%d refunds after posting one form twice, want 1", len(refs.Data))
+	}
+	if m2 := regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`).FindSubmatch(get(t, base, "/").body); m2 == nil || string(m2[1]) == string(m[1]) {
+		t.Error("a new rendering reuses the key")
+	}
 }
