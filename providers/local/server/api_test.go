@@ -193,7 +193,8 @@ func TestAPIDecline(t *testing.T) {
 }
 
 func TestStartRefusesNonLoopback(t *testing.T) {
-	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0", "example.com:0"} {
+	// A *.localhost name is resolved by DNS when listening: not trusted.
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:0", "example.com:0", "app.localhost:0"} {
 		if srv, err := server.Start(server.Config{Addr: addr}); err == nil {
 			srv.Close()
 			t.Errorf("Start(%q) listened", addr)
@@ -220,6 +221,19 @@ func TestPublicURL(t *testing.T) {
 	if _, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "localhost:9999"}); err == nil {
 		t.Error("a public URL without scheme was accepted")
 	}
+	// A public URL elsewhere than loopback invites remote payers: only
+	// with AllowRemote.
+	if srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "http://192.168.1.20:4242", Options: items()}); err == nil {
+		srv.Close()
+		t.Error("a non-loopback public URL was accepted without AllowRemote")
+	} else if !strings.Contains(err.Error(), "AllowRemote") {
+		t.Errorf("non-loopback public URL: %v", err)
+	}
+	srv2, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "http://192.168.1.20:4242", AllowRemote: true, Options: items()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv2.Close()
 }
 
 // GET /events answers one page, newest first, and a cursor to the next.

@@ -67,8 +67,8 @@ type Config struct {
 	Options []local.Option
 	// PublicURL is the base URL payers and apps reach the server at, used
 	// for payment_url and returned by URL; default "http://" + the
-	// address it listens on. Set it with AllowRemote, e.g.
-	// "http://192.168.1.20:4242".
+	// address it listens on. A host other than a loopback address or
+	// localhost needs AllowRemote, e.g. "http://192.168.1.20:4242".
 	PublicURL string
 	// AllowRemote allows a non-loopback Addr and requests addressed to
 	// any host name. Anyone who can reach the server can then create and
@@ -99,17 +99,25 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("server: public URL %q is not an absolute http or https URL", cfg.PublicURL)
+		}
+		if !cfg.AllowRemote && !isLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("server: public URL %q is not a loopback address; set AllowRemote to serve payers elsewhere", cfg.PublicURL)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !cfg.AllowRemote && (!ok || !tcp.IP.IsLoopback()) {
+		ln.Close()
+		return nil, fmt.Errorf("server: %q resolved to %s, which is not a loopback address", cfg.Addr, ln.Addr())
+	}
 	base := "http://" + ln.Addr().String()
 	if cfg.PublicURL != "" {
-		u, err := url.Parse(cfg.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			ln.Close()
-			return nil, fmt.Errorf("server: public URL %q is not an absolute http or https URL", cfg.PublicURL)
-		}
 		base = strings.TrimRight(cfg.PublicURL, "/")
 	}
 	opts := append([]local.Option{local.WithDeliveryRetry(local.UnlimitedAttempts, DeliveryInitial, DeliveryMax)}, cfg.Options...)
@@ -170,13 +178,14 @@ func (s *Server) Close() error {
 
 // CheckLoopback returns an error unless addr (host:port) names a loopback
 // address or "localhost". An empty host means every interface and is
-// refused.
+// refused, and so is a *.localhost name: listening resolves it by DNS.
+// Start also checks the address it listens on.
 func CheckLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("server: address %q: %w", addr, err)
 	}
-	if !isLoopbackHost(host) {
+	if !isLoopbackHost(host) || strings.HasSuffix(strings.TrimSuffix(strings.ToLower(host), "."), ".localhost") {
 		return fmt.Errorf("server: %q is not a loopback address; the local payments server has no authentication, so it listens on 127.0.0.1 unless remote access is allowed explicitly", addr)
 	}
 	return nil
