@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,18 @@ func (r *request) opts() []paykit.CallOption {
 // opFunc runs one operation and returns what to answer with.
 type opFunc func(r *request) (any, error)
 
+// noKey refuses an idempotency key on a simulation helper or event log
+// route: they do not apply one, and a retried helper (an advance of the
+// clock, say) would run twice.
+func noKey(fn opFunc) opFunc {
+	return func(r *request) (any, error) {
+		if r.key != "" {
+			return nil, paykit.ValidationError(wire.IdempotencyHeader, "the simulation helpers and the event log take no idempotency key")
+		}
+		return fn(r)
+	}
+}
+
 // api serves wire.Routes. Provider operations go through a paykit.Client
 // over the server's Simulator, so that the API validates its input
 // exactly as the SDK does before anything changes.
@@ -64,6 +77,9 @@ func newAPI(sim *local.Simulator, stopping context.Context) *api {
 		fn, ok := ops[rt.Op]
 		if !ok {
 			panic("server: no handler for API operation " + string(rt.Op))
+		}
+		if !slices.Contains(paykit.AllOps(), rt.Op) {
+			fn = noKey(fn)
 		}
 		if byPath[rt.Path] == nil {
 			byPath[rt.Path] = map[string]opFunc{}

@@ -101,6 +101,7 @@ func TestAPIBadInput(t *testing.T) {
 		{"unknown card", apiCall{method: "POST", path: "/api/v1/checkouts/" + checkout.ID + "/pay", body: []byte(`{"card":"gold"}`)}, 400, paykit.CodeValidation, "card", "unknown simulated card"},
 		{"bad duration", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"soon"}`)}, 400, paykit.CodeValidation, "duration", "Go duration"},
 		{"clock backwards", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"-1h"}`)}, 400, paykit.CodeValidation, "d", "forward"},
+		{"key on a simulation helper", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"1h"}`), header: map[string]string{"Idempotency-Key": "k1"}}, 400, paykit.CodeValidation, "Idempotency-Key", "take no idempotency key"},
 		{"clock standing still", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"0s"}`)}, 400, paykit.CodeValidation, "d", "forward"},
 		{"clock too far", apiCall{method: "POST", path: "/api/v1/clock/advance", body: []byte(`{"duration":"2000000h"}`)}, 400, paykit.CodeValidation, "d", "years"},
 		{"bad limit", apiCall{method: "GET", path: "/api/v1/customers?limit=many"}, 400, paykit.CodeValidation, "limit", "whole number"},
