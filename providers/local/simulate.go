@@ -10,14 +10,15 @@ import (
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
-// Simulation operations, named like paykit's for errors and logs.
+// Simulation operations, named like paykit's for errors and logs: the
+// operations of the local server's API (one definition for both ends).
 const (
-	OpCompleteCheckout paykit.Op = "local.complete_checkout"
-	OpConfirmPayment   paykit.Op = "local.confirm_payment"
-	OpFailPayment      paykit.Op = "local.fail_payment"
-	OpSetCardDeclined  paykit.Op = "local.set_card_declined"
-	OpAdvanceClock     paykit.Op = "local.advance_clock"
-	opNow                        = wire.OpNow
+	OpCompleteCheckout = wire.OpPayCheckout     // "local.complete_checkout"
+	OpConfirmPayment   = wire.OpConfirmPayment  // "local.confirm_payment"
+	OpFailPayment      = wire.OpFailPayment     // "local.fail_payment"
+	OpSetCardDeclined  = wire.OpSetCardDeclined // "local.set_card_declined"
+	OpAdvanceClock     = wire.OpAdvanceClock    // "local.advance_clock"
+	opNow              = wire.OpNow
 )
 
 // MaxRenewals bounds the renewals one AdvanceClock may perform; advance in

@@ -25,7 +25,7 @@ const IdempotencyHeader = "Idempotency-Key"
 const MaxBody = 1 << 20
 
 // Operations of the local provider's simulation helpers and event log.
-// The exported constants of package local have the same values.
+// Package local's exported Op constants are these.
 const (
 	OpPayCheckout     paykit.Op = "local.complete_checkout"
 	OpConfirmPayment  paykit.Op = "local.confirm_payment"
