@@ -247,3 +247,34 @@ func ExampleWithServerURL() {
 	// complete active month
 	// true
 }
+
+// The event log is read a page at a time, newest first.
+func ExampleSimulator_EventsPage() {
+	ctx := context.Background()
+	sim := local.Provider()
+	defer sim.Close()
+	client := paykit.New(sim)
+	for _, email := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		if _, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: email}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	lp := paykit.ListParams{Limit: 2}
+	for {
+		page, err := sim.EventsPage(ctx, lp)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, le := range page.Data {
+			fmt.Println(le.Event.Type, le.Event.Customer().Email)
+		}
+		if !page.HasMore {
+			break
+		}
+		lp.Cursor = page.NextCursor
+	}
+	// Output:
+	// customer.created c@example.com
+	// customer.created b@example.com
+	// customer.created a@example.com
+}
