@@ -218,6 +218,8 @@ func TestContextAndTimeout(t *testing.T) {
 	_, err = client.Customers.Retrieve(context.Background(), "cus_1")
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.ErrorIs(t, err, paykit.ErrNetwork)
+	assert.False(t, paykit.IsRetryable(err), "a timed-out write may have been applied")
+	assert.Equal(t, paykit.ContextError(context.DeadlineExceeded).Message, err.(*paykit.Error).Message)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

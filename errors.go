@@ -1,6 +1,7 @@
 package paykit
 
 import (
+	"context"
 	"errors"
 	"regexp"
 	"strconv"
@@ -150,6 +151,19 @@ func ValidationError(param, msg string) *Error {
 // NotFoundError returns a RESOURCE_NOT_FOUND error for the named resource.
 func NotFoundError(resource, id string) *Error {
 	return &Error{Code: CodeNotFound, Param: "id", Message: resource + " " + strconv.Quote(id) + " not found"}
+}
+
+// ContextError classifies the error of a context that ended a call: an
+// expired deadline is a NETWORK_ERROR "call timed out", a cancellation an
+// OPERATION_FAILED "call canceled"; neither is Retryable, since a write may
+// have been applied. err stays reachable, so errors.Is(e, ctx.Err()) holds.
+// The Client and every provider use it, so an ended context reads alike
+// whichever layer noticed it.
+func ContextError(err error) *Error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: CodeNetwork, Message: "call timed out", Err: err}
+	}
+	return &Error{Code: CodeOperationFailed, Message: "call canceled", Err: err}
 }
 
 // AsError returns err as an *Error if one is in its chain.

@@ -308,11 +308,9 @@ func (c *Client) wrapErr(op Op, err error) error {
 		e.DeclineCode, e.Retryable, e.RetryAfter = pe.DeclineCode, pe.Retryable, pe.RetryAfter
 		return e
 	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		e.Code, e.Message = CodeNetwork, "call timed out"
-	case errors.Is(err, context.Canceled):
-		e.Message = "call canceled"
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		ce := ContextError(err)
+		e.Code, e.Message = ce.Code, ce.Message
 	}
 	return e
 }

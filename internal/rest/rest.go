@@ -202,7 +202,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	replaySafe := isRead(req.Method) || (c.cfg.IdempotencyHeader != "" && req.IdempotencyKey != "")
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, ContextError(err)
+			return nil, paykit.ContextError(err)
 		}
 		start := time.Now()
 		res, connected, err := c.attempt(ctx, req, body, contentType)
@@ -264,12 +264,12 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 }
 
 // interrupted is the error of a call that ctx ended while it waited to
-// repeat a failed attempt: ContextError(ctxErr), with the last attempt's
+// repeat a failed attempt: paykit.ContextError(ctxErr), with the last attempt's
 // status, request id, Retry-After and message. A deadline keeps the last
 // error's Retryable (the call was safe to repeat, it ran out of time); a
 // cancellation is not Retryable.
 func interrupted(ctxErr error, last *paykit.Error) *paykit.Error {
-	pe := ContextError(ctxErr)
+	pe := paykit.ContextError(ctxErr)
 	pe.Provider = last.Provider
 	pe.StatusCode, pe.RequestID, pe.RetryAfter = last.StatusCode, last.RequestID, last.RetryAfter
 	why := last.Message
@@ -486,21 +486,9 @@ func transportError(ctx context.Context, err error) *paykit.Error {
 		return &cp
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ContextError(ctxErr)
+		return paykit.ContextError(ctxErr)
 	}
 	return &paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err}
-}
-
-// ContextError is the error of a call whose ctx is done, classified as
-// the paykit Client classifies one: context.DeadlineExceeded is
-// NETWORK_ERROR "call timed out", anything else (context.Canceled)
-// OPERATION_FAILED "call canceled"; neither is Retryable. It wraps err,
-// so errors.Is(err, ctx.Err()) holds.
-func ContextError(err error) *paykit.Error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return &paykit.Error{Code: paykit.CodeNetwork, Message: "call timed out", Err: err}
-	}
-	return &paykit.Error{Code: paykit.CodeOperationFailed, Message: "call canceled", Err: err}
 }
 
 // backoff returns the wait before retry n (1-based): BaseDelay doubled

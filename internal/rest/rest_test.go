@@ -331,15 +331,15 @@ func TestContextErrorAgreesWithTheClient(t *testing.T) {
 			_, want := client.Customers.Retrieve(tc.ctx, "cus_1")
 			wantPE, ok := paykit.AsError(want)
 			require.True(t, ok)
-			got := ContextError(tc.cause)
+			got := paykit.ContextError(tc.cause)
 			assert.Equal(t, wantPE.Code, got.Code, "same code as the Client gives")
 			assert.Equal(t, wantPE.Retryable, got.Retryable)
 			assert.Equal(t, wantPE.Message, got.Message)
 			assert.ErrorIs(t, got, tc.cause)
 		})
 	}
-	assert.Equal(t, paykit.CodeOperationFailed, ContextError(context.Canceled).Code)
-	assert.Equal(t, paykit.CodeNetwork, ContextError(context.DeadlineExceeded).Code)
+	assert.Equal(t, paykit.CodeOperationFailed, paykit.ContextError(context.Canceled).Code)
+	assert.Equal(t, paykit.CodeNetwork, paykit.ContextError(context.DeadlineExceeded).Code)
 }
 
 func TestPerCallDeadlineFromContext(t *testing.T) {

@@ -94,10 +94,8 @@ func (s *Simulator) check(ctx context.Context, op paykit.Op) error {
 }
 
 func ctxError(op paykit.Op, err error) error {
-	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Op: op, Message: "call canceled", Err: err}
-	if err == context.DeadlineExceeded {
-		e.Code, e.Message = paykit.CodeNetwork, "call timed out"
-	}
+	e := paykit.ContextError(err)
+	e.Provider, e.Op = Name, op
 	return e
 }
 

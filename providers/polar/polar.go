@@ -257,7 +257,7 @@ func (p *provider) do(ctx context.Context, c call, out any) error {
 // any local check, so that a canceled call always reports the context.
 func (p *provider) ready(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
-		return rest.ContextError(err)
+		return paykit.ContextError(err)
 	}
 	return p.cfgErr
 }

@@ -37,10 +37,10 @@ func (a *Adapter) mapErr(err error) error {
 	// it had one, is what is reported.
 	_, ended := err.(*retriesEnded)
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) && (!ended || status == 0):
-		e.Code, e.Message, e.Retryable = paykit.CodeNetwork, "the call to Stripe timed out", true
-	case errors.Is(err, context.Canceled):
-		e.Message = "the call to Stripe was canceled"
+	case errors.Is(err, context.DeadlineExceeded) && (!ended || status == 0),
+		errors.Is(err, context.Canceled):
+		ce := paykit.ContextError(err)
+		e.Code, e.Message = ce.Code, ce.Message
 	case status != 0:
 		e.StatusCode = status
 		e.Message = "Stripe answered " + strconv.Itoa(status) + " " + http.StatusText(status) + " with a body that is not a Stripe error"
