@@ -244,7 +244,7 @@ func list[T, P any, PP interface {
 		p := copyOrZero(params)
 		seen := map[string]bool{}
 		for {
-			page, err := listPage[T, P, PP](c, ctx, op, p, opts, fetch)
+			page, err := fetchOnePage[T, P, PP](c, ctx, op, p, opts, fetch)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -267,12 +267,20 @@ func list[T, P any, PP interface {
 	}
 }
 
-// listPage fetches the one page params (never changed) describe.
+// listPage fetches the one page the caller's params describe, on a copy
+// so the provider cannot change them.
 func listPage[T, P any, PP interface {
 	*P
 	listParams
 }](c *Client, ctx context.Context, op Op, params *P, opts []CallOption, fetch fetchPage[T, P]) (*Page[T], error) {
-	p := copyOrZero(params)
+	return fetchOnePage[T, P, PP](c, ctx, op, copyOrZero(params), opts, fetch)
+}
+
+// fetchOnePage fetches the page p describes.
+func fetchOnePage[T, P any, PP interface {
+	*P
+	listParams
+}](c *Client, ctx context.Context, op Op, p *P, opts []CallOption, fetch fetchPage[T, P]) (*Page[T], error) {
 	return do(c, ctx, op, PP(p), opts, func(ctx context.Context, ro *RequestOptions) (*Page[T], error) {
 		return fetch(ctx, p, ro)
 	})

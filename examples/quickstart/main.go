@@ -69,7 +69,7 @@ func run(ctx context.Context, out io.Writer) error {
 	webhookURL := "http://" + ln.Addr().String() + "/webhooks"
 
 	// The one line that picks the provider. With Stripe it would read
-	// stripe.Provider(os.Getenv("STRIPE_API_KEY")).
+	// stripe.Provider(os.Getenv("STRIPE_SECRET_KEY")).
 	sim := local.Provider(
 		local.WithItem("price_tshirt", 2500, "USD"),
 		local.WithRecurringItem("price_pro", 1900, "USD", paykit.IntervalMonth),
