@@ -55,20 +55,20 @@ func addressIn(addr paykit.BillingAddress) *stripeapi.AddressParams {
 }
 
 // RetrieveCustomer returns the customer; a deleted one is not found.
-func (a *Adapter) RetrieveCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Customer, error) {
-	base, err := a.params(ctx, ro)
-	if err != nil {
-		return nil, err
+func (a *Adapter) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	if a.err != nil {
+		return nil, a.err
 	}
-	// A retrieve sends no parameters: no form to encode.
-	var res wireResponse
-	if err := a.api.Customers.B.CallRaw(http.MethodGet, customerPath(id), a.key, nil, &base, &res); err != nil {
+	body, err := a.get(ctx, customerPath(id))
+	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	if res.obj.deleted {
+	var o wireObject
+	o.read(body)
+	if o.deleted {
 		return nil, paykit.NotFoundError("customer", id)
 	}
-	return res.obj.customerOut(), nil
+	return o.customerOut(), nil
 }
 
 // customerPath is the API path of the customer with id, escaped as
@@ -118,7 +118,7 @@ func (a *Adapter) ListCustomers(ctx context.Context, params *paykit.ListCustomer
 	if params.Email != "" {
 		p.Email = stripeapi.String(params.Email)
 	}
-	return page(a, wireIter(a.api.Customers.B, a.key, "/v1/customers", p), wireID, (*wireObject).customerOut)
+	return page(a, a.wireIter("/v1/customers", p), wireID, (*wireObject).customerOut)
 }
 
 // customerOut maps a Stripe customer, from an API answer or a webhook.

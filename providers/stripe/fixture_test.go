@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -420,4 +421,62 @@ func TestCapabilities(t *testing.T) {
 	err := p.DeletePayment(context.Background(), "pi_1", &paykit.RequestOptions{})
 	require.ErrorIs(t, err, paykit.ErrNotSupported)
 	assert.Equal(t, "stripe", p.Name())
+}
+
+// TestReadsSendStripeGosHeaders: customer reads, which skip stripe-go's
+// backend, send the key, API version and user agent that stripe-go sends
+// on its own reads, and no body.
+func TestReadsSendStripeGosHeaders(t *testing.T) {
+	client, rec := fixture(t, routes{
+		"GET /v1/customers/cus_1":      reply(200, customerJSON),
+		"GET /v1/customers":            reply(200, `{"object":"list","data":[],"has_more":false}`),
+		"GET /v1/payment_intents/pi_1": reply(200, `{"id":"pi_1","object":"payment_intent","currency":"usd","amount":1000}`),
+	})
+	ctx := context.Background()
+	_, err := client.Customers.Retrieve(ctx, "cus_1")
+	require.NoError(t, err)
+	_, err = client.Customers.ListPage(ctx, &paykit.ListCustomersParams{ListParams: paykit.ListParams{Limit: 3}})
+	require.NoError(t, err)
+	_, err = client.Payments.Retrieve(ctx, "pi_1") // through stripe-go
+	require.NoError(t, err)
+	reqs := rec.all()
+	require.Len(t, reqs, 3)
+	viaStripeGo := reqs[2].Header
+	require.Equal(t, "Bearer "+testKey, viaStripeGo.Get("Authorization"))
+	for _, r := range reqs[:2] {
+		for _, h := range []string{"Authorization", "Stripe-Version", "User-Agent"} {
+			assert.Equal(t, viaStripeGo.Get(h), r.Header.Get(h), "%s of %s", h, r.Path)
+		}
+		assert.Empty(t, r.Header.Get("Idempotency-Key"))
+		assert.Zero(t, r.Length, "a read has no body")
+	}
+	assert.Equal(t, url.Values{"limit": {"3"}}, reqs[1].Form)
+}
+
+// TestReadCutShortIsRetried: a read whose answer stops before its declared
+// length is a connection failure: retried, and reported as one when the
+// retries run out.
+func TestReadCutShortIsRetried(t *testing.T) {
+	cutShort := func(w http.ResponseWriter, _ *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(customerJSON), customerJSON[:20])
+		buf.Flush()
+	}
+	ctx := context.Background()
+
+	client, rec := fixture(t, routes{"GET /v1/customers/cus_1": sequence(cutShort, reply(200, customerJSON))})
+	cus, err := client.Customers.Retrieve(ctx, "cus_1")
+	require.NoError(t, err)
+	assert.Equal(t, "jenny@example.com", cus.Email)
+	assert.Len(t, rec.all(), 2)
+
+	client, rec = fixture(t, routes{"GET /v1/customers/cus_1": cutShort}, WithMaxRetries(1))
+	_, err = client.Customers.Retrieve(ctx, "cus_1")
+	require.ErrorIs(t, err, paykit.ErrNetwork)
+	assert.True(t, paykit.IsRetryable(err))
+	assert.Len(t, rec.all(), 2)
 }

@@ -17,9 +17,11 @@
 // Customer.Raw is the customer's JSON as Stripe sent it (json.RawMessage),
 // from API calls as from webhooks; json.Unmarshal it into a stripe.Customer
 // for the fields paykit does not carry. paykit reads the few fields it maps
-// straight from Stripe's answer, still through stripe-go's backend
-// (retries, idempotency keys, error parsing), instead of decoding stripe-go's
-// Customer, which was most of the client's CPU per call. The Raw of the
+// straight from Stripe's answer instead of decoding stripe-go's Customer.
+// Customer writes go through stripe-go's backend; customer reads are sent
+// by the provider itself, with stripe-go's headers, HTTP client, retry
+// rules and error parsing but without its backend's repeated decoding
+// passes, for about a fifth less client CPU per read. The Raw of the
 // other resources is stripe-go's object (*stripe.PaymentIntent, ...) from
 // API calls and, as for customers, the JSON from webhooks.
 //

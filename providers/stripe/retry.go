@@ -87,9 +87,19 @@ func (b *deadlineBackend) do(method string, p *stripeapi.Params, once func(strip
 	if p.IdempotencyKey == nil && method != http.MethodGet && method != http.MethodHead {
 		p.IdempotencyKey = stripeapi.String(stripeapi.NewIdempotencyKey())
 	}
+	return b.retry(ctx, deadline, func() error { return once(b.once) })
+}
+
+// retry makes attempt until it succeeds, fails in a way that is not
+// retried, or has been retried maxRetries times, sleeping between tries as
+// stripe-go does. A sleep ends with ctx, and a retry that could not start
+// before deadline (if not zero) is not made: the last answer is returned.
+// The caller makes every attempt send the same request, idempotency key
+// included.
+func (b *deadlineBackend) retry(ctx context.Context, deadline time.Time, attempt func() error) error {
 	var last error // the last failure that had an answer or a cause of its own
 	for retry := 0; ; retry++ {
-		err := once(b.once)
+		err := attempt()
 		if err == nil {
 			return nil
 		}
@@ -106,7 +116,7 @@ func (b *deadlineBackend) do(method string, p *stripeapi.Params, once func(strip
 			return err
 		}
 		sleep := retrySleep(retry)
-		if time.Until(deadline) < sleep {
+		if !deadline.IsZero() && time.Until(deadline) < sleep {
 			// The retry could not start before the deadline.
 			return err
 		}
@@ -151,10 +161,16 @@ func jitter(d time.Duration) time.Duration {
 // shouldRetry applies stripe-go's rules to the failure of one attempt:
 // connection failures (but not bad certificates, schemes or redirect
 // loops), answers with Stripe-Should-Retry: true, 409, 429 lock timeouts
-// and 5xx; never an answer with Stripe-Should-Retry: false.
+// and 5xx; never an answer with Stripe-Should-Retry: false, nor a success
+// whose body could not be read as JSON.
 func shouldRetry(err error) bool {
 	var se *stripeapi.Error
 	if !errors.As(err, &se) {
+		if status := undecodableStatus(err); status != 0 && status < 400 {
+			// A success whose body is not JSON: the call was made,
+			// and stripe-go does not retry it either.
+			return false
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			if _, bad := ue.Err.(x509.UnknownAuthorityError); bad {

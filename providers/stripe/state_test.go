@@ -52,14 +52,16 @@ func TestCustomerRawIsTheAnswer(t *testing.T) {
 }
 
 // TestCustomerAnswerNotAnObject: a 200 whose body is not a Stripe object is
-// an error, never an empty customer.
+// an error, never an empty customer, and is not retried: the call was
+// made.
 func TestCustomerAnswerNotAnObject(t *testing.T) {
-	for _, body := range []string{"<html>ok</html>", "[]", "null", `"cus_1"`} {
+	for _, body := range []string{"<html>ok</html>", "[]", "null", `"cus_1"`, `{"id":"cus_1",`, `{"id":"cus_1"}}`} {
 		t.Run(body, func(t *testing.T) {
-			client, _ := fixture(t, routes{
+			client, rec := fixture(t, routes{
 				"GET /v1/customers/cus_1": reply(200, body),
 				"GET /v1/customers":       reply(200, body),
-			}, WithMaxRetries(0))
+			})
+			defer func() { assert.Len(t, rec.all(), 2, "one read of each, not retried") }()
 			cus, err := client.Customers.Retrieve(context.Background(), "cus_1")
 			assert.Nil(t, cus)
 			pe, ok := paykit.AsError(err)
