@@ -51,8 +51,8 @@ func (a *Adapter) mapErr(err error) error {
 			e.Code, e.Retryable = paykit.CodeProviderUnavailable, true
 		}
 	case errors.As(err, new(*url.Error)):
-		// stripe-go's HTTP client failed: refused or dropped connection,
-		// TLS, DNS. stripe-go has already retried what was safe to retry.
+		// The HTTP client failed: refused or dropped connection, answer
+		// cut short, TLS, DNS. What was safe to retry has been retried.
 		e.Code, e.Retryable = paykit.CodeNetwork, true
 		e.Message = "the connection to Stripe failed: " + a.scrub(innermost(err).Error())
 	default:

@@ -424,8 +424,7 @@ func TestCapabilities(t *testing.T) {
 }
 
 // TestReadsSendStripeGosHeaders: customer reads, which skip stripe-go's
-// backend, send the key, API version and user agent that stripe-go sends
-// on its own reads, and no body.
+// backend's Do, send the headers stripe-go sends on its own reads.
 func TestReadsSendStripeGosHeaders(t *testing.T) {
 	client, rec := fixture(t, routes{
 		"GET /v1/customers/cus_1":      reply(200, customerJSON),
@@ -443,14 +442,31 @@ func TestReadsSendStripeGosHeaders(t *testing.T) {
 	require.Len(t, reqs, 3)
 	viaStripeGo := reqs[2].Header
 	require.Equal(t, "Bearer "+testKey, viaStripeGo.Get("Authorization"))
+	require.NotEmpty(t, viaStripeGo.Get("X-Stripe-Client-User-Agent"))
 	for _, r := range reqs[:2] {
-		for _, h := range []string{"Authorization", "Stripe-Version", "User-Agent"} {
-			assert.Equal(t, viaStripeGo.Get(h), r.Header.Get(h), "%s of %s", h, r.Path)
-		}
-		assert.Empty(t, r.Header.Get("Idempotency-Key"))
-		assert.Zero(t, r.Length, "a read has no body")
+		assert.Equal(t, viaStripeGo, r.Header, r.Path)
 	}
 	assert.Equal(t, url.Values{"limit": {"3"}}, reqs[1].Form)
+}
+
+// TestCancelledReadIsCancelled: a caller who cancels a customer read while
+// it waits to retry gets the cancellation, not the answer that caused the
+// retry, and no further request is made.
+func TestCancelledReadIsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	client, rec := fixture(t, routes{"GET /v1/customers/cus_1": func(w http.ResponseWriter, r *http.Request) {
+		time.AfterFunc(100*time.Millisecond, cancel)
+		reply(503, `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`)(w, r)
+	}})
+	client.Provider().(*Adapter).retry.noSleep = false // a real wait
+	start := time.Now()
+	_, err := client.Customers.Retrieve(ctx, "cus_1")
+	require.ErrorIs(t, err, context.Canceled)
+	assert.False(t, paykit.IsRetryable(err))
+	assert.NotErrorIs(t, err, paykit.ErrProviderUnavailable)
+	assert.Less(t, time.Since(start), 450*time.Millisecond, "the wait before the retry ended with the context")
+	assert.Len(t, rec.all(), 1)
 }
 
 // TestReadCutShortIsRetried: a read whose answer stops before its declared

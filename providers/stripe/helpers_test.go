@@ -34,8 +34,6 @@ type recorded struct {
 	Header       http.Header
 	// Form is the form body of a write, or the query of a read.
 	Form url.Values
-	// Length is the length of the body as sent.
-	Length int64
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -51,7 +49,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // record adds req, leaving its body readable.
 func (r *recorder) record(req *http.Request) error {
-	rec := &recorded{Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone(), Form: req.URL.Query(), Length: req.ContentLength}
+	rec := &recorded{Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone(), Form: req.URL.Query()}
 	if req.Body != nil {
 		b, err := io.ReadAll(req.Body)
 		if err != nil {

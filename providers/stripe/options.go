@@ -66,11 +66,13 @@ func WithHTTPClient(c *http.Client) Option {
 	return func(s *settings) { s.httpClient = c }
 }
 
-// WithMaxRetries sets how often stripe-go retries a request that failed
-// for a reason worth retrying (connection errors, 409, 5xx), always with
-// the same idempotency key. The default is stripe-go's, 2; 0 disables
-// retries. stripe-go waits 0.5 to 5 s before a retry, and does not retry
-// once the call's context is done.
+// WithMaxRetries sets how often a request that failed for a reason worth
+// retrying (connection errors, 409, 5xx) is retried, always with the same
+// idempotency key, by stripe-go's rules. The default is stripe-go's, 2; 0
+// disables retries. Each retry waits 0.5 to 5 s, and none is made once the
+// call's context is done. stripe-go makes them, except for calls with a
+// deadline and customer reads, which the provider retries itself with
+// waits that end with the context.
 func WithMaxRetries(n int) Option {
 	return func(s *settings) {
 		if n < 0 {

@@ -9,10 +9,10 @@
 // none in ISO 4217/CLDR) they are converted, and amounts Stripe cannot
 // represent exactly are refused before anything is sent. Every write
 // sends the paykit idempotency key as Stripe's Idempotency-Key, and every
-// retry reuses it. Retries of a call with a deadline (paykit.WithTimeout)
-// are made by the provider, not stripe-go, so that they end with the
-// deadline: a retry that could not start in time is not made, and the last
-// answer is reported.
+// retry reuses it. Retries of a call with a deadline (paykit.WithTimeout),
+// and of customer reads, are made by the provider, not stripe-go, so that
+// they end with the context: a retry that could not start before the
+// deadline is not made, and the last answer is reported.
 //
 // Customer.Raw is the customer's JSON as Stripe sent it (json.RawMessage),
 // from API calls as from webhooks; json.Unmarshal it into a stripe.Customer

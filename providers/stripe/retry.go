@@ -29,7 +29,8 @@ const (
 // (same params, so the same idempotency key) with sleeps that end with the
 // context: a retry whose sleep would pass the deadline is not made, and the
 // last answer is returned. Calls without a deadline keep stripe-go's
-// retries.
+// retries, except customer reads, which the provider sends itself (get in
+// wire.go) and always retries here.
 type deadlineBackend struct {
 	retrying, once *stripeapi.BackendImplementation
 	maxRetries     int
@@ -104,9 +105,10 @@ func (b *deadlineBackend) retry(ctx context.Context, deadline time.Time, attempt
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			if last != nil {
+			if last != nil && ctxErr == context.DeadlineExceeded {
 				// The deadline cut a retry short: report what the
-				// previous attempt got, and the deadline.
+				// previous attempt got, and the deadline. A caller
+				// who cancelled gets the cancellation.
 				return &retriesEnded{last: last, ctx: ctxErr}
 			}
 			return err
@@ -127,6 +129,9 @@ func (b *deadlineBackend) retry(ctx context.Context, deadline time.Time, attempt
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			if ctx.Err() != context.DeadlineExceeded {
+				return ctx.Err()
+			}
 			return &retriesEnded{last: err, ctx: ctx.Err()}
 		case <-t.C:
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,25 +15,25 @@ import (
 )
 
 // Customers, which paykit decodes itself, are also read without
-// stripe-go's backend. Its Do validates every answer with encoding/json
+// stripe-go's backend's Do. It validates every answer with encoding/json
 // four times over (its response wrapper and then the target are each
 // unmarshalled, and each unmarshal scans the body twice), copies the body
 // into a string for a debug log line that is not printed, and gives a GET
 // a request body: a fifth of the client's CPU for a customer read. get
-// sends the request stripe-go would send, with the same headers that
-// matter (key, API version, user agent), through the same HTTP client,
-// and leaves errors to stripe-go: ResponseToError builds the *stripe.Error
-// of a failed answer, and the retries follow stripe-go's rules (retry.go).
-
-// userAgent is the User-Agent of the requests get sends: stripe-go's own,
-// so that Stripe sees one client whichever path a call takes.
-const userAgent = "Stripe/v1 GoBindings/" + stripeapi.ClientVersion
+// sends the request stripe-go would send, built by the backend's
+// NewRequest (same headers), through the same HTTP client, and leaves
+// errors to stripe-go: ResponseToError builds the *stripe.Error of a
+// failed answer, and the retries follow stripe-go's rules (retry.go).
 
 // get sends GET path (query included) and returns the answer, a JSON
 // object, retrying as stripe-go would: connection failures, including an
 // answer cut short, and the answers Stripe marks retryable. An answer that
 // is not a JSON object fails as it would through stripe-go.
 func (a *Adapter) get(ctx context.Context, path string) ([]byte, error) {
+	if ctx == nil {
+		// As stripe-go's calls, which take a nil context.
+		ctx = context.Background()
+	}
 	var body []byte
 	deadline, _ := ctx.Deadline()
 	err := a.retry.retry(ctx, deadline, func() (err error) {
@@ -43,14 +44,9 @@ func (a *Adapter) get(ctx context.Context, path string) ([]byte, error) {
 }
 
 func (a *Adapter) getOnce(ctx context.Context, path string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.backend.URL+path, nil)
+	req, err := a.backend.NewRequest(http.MethodGet, path, a.key, formContentType, &stripeapi.Params{Context: ctx})
 	if err != nil {
 		return nil, err
-	}
-	req.Header = http.Header{
-		"Authorization":  {"Bearer " + a.key},
-		"Stripe-Version": {stripeapi.APIVersion},
-		"User-Agent":     {userAgent},
 	}
 	res, err := a.backend.HTTPClient.Do(req)
 	if err != nil {
@@ -69,10 +65,17 @@ func (a *Adapter) getOnce(ctx context.Context, path string) ([]byte, error) {
 	if mustBeObject(body) != nil || !gjson.ValidBytes(body) {
 		// stripe-go's report of an answer it cannot decode, which
 		// mapErr reads.
-		return nil, a.backend.UnmarshalJSONVerbose(res.StatusCode, body, new(wireResponse))
+		if err := a.backend.UnmarshalJSONVerbose(res.StatusCode, body, new(wireResponse)); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("Couldn't deserialize JSON (response status: %d): %w", res.StatusCode, errNotObject)
 	}
 	return body[:len(body):len(body)], nil
 }
+
+// formContentType is the Content-Type stripe-go gives every request of
+// its API backend, reads included.
+const formContentType = "application/x-www-form-urlencoded"
 
 // maxPresized is the largest declared length of an answer that readBody
 // allocates up front; a longer one grows as it arrives.
