@@ -7,7 +7,6 @@
 package stripemock
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -37,6 +36,7 @@ type Server struct {
 	URL string
 
 	cmd    *exec.Cmd
+	log    string // the file of its standard output
 	exited chan struct{}
 }
 
@@ -58,6 +58,7 @@ func (s *Server) Close() error {
 		return err
 	}
 	<-s.exited
+	os.Remove(s.log)
 	return nil
 }
 
@@ -134,44 +135,64 @@ func goCommand() string {
 const listenPrefix = "Listening for HTTP at address: "
 
 func run(ctx context.Context, bin string) (*Server, error) {
-	// Both listeners on loopback: without -https-addr stripe-mock would
-	// open its HTTPS port on every interface.
-	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
+	// stripe-mock prints three lines per request. They go to a file, not
+	// a pipe: reading a pipe would wake this process three times per
+	// request, CPU that benchmarks would count as the client's.
+	log, err := os.CreateTemp("", "stripe-mock-*.log")
 	if err != nil {
 		return nil, fmt.Errorf("stripemock: %w", err)
 	}
+	// Both listeners on loopback: without -https-addr stripe-mock would
+	// open its HTTPS port on every interface.
+	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	cmd.Stdout = log
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	log.Close() // stripe-mock has its own descriptor
+	if err != nil {
+		os.Remove(log.Name())
 		return nil, fmt.Errorf("stripemock: starting %s: %w", bin, err)
 	}
-	s := &Server{cmd: cmd, exited: make(chan struct{})}
-	addrs := make(chan string, 1)
+	s := &Server{cmd: cmd, log: log.Name(), exited: make(chan struct{})}
 	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if addr, ok := strings.CutPrefix(sc.Text(), listenPrefix); ok {
-				addrs <- addr
-			}
-		}
 		_ = cmd.Wait()
 		close(s.exited)
 	}()
-	select {
-	case addr := <-addrs:
-		s.URL = "http://" + addr
-	case <-s.exited:
-		return nil, fmt.Errorf("stripemock: stripe-mock exited before listening: %s", stderr.String())
-	case <-ctx.Done():
-		_ = s.Close()
-		return nil, errors.New("stripemock: stripe-mock did not report its address in time")
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for s.URL == "" {
+		select {
+		case <-s.exited:
+			os.Remove(s.log)
+			return nil, fmt.Errorf("stripemock: stripe-mock exited before listening: %s", stderr.String())
+		case <-ctx.Done():
+			_ = s.Close()
+			return nil, errors.New("stripemock: stripe-mock did not report its address in time")
+		case <-tick.C:
+			s.URL = listenURL(s.log)
+		}
 	}
 	if err := s.waitReady(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// listenURL returns the URL of the HTTP listener that stripe-mock's log
+// reports, or "" before it does.
+func listenURL(log string) string {
+	b, err := os.ReadFile(log)
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(b)) {
+		if addr, ok := strings.CutPrefix(line, listenPrefix); ok && strings.HasSuffix(addr, "\n") {
+			return "http://" + strings.TrimSpace(addr)
+		}
+	}
+	return ""
 }
 
 // waitReady polls stripe-mock until it answers, for at most 100 tries.
