@@ -25,7 +25,7 @@ import (
 type routes map[string]http.HandlerFunc
 
 // fixture serves routes and returns a Client over a provider talking to
-// them, whose stripe-go retries do not sleep, and the recorder of the
+// them, whose retries do not sleep, and the recorder of the
 // requests the server received.
 func fixture(t *testing.T, rs routes, opts ...Option) (*paykit.Client, *recorder) {
 	t.Helper()
@@ -47,7 +47,6 @@ func fixture(t *testing.T, rs routes, opts ...Option) (*paykit.Client, *recorder
 	t.Cleanup(srv.Close)
 	base := []Option{WithBaseURL(srv.URL), WithHTTPClient(&http.Client{Timeout: 10 * time.Second})}
 	p := Provider(testKey, append(base, opts...)...)
-	p.backend.SetNetworkRetriesSleep(false)
 	p.retry.noSleep = true
 	return paykit.New(p), rec
 }
@@ -449,24 +448,39 @@ func TestReadsSendStripeGosHeaders(t *testing.T) {
 	assert.Equal(t, url.Values{"limit": {"3"}}, reqs[1].Form)
 }
 
-// TestCancelledReadIsCancelled: a caller who cancels a customer read while
-// it waits to retry gets the cancellation, not the answer that caused the
-// retry, and no further request is made.
-func TestCancelledReadIsCancelled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	client, rec := fixture(t, routes{"GET /v1/customers/cus_1": func(w http.ResponseWriter, r *http.Request) {
-		time.AfterFunc(100*time.Millisecond, cancel)
-		reply(503, `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`)(w, r)
-	}})
-	client.Provider().(*Adapter).retry.noSleep = false // a real wait
-	start := time.Now()
-	_, err := client.Customers.Retrieve(ctx, "cus_1")
-	require.ErrorIs(t, err, context.Canceled)
-	assert.False(t, paykit.IsRetryable(err))
-	assert.NotErrorIs(t, err, paykit.ErrProviderUnavailable)
-	assert.Less(t, time.Since(start), 450*time.Millisecond, "the wait before the retry ended with the context")
-	assert.Len(t, rec.all(), 1)
+// TestCancelledCallIsCancelled: a caller who cancels a call while it waits
+// to retry gets the cancellation, not the answer that caused the retry,
+// and no further request is made. stripe-go's own waits would ignore the
+// cancellation for up to 5 s.
+func TestCancelledCallIsCancelled(t *testing.T) {
+	for name, call := range map[string]func(context.Context, *paykit.Client) error{
+		"read (sent by the provider)": func(ctx context.Context, c *paykit.Client) error {
+			_, err := c.Customers.Retrieve(ctx, "cus_1")
+			return err
+		},
+		"write (sent by stripe-go)": func(ctx context.Context, c *paykit.Client) error {
+			_, err := c.Customers.Update(ctx, "cus_1", &paykit.UpdateCustomerParams{Name: paykit.String("Jenny")})
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			unavailable := func(w http.ResponseWriter, r *http.Request) {
+				time.AfterFunc(100*time.Millisecond, cancel)
+				reply(503, `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`)(w, r)
+			}
+			client, rec := fixture(t, routes{"GET /v1/customers/cus_1": unavailable, "POST /v1/customers/cus_1": unavailable})
+			client.Provider().(*Adapter).retry.noSleep = false // a real wait
+			start := time.Now()
+			err := call(ctx, client)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.False(t, paykit.IsRetryable(err))
+			assert.NotErrorIs(t, err, paykit.ErrProviderUnavailable)
+			assert.Less(t, time.Since(start), 450*time.Millisecond, "the wait before the retry ended with the context")
+			assert.Len(t, rec.all(), 1)
+		})
+	}
 }
 
 // TestReadCutShortIsRetried: a read whose answer stops before its declared

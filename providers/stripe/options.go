@@ -69,10 +69,9 @@ func WithHTTPClient(c *http.Client) Option {
 // WithMaxRetries sets how often a request that failed for a reason worth
 // retrying (connection errors, 409, 5xx) is retried, always with the same
 // idempotency key, by stripe-go's rules. The default is stripe-go's, 2; 0
-// disables retries. Each retry waits 0.5 to 5 s, and none is made once the
-// call's context is done. stripe-go makes them, except for calls with a
-// deadline and customer reads, which the provider retries itself with
-// waits that end with the context.
+// disables retries. Each retry waits 0.5 to 5 s, as stripe-go's do, but
+// the wait ends with the call's context, and a retry that could not start
+// before the context's deadline is not made.
 func WithMaxRetries(n int) Option {
 	return func(s *settings) {
 		if n < 0 {

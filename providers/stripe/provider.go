@@ -9,10 +9,10 @@
 // none in ISO 4217/CLDR) they are converted, and amounts Stripe cannot
 // represent exactly are refused before anything is sent. Every write
 // sends the paykit idempotency key as Stripe's Idempotency-Key, and every
-// retry reuses it. Retries of a call with a deadline (paykit.WithTimeout),
-// and of customer reads, are made by the provider, not stripe-go, so that
-// they end with the context: a retry that could not start before the
-// deadline is not made, and the last answer is reported.
+// retry reuses it. Retries follow stripe-go's rules but are made by the
+// provider, not stripe-go, so that they end with the context: a cancelled
+// call stops waiting, a retry that could not start before the deadline
+// (paykit.WithTimeout) is not made, and the last answer is reported.
 //
 // Customer.Raw is the customer's JSON as Stripe sent it (json.RawMessage),
 // from API calls as from webhooks; json.Unmarshal it into a stripe.Customer
@@ -61,7 +61,7 @@ type Adapter struct {
 
 	api       *client.API
 	backend   *stripeapi.BackendImplementation
-	retry     *deadlineBackend
+	retry     *retryingBackend
 	key       string
 	tolerance time.Duration
 	// successURL and cancelURL are the defaults of PaymentOptions.
@@ -93,8 +93,10 @@ func Provider(key string, opts ...Option) *Adapter {
 		hc = sharedHTTPClient()
 	}
 	cfg := &stripeapi.BackendConfig{
-		HTTPClient:        hc,
-		MaxNetworkRetries: stripeapi.Int64(s.maxRetries),
+		HTTPClient: hc,
+		// The provider retries (retry.go): stripe-go's sleeps between
+		// retries ignore the context.
+		MaxNetworkRetries: stripeapi.Int64(0),
 		// paykit logs calls itself (paykit.WithLogger); stripe-go's
 		// default logger would print to stderr.
 		LeveledLogger: &stripeapi.LeveledLogger{Level: stripeapi.LevelNull},
@@ -107,10 +109,7 @@ func Provider(key string, opts ...Option) *Adapter {
 	}
 	backends := stripeapi.NewBackendsWithConfig(cfg)
 	a.backend, _ = backends.API.(*stripeapi.BackendImplementation)
-	once := *cfg
-	once.MaxNetworkRetries = stripeapi.Int64(0)
-	onceBackend, _ := stripeapi.GetBackendWithConfig(stripeapi.APIBackend, &once).(*stripeapi.BackendImplementation)
-	a.retry = &deadlineBackend{retrying: a.backend, once: onceBackend, maxRetries: int(s.maxRetries)}
+	a.retry = &retryingBackend{once: a.backend, maxRetries: int(s.maxRetries)}
 	backends.API = a.retry
 	a.api = client.New(key, backends)
 	return a

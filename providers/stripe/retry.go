@@ -21,74 +21,65 @@ const (
 	maxRetrySleep = 5 * time.Second
 )
 
-// deadlineBackend is the stripe-go backend of a provider. stripe-go sleeps
-// between its retries with time.Sleep, blind to the request's context, so
-// a call with a deadline would overrun it and end as a timeout that hides
-// Stripe's answer. A call whose context has a deadline is therefore sent
-// by a backend without retries, and retried here under the same rules
-// (same params, so the same idempotency key) with sleeps that end with the
-// context: a retry whose sleep would pass the deadline is not made, and the
-// last answer is returned. Calls without a deadline keep stripe-go's
-// retries, except customer reads, which the provider sends itself (get in
-// wire.go) and always retries here.
-type deadlineBackend struct {
-	retrying, once *stripeapi.BackendImplementation
-	maxRetries     int
+// retryingBackend is the stripe-go backend of a provider. stripe-go sleeps
+// between its retries with time.Sleep, blind to the request's context: a
+// cancelled call would still wait up to 5 s, and a call with a deadline
+// would overrun it and end as a timeout that hides Stripe's answer. So
+// every call is sent by a stripe-go backend without retries (once), and
+// retried here under stripe-go's rules (same params, so the same
+// idempotency key) with sleeps that end with the context: a retry whose
+// sleep would pass the deadline is not made, and the last answer is
+// returned. Customer reads, which the provider sends itself (get in
+// wire.go), are retried by the same loop.
+type retryingBackend struct {
+	once       *stripeapi.BackendImplementation
+	maxRetries int
 	// noSleep makes retries immediate, for tests.
 	noSleep bool
 }
 
-func (b *deadlineBackend) Call(method, path, key string, params stripeapi.ParamsContainer, v stripeapi.LastResponseSetter) error {
+func (b *retryingBackend) Call(method, path, key string, params stripeapi.ParamsContainer, v stripeapi.LastResponseSetter) error {
 	var p *stripeapi.Params
 	if params != nil {
 		p = params.GetParams()
 	}
-	return b.do(method, p, func(be stripeapi.Backend) error { return be.Call(method, path, key, params, v) }, func() error {
-		return b.retrying.Call(method, path, key, params, v)
-	})
+	return b.do(method, p, func() error { return b.once.Call(method, path, key, params, v) })
 }
 
-func (b *deadlineBackend) CallStreaming(method, path, key string, params stripeapi.ParamsContainer, v stripeapi.StreamingLastResponseSetter) error {
-	return b.retrying.CallStreaming(method, path, key, params, v)
+func (b *retryingBackend) CallStreaming(method, path, key string, params stripeapi.ParamsContainer, v stripeapi.StreamingLastResponseSetter) error {
+	var p *stripeapi.Params
+	if params != nil {
+		p = params.GetParams()
+	}
+	return b.do(method, p, func() error { return b.once.CallStreaming(method, path, key, params, v) })
 }
 
-func (b *deadlineBackend) CallRaw(method, path, key string, body *form.Values, params *stripeapi.Params, v stripeapi.LastResponseSetter) error {
-	return b.do(method, params, func(be stripeapi.Backend) error { return be.CallRaw(method, path, key, body, params, v) }, func() error {
-		return b.retrying.CallRaw(method, path, key, body, params, v)
-	})
+func (b *retryingBackend) CallRaw(method, path, key string, body *form.Values, params *stripeapi.Params, v stripeapi.LastResponseSetter) error {
+	return b.do(method, params, func() error { return b.once.CallRaw(method, path, key, body, params, v) })
 }
 
-func (b *deadlineBackend) CallMultipart(method, path, key, boundary string, body *bytes.Buffer, params *stripeapi.Params, v stripeapi.LastResponseSetter) error {
-	return b.retrying.CallMultipart(method, path, key, boundary, body, params, v)
+func (b *retryingBackend) CallMultipart(method, path, key, boundary string, body *bytes.Buffer, params *stripeapi.Params, v stripeapi.LastResponseSetter) error {
+	// stripe-go reads body afresh on each request; it is not consumed.
+	return b.do(method, params, func() error { return b.once.CallMultipart(method, path, key, boundary, body, params, v) })
 }
 
-// SetMaxNetworkRetries sets the retries of calls with and without a
-// deadline.
-func (b *deadlineBackend) SetMaxNetworkRetries(n int64) {
-	b.retrying.SetMaxNetworkRetries(n)
-	b.maxRetries = int(n)
-}
+// SetMaxNetworkRetries sets the number of retries of every call.
+func (b *retryingBackend) SetMaxNetworkRetries(n int64) { b.maxRetries = int(n) }
 
-// do sends a call: by plain when its context has no deadline, else
-// through the backend without retries, retrying here. A write without an
-// idempotency key gets one first, which all its tries send (stripe-go
-// would give each try a new one).
-func (b *deadlineBackend) do(method string, p *stripeapi.Params, once func(stripeapi.Backend) error, plain func() error) error {
-	var ctx context.Context
+// do sends a call with its retries. A write without an idempotency key
+// gets one first, which all its tries send, as stripe-go's own retries do.
+func (b *retryingBackend) do(method string, p *stripeapi.Params, once func() error) error {
+	ctx := context.Background()
 	if p != nil {
-		ctx = p.Context
+		if p.Context != nil {
+			ctx = p.Context
+		}
+		if p.IdempotencyKey == nil && method != http.MethodGet && method != http.MethodHead {
+			p.IdempotencyKey = stripeapi.String(stripeapi.NewIdempotencyKey())
+		}
 	}
-	if ctx == nil || b.maxRetries == 0 {
-		return plain()
-	}
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return plain()
-	}
-	if p.IdempotencyKey == nil && method != http.MethodGet && method != http.MethodHead {
-		p.IdempotencyKey = stripeapi.String(stripeapi.NewIdempotencyKey())
-	}
-	return b.retry(ctx, deadline, func() error { return once(b.once) })
+	deadline, _ := ctx.Deadline()
+	return b.retry(ctx, deadline, once)
 }
 
 // retry makes attempt until it succeeds, fails in a way that is not
@@ -97,7 +88,7 @@ func (b *deadlineBackend) do(method string, p *stripeapi.Params, once func(strip
 // before deadline (if not zero) is not made: the last answer is returned.
 // The caller makes every attempt send the same request, idempotency key
 // included.
-func (b *deadlineBackend) retry(ctx context.Context, deadline time.Time, attempt func() error) error {
+func (b *retryingBackend) retry(ctx context.Context, deadline time.Time, attempt func() error) error {
 	var last error // the last failure that had an answer or a cause of its own
 	for retry := 0; ; retry++ {
 		err := attempt()

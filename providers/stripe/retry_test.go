@@ -14,10 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestDeadlineBoundsRetries checks that a call's deadline bounds stripe-go's
-// retries, whose sleeps (at least 500 ms) ignore the context: a retry that
-// could not start before the deadline is not waited for, and the last
-// answer's status survives. Sleeps are real here, unlike in fixture.
+// TestDeadlineBoundsRetries checks that a call's deadline bounds its
+// retries, whose sleeps (at least 500 ms) stripe-go would make blind to the
+// context: a retry that could not start before the deadline is not waited
+// for, and the last answer's status survives. Sleeps are real here, unlike
+// in fixture.
 func TestDeadlineBoundsRetries(t *testing.T) {
 	const apiError = `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`
 	serve := func(t *testing.T, h http.HandlerFunc) (*paykit.Client, *recorder) {

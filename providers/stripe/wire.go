@@ -23,7 +23,7 @@ import (
 // sends the request stripe-go would send, built by the backend's
 // NewRequest (same headers), through the same HTTP client, and leaves
 // errors to stripe-go: ResponseToError builds the *stripe.Error of a
-// failed answer, and the retries follow stripe-go's rules (retry.go).
+// failed answer. Its retries are those of every call (retry.go).
 
 // get sends GET path (query included) and returns the answer, a JSON
 // object, retrying as stripe-go would: connection failures, including an
