@@ -14,8 +14,8 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// Customers, which paykit decodes itself, are also read without
-// stripe-go's backend's Do. It validates every answer with encoding/json
+// Customer reads, whose answers paykit decodes itself, skip stripe-go's
+// backend's Do. It validates every answer with encoding/json
 // four times over (its response wrapper and then the target are each
 // unmarshalled, and each unmarshal scans the body twice), copies the body
 // into a string for a debug log line that is not printed, and gives a GET
@@ -97,7 +97,7 @@ func readBody(res *http.Response) ([]byte, error) {
 
 // wireResponse receives one Stripe object from stripe-go's backend, for
 // the writes, which still go through it (form encoding, idempotency keys,
-// retries). It checks that the answer is a JSON object but does not
+// error parsing). It checks that the answer is a JSON object but does not
 // decode it into stripe-go's type: paykit reads only the fields it maps,
 // as for webhooks. Decoding a stripe.Customer costs encoding/json's
 // reflection over some 45 fields and their sub-objects.
