@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -395,4 +396,36 @@ func TestAmountRefundedFromLatestCharge(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, page.Data, 1)
 	check("list", page.Data[0], nil, "data.latest_charge")
+}
+
+// FuzzCustomerAnswer feeds the customer read path arbitrary 200 bodies. It
+// must never panic, and what it accepts must be a JSON object encoding/json
+// finds valid too, so that Customer.Raw is always valid JSON; what it
+// refuses must be the undecodable-answer error that mapErr reports with
+// the status.
+func FuzzCustomerAnswer(f *testing.F) {
+	for _, body := range []string{customerJSON, " \n" + customerJSON + "\n", "<html>ok</html>", "[]", "null", `"cus_1"`, `{"id":"cus_1",`, `{"id":"cus_1"}}`, `{"id":"\ud800"}`, `{"a":1e999}`, "{\"id\":\"\x00\"}", `{"deleted":true,"id":"cus_1"}`} {
+		f.Add([]byte(body))
+	}
+	a := Provider(testKey)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		out, err := a.object(http.StatusOK, body)
+		if err != nil {
+			if out != nil {
+				t.Fatal("an error with an answer")
+			}
+			if undecodableStatus(err) != http.StatusOK {
+				t.Fatalf("mapErr would not read the status of %v", err)
+			}
+			return
+		}
+		if !json.Valid(out) || out[0] != '{' {
+			t.Fatalf("accepted %q, which encoding/json does not take for an object", out)
+		}
+		var o wireObject
+		o.read(out)
+		if cus := o.customerOut(); !bytes.Equal(cus.Raw.(json.RawMessage), out) {
+			t.Fatal("Raw is not the answer")
+		}
+	})
 }

@@ -61,14 +61,19 @@ func (a *Adapter) getOnce(ctx context.Context, path string) ([]byte, error) {
 	if res.StatusCode >= http.StatusBadRequest {
 		return nil, a.backend.ResponseToError(res, body)
 	}
+	return a.object(res.StatusCode, body)
+}
+
+// object returns body, a successful answer, trimmed, if it is a JSON
+// object; else the error stripe-go reports for an answer it cannot
+// decode, which mapErr reads.
+func (a *Adapter) object(status int, body []byte) ([]byte, error) {
 	body = bytes.TrimSpace(body)
 	if mustBeObject(body) != nil || !gjson.ValidBytes(body) {
-		// stripe-go's report of an answer it cannot decode, which
-		// mapErr reads.
-		if err := a.backend.UnmarshalJSONVerbose(res.StatusCode, body, new(wireResponse)); err != nil {
+		if err := a.backend.UnmarshalJSONVerbose(status, body, new(wireResponse)); err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("Couldn't deserialize JSON (response status: %d): %w", res.StatusCode, errNotObject)
+		return nil, fmt.Errorf("Couldn't deserialize JSON (response status: %d): %w", status, errNotObject)
 	}
 	return body[:len(body):len(body)], nil
 }
