@@ -1,14 +1,17 @@
 package paykit_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest"
 )
 
 func TestPayeeJSON(t *testing.T) {
@@ -107,7 +110,9 @@ func TestFormatAmount(t *testing.T) {
 	for in, want := range map[struct {
 		n int64
 		c string
-	}]string{{2500, "USD"}: "USD 25.00", {500, "JPY"}: "JPY 500", {1500, "KWD"}: "KWD 1.500", {5, "eur"}: "EUR 0.05", {7, "XYZ"}: "7 XYZ"} {
+	}]string{{2500, "USD"}: "USD 25.00", {500, "JPY"}: "JPY 500", {1500, "KWD"}: "KWD 1.500", {5, "eur"}: "EUR 0.05", {7, "XYZ"}: "7 XYZ",
+		// ISO 4217's exponent, not CLDR's cash digits.
+		{150000, "IDR"}: "IDR 1500.00", {1500, "IQD"}: "IQD 1.500", {250, "VES"}: "VES 2.50"} {
 		assert.Equal(t, want, paykit.FormatAmount(in.n, in.c))
 	}
 }
@@ -122,5 +127,25 @@ func TestParseInterval(t *testing.T) {
 	for _, bad := range []string{"", "custom", "Month", "fortnight"} {
 		_, ok := paykit.ParseInterval(bad)
 		assert.False(t, ok, bad)
+	}
+}
+
+// TestCurrencies: payments take active ISO 4217 currencies, and nothing
+// else reaches the provider.
+func TestCurrencies(t *testing.T) {
+	ctx := context.Background()
+	for _, code := range []string{"HRK", "VEF", "MRO", "XTS", "XXX", "XAU", "ABC"} {
+		m := paykittest.NewMockProvider(t) // no expectations: any call fails the test
+		_, err := paykit.New(m).Payments.Create(ctx, &paykit.CreatePaymentParams{Customer: paykit.CustomerID("cus_1"), Amount: 100, Currency: code})
+		pe, ok := paykit.AsError(err)
+		require.True(t, ok, code)
+		assert.Equal(t, paykit.CodeValidation, pe.Code, code)
+		assert.Equal(t, "currency", pe.Param, code)
+	}
+	for _, code := range []string{"MRU", "VES", "SLE", "ZWG", "IDR"} {
+		m := paykittest.NewMockProvider(t)
+		m.On("CreatePayment", mock.Anything, mock.Anything, mock.Anything).Return(&paykit.Payment{ID: "pay_1", Currency: code}, nil).Once()
+		_, err := paykit.New(m).Payments.Create(ctx, &paykit.CreatePaymentParams{Customer: paykit.CustomerID("cus_1"), Amount: 100, Currency: code})
+		require.NoError(t, err, code)
 	}
 }

@@ -59,7 +59,7 @@ func validateCurrency(param, code string, required bool) error {
 		return nil
 	}
 	if !money.Valid(code) {
-		return ValidationError(param, "currency "+strconv.Quote(code)+" is not a known ISO 4217 code")
+		return ValidationError(param, "currency "+strconv.Quote(code)+" is not an active ISO 4217 code")
 	}
 	return nil
 }

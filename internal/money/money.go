@@ -1,5 +1,13 @@
 // Package money converts between paykit's integer minor units and the
-// forms providers use, with ISO 4217 data from golang.org/x/text/currency.
+// forms providers use, with ISO 4217 data (active codes and their
+// exponents) from github.com/bojanz/currency.
+//
+// golang.org/x/text/currency was used before. At the version Go 1.25 can
+// build it still took withdrawn codes (HRK, VEF, SLL, MRO, ...), refused
+// current ones (MRU, VES, SLE, ZWG, ...), and gave CLDR's cash digits
+// instead of ISO 4217's exponent for 24 currencies (IDR, COP, PKR: 0
+// rather than 2; IQD: 0 rather than 3), so an amount written in ISO minor
+// units, as paykit documents them, was read 100 or 1000 times too large.
 package money
 
 import (
@@ -9,36 +17,38 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/currency"
+	"github.com/bojanz/currency"
 )
 
-// Normalize returns code upper-cased if it is a known ISO 4217 currency.
+// Normalize returns code upper-cased if it is an active ISO 4217 currency.
+// Test and precious-metal codes (XTS, XXX, XAU, ...) and withdrawn ones
+// are refused.
 func Normalize(code string) (string, error) {
 	if len(code) != 3 {
 		return "", fmt.Errorf("currency %q is not a 3-letter ISO 4217 code", code)
 	}
-	u, err := currency.ParseISO(code)
-	if err != nil {
-		return "", fmt.Errorf("currency %q is not a known ISO 4217 code", code)
+	up := strings.ToUpper(code)
+	if !currency.IsValid(up) {
+		return "", fmt.Errorf("currency %q is not an active ISO 4217 code", code)
 	}
-	return u.String(), nil
+	return up, nil
 }
 
-// Valid reports whether code (any case) is a known ISO 4217 currency.
+// Valid reports whether code (any case) is an active ISO 4217 currency.
 func Valid(code string) bool {
 	_, err := Normalize(code)
 	return err == nil
 }
 
-// Exponent returns the number of minor-unit digits of code: 2 for USD, 0
-// for JPY, 3 for KWD.
+// Exponent returns the ISO 4217 number of minor-unit digits of code: 2 for
+// USD and IDR, 0 for JPY, 3 for KWD and IQD.
 func Exponent(code string) (int, error) {
-	u, err := currency.ParseISO(code)
+	up, err := Normalize(code)
 	if err != nil {
-		return 0, fmt.Errorf("currency %q is not a known ISO 4217 code", code)
+		return 0, err
 	}
-	scale, _ := currency.Standard.Rounding(u)
-	return scale, nil
+	digits, _ := currency.GetDigits(up)
+	return int(digits), nil
 }
 
 // FormatMajor renders minor units as a decimal string in major units, the

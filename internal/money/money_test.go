@@ -3,7 +3,9 @@ package money
 import "testing"
 
 func TestExponent(t *testing.T) {
-	for code, want := range map[string]int{"USD": 2, "usd": 2, "JPY": 0, "KWD": 3, "EUR": 2, "BHD": 3} {
+	// ISO 4217's exponents, also where CLDR's cash digits differ (IDR, COP,
+	// PKR, IQD).
+	for code, want := range map[string]int{"USD": 2, "usd": 2, "JPY": 0, "KWD": 3, "EUR": 2, "BHD": 3, "IDR": 2, "COP": 2, "PKR": 2, "IQD": 3, "ISK": 0, "CLP": 0, "UGX": 0, "HUF": 2, "MRU": 2, "VES": 2} {
 		got, err := Exponent(code)
 		if err != nil || got != want {
 			t.Errorf("Exponent(%q) = %d, %v; want %d", code, got, err, want)
@@ -18,7 +20,14 @@ func TestNormalize(t *testing.T) {
 	if got, err := Normalize("usd"); err != nil || got != "USD" {
 		t.Errorf("Normalize(usd) = %q, %v", got, err)
 	}
-	for _, bad := range []string{"", "US", "USDD", "ZZZ", "12$"} {
+	// Current codes are taken; withdrawn, test and precious-metal ones are
+	// not.
+	for _, good := range []string{"MRU", "VES", "SLE", "ZWG", "eur"} {
+		if _, err := Normalize(good); err != nil {
+			t.Errorf("Normalize(%q): %v", good, err)
+		}
+	}
+	for _, bad := range []string{"", "US", "USDD", "ZZZ", "12$", "HRK", "VEF", "SLL", "MRO", "BYR", "DEM", "XTS", "XXX", "XAU"} {
 		if _, err := Normalize(bad); err == nil {
 			t.Errorf("Normalize(%q) accepted", bad)
 		}
@@ -38,6 +47,8 @@ func TestFormatAndParseMajor(t *testing.T) {
 		{1500, "KWD", "1.500"},
 		{1, "KWD", "0.001"},
 		{-250, "EUR", "-2.50"},
+		{150000, "IDR", "1500.00"},
+		{1500, "IQD", "1.500"},
 	}
 	for _, c := range cases {
 		got, err := FormatMajor(c.minor, c.code)

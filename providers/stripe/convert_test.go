@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestAmountConversion converts paykit minor units (ISO 4217 exponents as
-// internal/money reads them from CLDR) to Stripe's and back, for every
-// currency Stripe documents as special and a few whose exponents differ
-// between CLDR and Stripe.
+// TestAmountConversion converts paykit minor units (ISO 4217 exponents, as
+// internal/money has them) to Stripe's and back, for every currency Stripe
+// documents as special and those whose exponents differ between ISO 4217
+// and Stripe.
 func TestAmountConversion(t *testing.T) {
 	cases := []struct {
 		currency      string
@@ -21,7 +21,7 @@ func TestAmountConversion(t *testing.T) {
 	}{
 		// Zero-decimal at Stripe and in ISO 4217.
 		{"BIF", 150, 150, 0}, {"CLP", 150, 150, 0}, {"DJF", 150, 150, 0}, {"GNF", 150, 150, 0},
-		{"JPY", 150, 150, 0}, {"KMF", 150, 150, 0}, {"KRW", 150, 150, 0}, {"MGA", 150, 150, 0},
+		{"JPY", 150, 150, 0}, {"KMF", 150, 150, 0}, {"KRW", 150, 150, 0},
 		{"PYG", 150, 150, 0}, {"RWF", 150, 150, 0}, {"UGX", 150, 150, 0}, {"VND", 150, 150, 0},
 		{"VUV", 150, 150, 0}, {"XAF", 150, 150, 0}, {"XOF", 150, 150, 0}, {"XPF", 150, 150, 0},
 		// Three decimals, sent in tens of the minor unit.
@@ -32,10 +32,15 @@ func TestAmountConversion(t *testing.T) {
 		// HUF and TWD are charged with two decimals (their rule of
 		// whole units applies to payouts only).
 		{"HUF", 150, 150, 0}, {"TWD", 150, 150, 0},
-		// No minor unit in CLDR, two decimals at Stripe.
-		{"IDR", 150, 15000, 0}, {"COP", 150, 15000, 0},
-		// Three decimals in CLDR, two at Stripe: only whole tens convert.
-		{"LYD", 1250, 125, 1255},
+		// Two decimals in ISO 4217 and at Stripe (CLDR's cash digits,
+		// which paykit once used, have none).
+		{"IDR", 150, 150, 0}, {"COP", 150, 150, 0}, {"PKR", 150, 150, 0},
+		// Two decimals in ISO 4217, zero-decimal at Stripe: only whole
+		// ariary convert.
+		{"MGA", 15000, 150, 15050},
+		// Three decimals in ISO 4217, two at Stripe: only whole tens
+		// convert.
+		{"LYD", 1250, 125, 1255}, {"IQD", 1250, 125, 1255},
 		{"USD", 150, 150, 0}, {"EUR", 150, 150, 0},
 	}
 	for _, tc := range cases {

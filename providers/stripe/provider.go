@@ -5,8 +5,9 @@
 //
 // Each provider holds its own stripe-go client.API, so one process can serve
 // several Stripe accounts. Amounts are ISO 4217 minor units as everywhere in
-// paykit; where Stripe's decimals differ (ISK, IDR, COP: two at Stripe,
-// none in ISO 4217/CLDR) they are converted, and amounts Stripe cannot
+// paykit; where Stripe's decimals differ (ISK: two at Stripe, none in ISO
+// 4217; MGA: none at Stripe, two in ISO 4217; LYD, IQD: two at Stripe,
+// three in ISO 4217) they are converted, and amounts Stripe cannot
 // represent exactly are refused before anything is sent. Every write
 // sends the paykit idempotency key as Stripe's Idempotency-Key, and every
 // retry reuses it. Retries follow stripe-go's rules but are made by the
