@@ -388,11 +388,21 @@ func redirectURL(pi *stripeapi.PaymentIntent) string {
 
 // sessionPaymentOut maps the payment of a Checkout Session in payment mode:
 // its PaymentIntent's state when the session has one (expanded), under the
-// session's id.
+// session's id. Stripe creates the PaymentIntent when the payer first
+// submits the page; while the session is open, a declined attempt or a
+// 3-D Secure challenge is the payer's to handle on that page, so the
+// payment requires action there (keeping the decline's FailureCode), unless
+// the PaymentIntent already went through.
 func sessionPaymentOut(s *stripeapi.CheckoutSession) *paykit.Payment {
 	if pi := s.PaymentIntent; pi != nil && pi.Status != "" {
 		p := paymentOut(pi)
 		p.ID, p.Raw = s.ID, s
+		if s.Status == stripeapi.CheckoutSessionStatusOpen {
+			switch p.Status {
+			case paykit.PaymentPending, paykit.PaymentFailed, paykit.PaymentRequiresAction:
+				p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentRequiresAction, true, s.URL
+			}
+		}
 		return p
 	}
 	md, in := metadataIn(s.Metadata)
