@@ -257,7 +257,13 @@ func (w *Webhook) dispatch(ctx context.Context, e *Event) error {
 	}
 	if e.ID != "" {
 		if err := w.cfg.Store.Complete(context.WithoutCancel(ctx), e.ID); err != nil {
-			return w.c.wrapErr(OpWebhooksHandle, err)
+			// The handlers ran but the id is not recorded. Left claimed, the
+			// id would refuse every redelivery (409) until the claim
+			// expired; released, the redelivery this 500 asks for runs the
+			// handlers again, which they must tolerate (at least once).
+			_ = w.cfg.Store.Release(context.WithoutCancel(ctx), e.ID)
+			return &Error{Code: CodeOperationFailed, Provider: w.c.name, Op: OpWebhooksHandle,
+				Message: "recording " + string(e.Type) + " event " + e.ID + " as handled failed", Err: err}
 		}
 	}
 	return nil
@@ -353,8 +359,14 @@ const (
 // DedupStore records which event ids were handled, so that a redelivered
 // event runs its handlers once. Implementations must be safe for
 // concurrent use; back it with a database to de-duplicate across processes.
+//
+// A claim is a lease of DedupLease, the lease MemoryDedupStore uses: an id
+// claimed but neither completed nor released (its process crashed, or
+// Release failed) must be claimable again once DedupLease has passed since
+// Claim, so that it blocks redeliveries for that long at most, not forever.
 type DedupStore interface {
-	// Claim marks id as being handled, unless it is done or in flight.
+	// Claim marks id as being handled, unless it is done or in flight (a
+	// claim younger than DedupLease).
 	Claim(ctx context.Context, id string) (ClaimResult, error)
 	// Complete records id as handled.
 	Complete(ctx context.Context, id string) error
@@ -362,7 +374,8 @@ type DedupStore interface {
 	Release(ctx context.Context, id string) error
 }
 
-// MemoryDedupStore is the in-memory DedupStore, for one process.
+// MemoryDedupStore is the in-memory DedupStore, for one process. A claim
+// neither completed nor released expires after DedupLease.
 type MemoryDedupStore struct {
 	retention time.Duration
 	mu        sync.Mutex
@@ -375,9 +388,9 @@ type dedupEntry struct {
 	at   time.Time
 }
 
-// claimLease is how long an unfinished claim blocks redeliveries before it
-// is considered abandoned.
-const claimLease = 10 * time.Minute
+// DedupLease is how long an unfinished claim of a DedupStore blocks
+// redeliveries of its event before it is considered abandoned.
+const DedupLease = 10 * time.Minute
 
 // NewMemoryDedupStore returns a store that remembers handled ids for
 // retention (at least as long as the provider redelivers: Stripe retries
@@ -395,7 +408,7 @@ func (s *MemoryDedupStore) Claim(_ context.Context, id string) (ClaimResult, err
 		switch {
 		case e.done:
 			return ClaimDone, nil
-		case now.Sub(e.at) < claimLease:
+		case now.Sub(e.at) < DedupLease:
 			return ClaimInFlight, nil
 		}
 	}
@@ -442,7 +455,7 @@ func (s *MemoryDedupStore) prune(now time.Time) {
 	for ; n < len(s.order); n++ {
 		id := s.order[n]
 		e, ok := s.entries[id]
-		if ok && (e.done && now.Sub(e.at) <= s.retention || !e.done && now.Sub(e.at) <= claimLease) {
+		if ok && (e.done && now.Sub(e.at) <= s.retention || !e.done && now.Sub(e.at) <= DedupLease) {
 			break
 		}
 		delete(s.entries, id)

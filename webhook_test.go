@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -192,4 +193,54 @@ func TestMemoryDedupStoreForgetsAfterRetention(t *testing.T) {
 	assert.Less(t, s.Len(), 10, "ids older than the retention are pruned, so memory stays bounded")
 	r, _ := s.Claim(ctx, "old")
 	assert.Equal(t, paykit.ClaimAcquired, r)
+}
+
+// flakyCompleteStore is a MemoryDedupStore whose Complete fails while
+// failures is above zero.
+type flakyCompleteStore struct {
+	*paykit.MemoryDedupStore
+	failures int
+}
+
+func (s *flakyCompleteStore) Complete(ctx context.Context, id string) error {
+	if s.failures > 0 {
+		s.failures--
+		return errors.New("dedup table unavailable")
+	}
+	return s.MemoryDedupStore.Complete(ctx, id)
+}
+
+func TestWebhookReleasesTheClaimWhenCompleteFails(t *testing.T) {
+	m := webhookMock(t, &paykit.Event{ID: "evt_c", Type: paykit.EventPaymentCreated, Data: &paykit.Payment{ID: "pay_1"}})
+	store := &flakyCompleteStore{MemoryDedupStore: paykit.NewMemoryDedupStore(time.Hour), failures: 1}
+	runs := 0
+	wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "s", Store: store}).
+		On(paykit.EventPaymentCreated, func(context.Context, *paykit.Event) error { runs++; return nil })
+	post := func() int {
+		r := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(`{}`))
+		r.Header.Set("X-Sig", "s")
+		rec := httptest.NewRecorder()
+		wh.ServeHTTP(rec, r)
+		return rec.Code
+	}
+	assert.Equal(t, http.StatusInternalServerError, post(), "an id not recorded asks for redelivery")
+	assert.Equal(t, http.StatusOK, post(), "the redelivery is not refused as in flight")
+	assert.Equal(t, 2, runs, "the redelivery runs the handlers again")
+	assert.Equal(t, http.StatusOK, post())
+	assert.Equal(t, 2, runs, "once recorded, the id is skipped")
+}
+
+func TestMemoryDedupStoreClaimExpiresAfterTheLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		s := paykit.NewMemoryDedupStore(72 * time.Hour)
+		r, _ := s.Claim(ctx, "crashed")
+		require.Equal(t, paykit.ClaimAcquired, r)
+		time.Sleep(paykit.DedupLease - time.Second)
+		r, _ = s.Claim(ctx, "crashed")
+		assert.Equal(t, paykit.ClaimInFlight, r, "a claim holds for the whole lease")
+		time.Sleep(time.Second)
+		r, _ = s.Claim(ctx, "crashed")
+		assert.Equal(t, paykit.ClaimAcquired, r, "a claim never completed nor released expires after the lease")
+	})
 }
