@@ -61,3 +61,38 @@ func TestOpenCheckoutPaymentAwaitsThePayer(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelCheckoutPayment: an open session is expired, whether or not
+// the payer made an attempt (Stripe refuses to cancel the PaymentIntent of
+// a Checkout Session); the authorized payment of a complete session is
+// cancelled through its PaymentIntent. Both are reported under the
+// session's id.
+func TestCancelCheckoutPayment(t *testing.T) {
+	ctx := context.Background()
+	t.Run("open, after a declined attempt", func(t *testing.T) {
+		expired := `{"id":"cs_1","object":"checkout.session","mode":"payment","status":"expired","payment_status":"unpaid","amount_total":1050,"currency":"usd","payment_intent":"pi_1"}`
+		client, rec := fixture(t, routes{
+			"GET /v1/checkout/sessions/cs_1": reply(200, checkoutSession("open", `"status":"requires_payment_method",
+				"last_payment_error":{"type":"card_error","code":"card_declined","decline_code":"generic_decline"}`)),
+			"POST /v1/checkout/sessions/cs_1/expire": reply(200, expired),
+		})
+		pay, err := client.Payments.Cancel(ctx, "cs_1", paykit.WithIdempotencyKey("cancel-1"))
+		require.NoError(t, err)
+		assert.Equal(t, "cs_1", pay.ID)
+		assert.Equal(t, paykit.PaymentCanceled, pay.Status)
+		sent := rec.last(t)
+		assert.Equal(t, "/v1/checkout/sessions/cs_1/expire", sent.Path)
+		assert.Equal(t, "cancel-1", sent.Header.Get("Idempotency-Key"))
+	})
+	t.Run("complete, authorized", func(t *testing.T) {
+		client, rec := fixture(t, routes{
+			"GET /v1/checkout/sessions/cs_1":       reply(200, checkoutSession("complete", `"status":"requires_capture","capture_method":"manual"`)),
+			"POST /v1/payment_intents/pi_1/cancel": reply(200, `{"id":"pi_1","object":"payment_intent","amount":1050,"currency":"usd","status":"canceled","capture_method":"manual"}`),
+		})
+		pay, err := client.Payments.Cancel(ctx, "cs_1")
+		require.NoError(t, err)
+		assert.Equal(t, "cs_1", pay.ID)
+		assert.Equal(t, paykit.PaymentCanceled, pay.Status)
+		assert.Equal(t, "/v1/payment_intents/pi_1/cancel", rec.last(t).Path)
+	})
+}

@@ -247,8 +247,11 @@ func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.
 	return asAsked(id, t.session, pi), nil
 }
 
-// CancelPayment cancels a PaymentIntent, or expires the Checkout Session of
-// a checkout payment that has none yet.
+// CancelPayment cancels a PaymentIntent. A checkout payment whose session
+// is still open (the payer may have made an attempt, and so have a
+// PaymentIntent, which Stripe refuses to cancel) is cancelled by expiring
+// the session; that of a complete session, such as an authorization not yet
+// captured, by cancelling its PaymentIntent.
 func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	base, err := a.params(ctx, ro)
 	if err != nil {
@@ -261,12 +264,14 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 	if t.intent == "" && t.session == nil {
 		return nil, t.noIntent(id, "id")
 	}
-	if t.intent == "" {
+	if t.session != nil && (t.intent == "" || t.session.Status == stripeapi.CheckoutSessionStatusOpen) {
 		s, err := a.api.CheckoutSessions.Expire(id, &stripeapi.CheckoutSessionExpireParams{Params: base})
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
-		return sessionPaymentOut(s), nil
+		p := sessionPaymentOut(s)
+		p.ID = id
+		return p, nil
 	}
 	pi, err := a.api.PaymentIntents.Cancel(t.intent, &stripeapi.PaymentIntentCancelParams{Params: base, Expand: expandCharge})
 	if err != nil {
