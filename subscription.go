@@ -31,7 +31,11 @@ type Subscription struct {
 	ItemID             string             `json:"item_id"`
 	Quantity           int64              `json:"quantity,omitempty"`
 	BillingInterval    BillingInterval    `json:"billing_interval"`
-	Metadata           map[string]string  `json:"metadata"`
+	// BillingIntervalCount is the length of a period in BillingIntervals:
+	// the subscription renews every BillingIntervalCount BillingIntervals
+	// (3 and IntervalMonth: quarterly); 0 means 1.
+	BillingIntervalCount int               `json:"billing_interval_count,omitempty"`
+	Metadata             map[string]string `json:"metadata"`
 	// RequiresAction is set when the first payment needs the customer;
 	// send them to PaymentURL.
 	RequiresAction bool   `json:"requires_action"`

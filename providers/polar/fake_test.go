@@ -300,6 +300,13 @@ func (f *fakePolar) addProduct(id string, amount int64, currency string, recurri
 	f.store(f.products, p)
 }
 
+// renewEvery makes the recurring product id renew every count units.
+func (f *fakePolar) renewEvery(id string, count int, unit string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	openapitest.Merge(f.products[id], obj{"recurring_interval": unit, "recurring_interval_count": count})
+}
+
 // priceOf returns a product's price amount for seats, and its currency.
 func priceOf(price obj, seats int64) (int64, string, bool) {
 	cur, _ := price["price_currency"].(string)
@@ -440,6 +447,9 @@ func (f *fakePolar) createSubscription(c *openapitest.Call) openapitest.Reply {
 		return invalid("customer_id", "Customer does not exist.")
 	}
 	now := f.now()
+	unit, count := product["recurring_interval"].(string), int(product["recurring_interval_count"].(float64))
+	end := map[string]time.Time{"day": f.clock.AddDate(0, 0, count), "week": f.clock.AddDate(0, 0, 7*count),
+		"month": f.clock.AddDate(0, count, 0), "year": f.clock.AddDate(count, 0, 0)}[unit]
 	sc := f.make("SubscriptionCustomer", obj{})
 	for k := range sc {
 		if v, ok := customer[k]; ok {
@@ -448,8 +458,8 @@ func (f *fakePolar) createSubscription(c *openapitest.Call) openapitest.Reply {
 	}
 	o := f.make("Subscription", obj{
 		"id": openapitest.NewUUID(), "created_at": now, "modified_at": nil, "amount": 0, "currency": currency,
-		"recurring_interval": "month", "recurring_interval_count": 1, "status": "active",
-		"current_period_start": now, "current_period_end": f.clock.AddDate(0, 1, 0).Format(time.RFC3339),
+		"recurring_interval": unit, "recurring_interval_count": count, "status": "active",
+		"current_period_start": now, "current_period_end": end.Format(time.RFC3339),
 		"trial_start": nil, "trial_end": nil, "cancel_at_period_end": false, "canceled_at": nil, "started_at": now,
 		"ends_at": nil, "ended_at": nil, "customer_id": customer["id"], "product_id": product["id"], "seats": nil,
 		"metadata": orEmpty(b["metadata"]), "customer": sc, "product": product, "discount_id": nil, "discount": nil,

@@ -289,6 +289,32 @@ func TestSubscriptionCreateFreeOnly(t *testing.T) {
 		lastBody(t, f, "subscriptions:create"))
 }
 
+func TestQuarterlySubscriptionKeepsItsIntervalCount(t *testing.T) {
+	c, f := setup(t)
+	f.renewEvery(freePlan, 3, "month")
+	cus := newCustomer(t, c)
+
+	_, err := c.Subscriptions.Create(ctx(t), &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID(cus.ID), ItemID: freePlan,
+		BillingInterval: paykit.IntervalMonth})
+	pe := requireCode(t, err, paykit.ErrValidation)
+	assert.Equal(t, "billing_interval", pe.Param, "monthly is not every 3 months")
+	assert.Contains(t, pe.Message, "every 3 months")
+	assert.Empty(t, f.srv.Calls("subscriptions:create"))
+
+	sub, err := c.Subscriptions.Create(ctx(t), &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID(cus.ID), ItemID: freePlan})
+	require.NoError(t, err)
+	got, err := c.Subscriptions.Retrieve(ctx(t), sub.ID)
+	require.NoError(t, err)
+	page, err := c.Subscriptions.ListPage(ctx(t), &paykit.ListSubscriptionsParams{CustomerID: cus.ID})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 1)
+	for _, s := range []*paykit.Subscription{sub, got, page.Data[0]} {
+		assert.Equal(t, paykit.IntervalMonth, s.BillingInterval)
+		assert.Equal(t, 3, s.BillingIntervalCount, "renews every 3 months")
+		assert.Equal(t, s.CurrentPeriodStart.AddDate(0, 3, 0), s.CurrentPeriodEnd)
+	}
+}
+
 func TestSubscriptionUpdateSendsOneChangePerRequest(t *testing.T) {
 	c, f := setup(t)
 	cus := newCustomer(t, c)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/paykit-go/paykit"
@@ -65,21 +66,22 @@ func subscriptionFrom(raw json.RawMessage) (*paykit.Subscription, error) {
 		return nil, err
 	}
 	return &paykit.Subscription{
-		ID:                 w.ID,
-		Customer:           paykit.CustomerID(w.CustomerID),
-		Amount:             w.Amount,
-		Currency:           isoCurrency(w.Currency),
-		Status:             subscriptionStatus(w.Status),
-		CurrentPeriodStart: utc(w.CurrentPeriodStart),
-		CurrentPeriodEnd:   utc(w.CurrentPeriodEnd),
-		ItemID:             w.ProductID,
-		Quantity:           seatsOr1(w.Seats),
-		BillingInterval:    interval(w.RecurringInterval),
-		Metadata:           w.Metadata.strings(),
-		CancelAtPeriodEnd:  w.CancelAtPeriodEnd,
-		CanceledAt:         utcPtr(w.CanceledAt),
-		CreatedAt:          utc(w.CreatedAt),
-		Raw:                raw,
+		ID:                   w.ID,
+		Customer:             paykit.CustomerID(w.CustomerID),
+		Amount:               w.Amount,
+		Currency:             isoCurrency(w.Currency),
+		Status:               subscriptionStatus(w.Status),
+		CurrentPeriodStart:   utc(w.CurrentPeriodStart),
+		CurrentPeriodEnd:     utc(w.CurrentPeriodEnd),
+		ItemID:               w.ProductID,
+		Quantity:             seatsOr1(w.Seats),
+		BillingInterval:      interval(w.RecurringInterval),
+		BillingIntervalCount: w.RecurringIntervalCount,
+		Metadata:             w.Metadata.strings(),
+		CancelAtPeriodEnd:    w.CancelAtPeriodEnd,
+		CanceledAt:           utcPtr(w.CanceledAt),
+		CreatedAt:            utc(w.CreatedAt),
+		Raw:                  raw,
 	}, nil
 }
 
@@ -152,10 +154,24 @@ func checkFreeRecurring(prod *wireProduct, params *paykit.CreateSubscriptionPara
 	if params.Currency != "" && currency != "" && !strings.EqualFold(params.Currency, currency) {
 		return paykit.ValidationError("currency", "Polar product "+prod.ID+" is priced in "+isoCurrency(currency))
 	}
-	if !params.BillingInterval.IsZero() && params.BillingInterval != interval(deref(prod.RecurringInterval)) {
-		return paykit.ValidationError("billing_interval", "Polar product "+prod.ID+" renews every "+deref(prod.RecurringInterval))
+	// params.BillingInterval is one unit: a product renewing every 3
+	// months is not monthly.
+	count := 1
+	if prod.RecurringIntervalCount != nil && *prod.RecurringIntervalCount > 1 {
+		count = *prod.RecurringIntervalCount
+	}
+	if !params.BillingInterval.IsZero() && (params.BillingInterval != interval(deref(prod.RecurringInterval)) || count != 1) {
+		return paykit.ValidationError("billing_interval", "Polar product "+prod.ID+" renews every "+every(count, deref(prod.RecurringInterval)))
 	}
 	return nil
+}
+
+// every names count intervals of unit: "month", "3 months".
+func every(count int, unit string) string {
+	if count == 1 {
+		return unit
+	}
+	return strconv.Itoa(count) + " " + unit + "s"
 }
 
 // customerIDOf returns the Polar customer of a payee: its id, or the

@@ -223,6 +223,7 @@ func TestParseWebhookMapsEachMappedEvent(t *testing.T) {
 			require.NotNil(t, s)
 			assert.Equal(t, paykit.SubscriptionActive, s.Status, "trialing is active")
 			assert.Equal(t, paykit.IntervalMonth, s.BillingInterval)
+			assert.Equal(t, 1, s.BillingIntervalCount)
 			assert.Equal(t, fxProduct, s.ItemID)
 			assert.True(t, s.CurrentPeriodEnd.After(s.CurrentPeriodStart))
 		}},
@@ -282,6 +283,28 @@ func TestParseWebhookMapsEachMappedEvent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWebhookSubscriptionKeepsItsIntervalCount parses a subscription that
+// renews every 3 months, as the document allows.
+func TestWebhookSubscriptionKeepsItsIntervalCount(t *testing.T) {
+	var v map[string]any
+	require.NoError(t, json.Unmarshal(fixture(t, "subscription.cycled"), &v))
+	openapitest.Merge(v, map[string]any{"data": map[string]any{"recurring_interval_count": 3,
+		"current_period_start": "2026-10-01T12:00:00Z", "current_period_end": "2027-01-01T12:00:00Z"}})
+	schema, err := polarSpec(t).WebhookSchema("subscription.cycled")
+	require.NoError(t, err)
+	require.NoError(t, polarSpec(t).Validate(schema, v))
+	body, err := json.Marshal(v)
+	require.NoError(t, err)
+
+	events, err := Provider(testToken).ParseWebhook(context.Background(), signed(body, "msg_1", time.Now(), testSecret), testSecret)
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	s := events[0].Subscription()
+	require.NotNil(t, s)
+	assert.Equal(t, paykit.IntervalMonth, s.BillingInterval)
+	assert.Equal(t, 3, s.BillingIntervalCount)
 }
 
 func mapKeys[V any](m map[string]V) []string {

@@ -142,10 +142,11 @@ type wireCustomer struct {
 }
 
 type wireProduct struct {
-	ID                string  `json:"id"`
-	IsRecurring       bool    `json:"is_recurring"`
-	RecurringInterval *string `json:"recurring_interval"`
-	Prices            []struct {
+	ID                     string  `json:"id"`
+	IsRecurring            bool    `json:"is_recurring"`
+	RecurringInterval      *string `json:"recurring_interval"`
+	RecurringIntervalCount *int    `json:"recurring_interval_count"`
+	Prices                 []struct {
 		AmountType    string `json:"amount_type"`
 		PriceAmount   *int64 `json:"price_amount"`
 		PriceCurrency string `json:"price_currency"`
@@ -177,21 +178,22 @@ type wireCheckout struct {
 }
 
 type wireSubscription struct {
-	ID                 string     `json:"id"`
-	CreatedAt          time.Time  `json:"created_at"`
-	Amount             int64      `json:"amount"`
-	Currency           string     `json:"currency"`
-	RecurringInterval  string     `json:"recurring_interval"`
-	Status             string     `json:"status"`
-	CurrentPeriodStart time.Time  `json:"current_period_start"`
-	CurrentPeriodEnd   time.Time  `json:"current_period_end"`
-	CancelAtPeriodEnd  bool       `json:"cancel_at_period_end"`
-	CanceledAt         *time.Time `json:"canceled_at"`
-	EndedAt            *time.Time `json:"ended_at"`
-	CustomerID         string     `json:"customer_id"`
-	ProductID          string     `json:"product_id"`
-	Seats              *int64     `json:"seats"`
-	Metadata           metadata   `json:"metadata"`
+	ID                     string     `json:"id"`
+	CreatedAt              time.Time  `json:"created_at"`
+	Amount                 int64      `json:"amount"`
+	Currency               string     `json:"currency"`
+	RecurringInterval      string     `json:"recurring_interval"`
+	RecurringIntervalCount int        `json:"recurring_interval_count"`
+	Status                 string     `json:"status"`
+	CurrentPeriodStart     time.Time  `json:"current_period_start"`
+	CurrentPeriodEnd       time.Time  `json:"current_period_end"`
+	CancelAtPeriodEnd      bool       `json:"cancel_at_period_end"`
+	CanceledAt             *time.Time `json:"canceled_at"`
+	EndedAt                *time.Time `json:"ended_at"`
+	CustomerID             string     `json:"customer_id"`
+	ProductID              string     `json:"product_id"`
+	Seats                  *int64     `json:"seats"`
+	Metadata               metadata   `json:"metadata"`
 }
 
 // wireOrder is an order. Polar keeps net amounts (after discounts,
