@@ -109,7 +109,7 @@ func (a *Adapter) paymentCheckout(base stripeapi.Params, params *paykit.CreatePa
 		return nil, paykit.ValidationError("provider_metadata.success_url", "the customer has no saved payment method, so the payment goes through a Stripe Checkout page: set stripe.PaymentOptions.SuccessURL or the provider's stripe.WithReturnURLs")
 	}
 	price := &stripeapi.CheckoutSessionLineItemPriceDataParams{Currency: currencyIn(params.Currency), UnitAmount: stripeapi.Int64(amount)}
-	if strings.HasPrefix(params.ItemID, "prod_") {
+	if isProduct(params.ItemID) {
 		price.Product = stripeapi.String(params.ItemID)
 	} else {
 		name := opts.Description

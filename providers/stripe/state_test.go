@@ -429,3 +429,120 @@ func FuzzCustomerAnswer(f *testing.F) {
 		}
 	})
 }
+
+// TestSubscriptionToAProduct: a subscription created for a product with an
+// inline price is reported under that product, not under the price Stripe
+// made of the inline one, by Create, Retrieve and webhooks; Update moves
+// to a product with an inline price of the current amount and interval,
+// and to a price as before.
+func TestSubscriptionToAProduct(t *testing.T) {
+	ctx := context.Background()
+	subscription := func(metadata, price string) string {
+		return `{"id":"sub_1","object":"subscription","status":"active","currency":"usd","customer":"cus_1","metadata":` + metadata + `,
+			"items":{"object":"list","data":[{"id":"si_1","object":"subscription_item","quantity":1,"price":` + price + `}]}}`
+	}
+	const (
+		fromTea  = `{"plan":"pro","__paykit":"{\"item_id\":\"prod_tea\"}"}`
+		teaPrice = `{"id":"price_auto","object":"price","product":"prod_tea","currency":"usd","unit_amount":500,"billing_scheme":"per_unit","tax_behavior":"exclusive","recurring":{"interval":"month","interval_count":3,"usage_type":"licensed"}}`
+		plain    = `{"id":"price_m","object":"price","product":"prod_tea","currency":"usd","unit_amount":1500,"recurring":{"interval":"month","interval_count":1}}`
+	)
+	savedMethod := reply(200, `{"id":"cus_1","object":"customer","invoice_settings":{"default_payment_method":"pm_1"}}`)
+
+	t.Run("create", func(t *testing.T) {
+		client, rec := fixture(t, routes{"GET /v1/customers/cus_1": savedMethod, "POST /v1/subscriptions": reply(200, subscription(fromTea, teaPrice))})
+		sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "prod_tea",
+			Amount: 500, Currency: "USD", BillingInterval: paykit.IntervalMonth, Metadata: map[string]string{"plan": "pro"}})
+		require.NoError(t, err)
+		assert.Equal(t, "prod_tea", sub.ItemID, "the id the caller used")
+		assert.Equal(t, map[string]string{"plan": "pro"}, sub.Metadata)
+		f := rec.last(t).Form
+		assert.Equal(t, "prod_tea", f.Get("items[0][price_data][product]"))
+		assert.JSONEq(t, `{"item_id":"prod_tea"}`, f.Get("metadata[__paykit]"))
+		assert.Equal(t, "pro", f.Get("metadata[plan]"))
+	})
+	t.Run("create with a price is as before", func(t *testing.T) {
+		client, rec := fixture(t, routes{"GET /v1/customers/cus_1": savedMethod, "POST /v1/subscriptions": reply(200, subscription(`{}`, plain))})
+		sub, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_m"})
+		require.NoError(t, err)
+		assert.Equal(t, "price_m", sub.ItemID)
+		f := rec.last(t).Form
+		assert.Equal(t, "price_m", f.Get("items[0][price]"))
+		assert.False(t, f.Has("metadata[__paykit]"))
+	})
+	t.Run("retrieve", func(t *testing.T) {
+		client, _ := fixture(t, routes{"GET /v1/subscriptions/sub_1": reply(200, subscription(fromTea, teaPrice))})
+		sub, err := client.Subscriptions.Retrieve(ctx, "sub_1")
+		require.NoError(t, err)
+		assert.Equal(t, "prod_tea", sub.ItemID)
+		assert.Equal(t, int64(500), sub.Amount)
+	})
+	t.Run("moved to another product's price outside paykit", func(t *testing.T) {
+		client, _ := fixture(t, routes{"GET /v1/subscriptions/sub_1": reply(200, subscription(fromTea,
+			`{"id":"price_c","object":"price","product":"prod_coffee","currency":"usd","unit_amount":700,"recurring":{"interval":"month"}}`))})
+		sub, err := client.Subscriptions.Retrieve(ctx, "sub_1")
+		require.NoError(t, err)
+		assert.Equal(t, "price_c", sub.ItemID)
+	})
+	t.Run("webhook", func(t *testing.T) {
+		body := []byte(`{"id":"evt_1","object":"event","type":"customer.subscription.updated","created":1700000200,"data":{"object":` + subscription(fromTea, teaPrice) + `}}`)
+		events, err := Provider(testKey).ParseWebhook(ctx, signed(body, testSecret), testSecret)
+		require.NoError(t, err)
+		require.Len(t, events, 1)
+		sub := events[0].Subscription()
+		require.NotNil(t, sub)
+		assert.Equal(t, "prod_tea", sub.ItemID)
+		assert.Equal(t, map[string]string{"plan": "pro"}, sub.Metadata)
+	})
+	t.Run("update to a product", func(t *testing.T) {
+		client, rec := fixture(t, routes{
+			"GET /v1/subscriptions/sub_1":  reply(200, subscription(fromTea, teaPrice)),
+			"POST /v1/subscriptions/sub_1": reply(200, subscription(`{"__paykit":"{\"item_id\":\"prod_coffee\"}"}`, strings.ReplaceAll(teaPrice, "prod_tea", "prod_coffee"))),
+		})
+		sub, err := client.Subscriptions.Update(ctx, "sub_1", &paykit.UpdateSubscriptionParams{ItemID: "prod_coffee"})
+		require.NoError(t, err)
+		assert.Equal(t, "prod_coffee", sub.ItemID)
+		f := rec.last(t).Form
+		assert.False(t, f.Has("items[0][price]"), "a product is not a price")
+		assert.Equal(t, "si_1", f.Get("items[0][id]"))
+		assert.Equal(t, "prod_coffee", f.Get("items[0][price_data][product]"))
+		assert.Equal(t, "usd", f.Get("items[0][price_data][currency]"))
+		assert.Equal(t, "500", f.Get("items[0][price_data][unit_amount]"), "the current amount")
+		assert.Equal(t, "month", f.Get("items[0][price_data][recurring][interval]"))
+		assert.Equal(t, "3", f.Get("items[0][price_data][recurring][interval_count]"))
+		assert.Equal(t, "exclusive", f.Get("items[0][price_data][tax_behavior]"))
+		assert.JSONEq(t, `{"item_id":"prod_coffee"}`, f.Get("metadata[__paykit]"))
+	})
+	t.Run("update from a product to a price", func(t *testing.T) {
+		client, rec := fixture(t, routes{
+			"GET /v1/subscriptions/sub_1":  reply(200, subscription(fromTea, teaPrice)),
+			"POST /v1/subscriptions/sub_1": reply(200, subscription(`{"plan":"pro"}`, plain)),
+		})
+		sub, err := client.Subscriptions.Update(ctx, "sub_1", &paykit.UpdateSubscriptionParams{ItemID: "price_m"})
+		require.NoError(t, err)
+		assert.Equal(t, "price_m", sub.ItemID)
+		f := rec.last(t).Form
+		assert.Equal(t, "price_m", f.Get("items[0][price]"))
+		require.True(t, f.Has("metadata[__paykit]"), "the product kept is withdrawn")
+		assert.Empty(t, f.Get("metadata[__paykit]"))
+	})
+	t.Run("update from a price to a price is as before", func(t *testing.T) {
+		client, rec := fixture(t, routes{
+			"GET /v1/subscriptions/sub_1":  reply(200, subscription(`{}`, plain)),
+			"POST /v1/subscriptions/sub_1": reply(200, subscription(`{}`, plain)),
+		})
+		_, err := client.Subscriptions.Update(ctx, "sub_1", &paykit.UpdateSubscriptionParams{ItemID: "price_m"})
+		require.NoError(t, err)
+		f := rec.last(t).Form
+		assert.Equal(t, "price_m", f.Get("items[0][price]"))
+		assert.False(t, f.Has("metadata[__paykit]"))
+	})
+	t.Run("update to a product from a tiered price", func(t *testing.T) {
+		client, rec := fixture(t, routes{"GET /v1/subscriptions/sub_1": reply(200, subscription(`{}`,
+			`{"id":"price_t","object":"price","product":"prod_tea","currency":"usd","billing_scheme":"tiered","recurring":{"interval":"month"}}`))})
+		_, err := client.Subscriptions.Update(ctx, "sub_1", &paykit.UpdateSubscriptionParams{ItemID: "prod_coffee"})
+		require.ErrorIs(t, err, paykit.ErrValidation)
+		pe, _ := paykit.AsError(err)
+		assert.Equal(t, "item_id", pe.Param)
+		assert.Len(t, rec.all(), 1, "nothing is changed")
+	})
+}

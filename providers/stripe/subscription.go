@@ -2,6 +2,8 @@ package stripe
 
 import (
 	"context"
+	"maps"
+	"strings"
 
 	"github.com/paykit-go/paykit"
 	stripeapi "github.com/stripe/stripe-go/v79"
@@ -13,7 +15,9 @@ var expandInvoicePayment = []*string{stripeapi.String("latest_invoice.payment_in
 
 // CreateSubscription subscribes a customer (by id: Stripe subscriptions
 // need a customer object) to a recurring price. With Amount, Currency and
-// BillingInterval set, ItemID is a product and the price is given inline.
+// BillingInterval set, ItemID is a product and the price is given inline;
+// the subscription is then reported under the product, kept in paykit's
+// reserved metadata key, rather than the price Stripe makes of it.
 //
 // When a payment method is known (SubscriptionOptions.DefaultPaymentMethod,
 // or the customer's default one, read first), the subscription is created
@@ -35,6 +39,12 @@ func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateS
 	if err != nil {
 		return nil, err
 	}
+	md := params.Metadata
+	if item.PriceData != nil {
+		if md, err = metadataOut(params.Metadata, internal{ItemID: params.ItemID}); err != nil {
+			return nil, err
+		}
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -53,7 +63,7 @@ func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateS
 		Params:          base,
 		Customer:        stripeapi.String(params.Customer.ID),
 		Items:           []*stripeapi.SubscriptionItemsParams{item},
-		Metadata:        params.Metadata,
+		Metadata:        md,
 		PaymentBehavior: stripeapi.String(behavior),
 		PaymentSettings: &stripeapi.SubscriptionPaymentSettingsParams{SaveDefaultPaymentMethod: stripeapi.String("on_subscription")},
 		Expand:          expandInvoicePayment,
@@ -109,9 +119,11 @@ func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *payki
 	return subscriptionOut(s), nil
 }
 
-// UpdateSubscription changes metadata, the item (price) and quantity of the
+// UpdateSubscription changes metadata, the item and quantity of the
 // subscription's first item, and CancelAtPeriodEnd: true schedules the end
-// of the subscription with the current period, false withdraws that.
+// of the subscription with the current period, false withdraws that. The
+// item is a price, or a product (prod_...), which is given an inline price
+// of the current price's amount and interval, as CreateSubscription does.
 func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
@@ -131,9 +143,12 @@ func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *pay
 		if cur.Items == nil || len(cur.Items.Data) == 0 {
 			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Param: "item_id", Message: "the subscription has no item to change"}
 		}
-		item := &stripeapi.SubscriptionItemsParams{ID: stripeapi.String(cur.Items.Data[0].ID), Quantity: params.Quantity}
+		first := cur.Items.Data[0]
+		item := &stripeapi.SubscriptionItemsParams{ID: stripeapi.String(first.ID), Quantity: params.Quantity}
 		if params.ItemID != "" {
-			item.Price = stripeapi.String(params.ItemID)
+			if p.Metadata, err = moveItem(item, params.ItemID, first.Price, cur.Metadata, params.Metadata); err != nil {
+				return nil, err
+			}
 		}
 		p.Items = []*stripeapi.SubscriptionItemsParams{item}
 	}
@@ -143,6 +158,51 @@ func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *pay
 		return nil, a.mapErr(err)
 	}
 	return subscriptionOut(s), nil
+}
+
+func isProduct(id string) bool { return strings.HasPrefix(id, "prod_") }
+
+// moveItem points item, whose price is now cur, at itemID: a price as it
+// is, a product with an inline price of cur's amount and interval. had is
+// the subscription's metadata; moveItem returns the metadata to send, the
+// user's plus, for a product, the product kept, or for a price, the
+// withdrawal of a product kept before.
+func moveItem(item *stripeapi.SubscriptionItemsParams, itemID string, cur *stripeapi.Price, had, user map[string]string) (map[string]string, error) {
+	_, kept := metadataIn(had)
+	if !isProduct(itemID) {
+		item.Price = stripeapi.String(itemID)
+		if kept.ItemID == "" {
+			return user, nil
+		}
+		out := maps.Clone(user)
+		if out == nil {
+			out = make(map[string]string, 1)
+		}
+		out[paykit.ReservedMetadataKey] = "" // Stripe deletes a key set to ""
+		return out, nil
+	}
+	if cur == nil || cur.Recurring == nil || cur.BillingScheme == stripeapi.PriceBillingSchemeTiered || cur.Recurring.UsageType == stripeapi.PriceRecurringUsageTypeMetered {
+		return nil, paykit.ValidationError("item_id", "a product takes the current price's amount and interval, and the current price has no single unit amount: move to a price (price_...) instead")
+	}
+	price := &stripeapi.SubscriptionItemPriceDataParams{
+		Product:   stripeapi.String(itemID),
+		Currency:  stripeapi.String(string(cur.Currency)),
+		Recurring: &stripeapi.SubscriptionItemPriceDataRecurringParams{Interval: stripeapi.String(string(cur.Recurring.Interval))},
+	}
+	if cur.Recurring.IntervalCount > 0 {
+		price.Recurring.IntervalCount = stripeapi.Int64(cur.Recurring.IntervalCount)
+	}
+	if cur.UnitAmountDecimal != 0 && cur.UnitAmountDecimal != float64(cur.UnitAmount) {
+		price.UnitAmountDecimal = stripeapi.Float64(cur.UnitAmountDecimal)
+	} else {
+		price.UnitAmount = stripeapi.Int64(cur.UnitAmount)
+	}
+	if cur.TaxBehavior != "" {
+		price.TaxBehavior = stripeapi.String(string(cur.TaxBehavior))
+	}
+	item.PriceData = price
+	kept.ItemID = itemID
+	return metadataOut(user, kept)
 }
 
 // CancelSubscription cancels the subscription immediately. To cancel at the
@@ -190,7 +250,7 @@ func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubs
 func subscriptionID(s *stripeapi.Subscription) string { return s.ID }
 
 func subscriptionOut(s *stripeapi.Subscription) *paykit.Subscription {
-	md, _ := metadataIn(s.Metadata)
+	md, kept := metadataIn(s.Metadata)
 	cur := currencyOut(s.Currency)
 	out := &paykit.Subscription{
 		ID:                 s.ID,
@@ -213,7 +273,11 @@ func subscriptionOut(s *stripeapi.Subscription) *paykit.Subscription {
 				continue
 			}
 			if i == 0 {
-				out.ItemID, out.Quantity = it.Price.ID, it.Quantity
+				var product string
+				if it.Price.Product != nil {
+					product = it.Price.Product.ID
+				}
+				out.ItemID, out.Quantity = itemIDOut(kept.ItemID, it.Price.ID, product), it.Quantity
 				if it.Price.Recurring != nil {
 					out.BillingInterval = interval(it.Price.Recurring.Interval)
 				}
@@ -230,4 +294,14 @@ func subscriptionOut(s *stripeapi.Subscription) *paykit.Subscription {
 		}
 	}
 	return out
+}
+
+// itemIDOut is the id a subscription's first item is reported under: the
+// product paykit subscribed it to with an inline price (kept), while the
+// item's price is one of that product's, else the price.
+func itemIDOut(kept, price, product string) string {
+	if kept != "" && (product == "" || product == kept) {
+		return kept
+	}
+	return price
 }

@@ -128,8 +128,8 @@ type wireObject struct {
 
 // wireItem is a subscription item or an invoice line.
 type wireItem struct {
-	price, interval      string
-	unitAmount, quantity int64
+	price, product, interval string
+	unitAmount, quantity     int64
 }
 
 // decode reads body and reports whether it is an event: a JSON object
@@ -296,6 +296,7 @@ func (o *wireObject) decode(obj gjson.Result) {
 				price := it.Get("price")
 				item := wireItem{
 					price:      price.Get("id").String(),
+					product:    idOf(price.Get("product")),
 					interval:   price.Get("recurring.interval").String(),
 					unitAmount: price.Get("unit_amount").Int(),
 					quantity:   it.Get("quantity").Int(),
@@ -540,7 +541,7 @@ func (o *wireObject) subscriptionOut() *paykit.Subscription {
 	}
 	for i, it := range o.items {
 		if i == 0 {
-			s.ItemID, s.Quantity, s.BillingInterval = it.price, it.quantity, interval(it.interval)
+			s.ItemID, s.Quantity, s.BillingInterval = itemIDOut(o.internal.ItemID, it.price, it.product), it.quantity, interval(it.interval)
 		}
 		s.Amount += amountFromStripe(it.unitAmount*it.quantity, o.currency)
 	}
