@@ -10,6 +10,10 @@ import (
 
 func isSession(id string) bool { return strings.HasPrefix(id, "cs_") }
 
+// isCharge reports whether id names a charge: ch_, or py_ for the charges
+// of some payment methods.
+func isCharge(id string) bool { return strings.HasPrefix(id, "ch_") || strings.HasPrefix(id, "py_") }
+
 // CreatePayment charges a customer. With a payment method to use, the
 // customer's default one or PaymentOptions.PaymentMethod, it creates a
 // PaymentIntent and confirms it off-session. Otherwise the payer must act:
@@ -142,27 +146,36 @@ func (a *Adapter) paymentCheckout(base stripeapi.Params, params *paykit.CreatePa
 	return sessionPaymentOut(s), nil
 }
 
-// expandIntent makes a session come back with its PaymentIntent and that
-// intent's latest charge.
 // expandCharge makes Stripe return a PaymentIntent's latest charge, which
 // holds the amount refunded.
 var expandCharge = []*string{stripeapi.String("latest_charge")}
 
+// expandIntent makes a session or a charge come back with its PaymentIntent
+// and that intent's latest charge.
 var expandIntent = []*string{stripeapi.String("payment_intent"), stripeapi.String("payment_intent.latest_charge")}
 
 // RetrievePayment returns a PaymentIntent (pi_...) or the payment of a
-// Checkout Session (cs_...), by the id it was created with.
+// Checkout Session (cs_...), by the id it was created with, or that of a
+// charge (ch_..., py_...), the id a refund of a charge names: its
+// PaymentIntent's when it has one, under the charge's id.
 func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
 	}
-	if isSession(id) {
+	switch {
+	case isSession(id):
 		s, err := a.api.CheckoutSessions.Get(id, &stripeapi.CheckoutSessionParams{Params: base, Expand: expandIntent})
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
 		return sessionPaymentOut(s), nil
+	case isCharge(id):
+		ch, err := a.api.Charges.Get(id, &stripeapi.ChargeParams{Params: base, Expand: expandIntent})
+		if err != nil {
+			return nil, a.mapErr(err)
+		}
+		return chargePaymentOut(ch), nil
 	}
 	pi, err := a.api.PaymentIntents.Get(id, &stripeapi.PaymentIntentParams{Params: base, Expand: expandCharge})
 	if err != nil {
@@ -321,7 +334,7 @@ func (a *Adapter) resolve(ctx context.Context, id string, needCurrency bool) (ta
 			t.intent = s.PaymentIntent.ID
 		}
 		return t, nil
-	case strings.HasPrefix(id, "ch_"), strings.HasPrefix(id, "py_"):
+	case isCharge(id):
 		t := target{charge: id}
 		if needCurrency {
 			ch, err := a.api.Charges.Get(id, &stripeapi.ChargeParams{Params: read})
@@ -378,6 +391,47 @@ func paymentOut(pi *stripeapi.PaymentIntent) *paykit.Payment {
 	}
 	if ch := pi.LatestCharge; ch != nil {
 		p.AmountRefunded = amountFromStripe(ch.AmountRefunded, cur)
+	}
+	return p
+}
+
+// chargePaymentOut maps the payment of a charge: its PaymentIntent's, when
+// it has one (expanded), under the charge's id, else the charge's own.
+func chargePaymentOut(ch *stripeapi.Charge) *paykit.Payment {
+	if pi := ch.PaymentIntent; pi != nil && pi.Status != "" {
+		p := paymentOut(pi)
+		p.ID, p.Raw = ch.ID, ch
+		return p
+	}
+	md, in := metadataIn(ch.Metadata)
+	cur := currencyOut(ch.Currency)
+	var customer string
+	if ch.Customer != nil {
+		customer = ch.Customer.ID
+	}
+	p := &paykit.Payment{
+		ID:             ch.ID,
+		Amount:         amountFromStripe(ch.Amount, cur),
+		Currency:       cur,
+		Customer:       payee(customer, ch.ReceiptEmail),
+		Status:         paykit.PaymentSucceeded,
+		Metadata:       md,
+		ItemID:         in.ItemID,
+		AmountCaptured: amountFromStripe(ch.AmountCaptured, cur),
+		AmountRefunded: amountFromStripe(ch.AmountRefunded, cur),
+		CaptureMethod:  paykit.CaptureAutomatic,
+		FailureCode:    ch.FailureCode,
+		CreatedAt:      unixTime(ch.Created),
+		Raw:            ch,
+	}
+	switch {
+	case ch.Status == stripeapi.ChargeStatusPending:
+		p.Status = paykit.PaymentProcessing
+	case ch.Status == stripeapi.ChargeStatusFailed:
+		p.Status = paykit.PaymentFailed
+	case !ch.Captured:
+		// Authorized, to be captured.
+		p.Status, p.CaptureMethod = paykit.PaymentRequiresCapture, paykit.CaptureManual
 	}
 	return p
 }

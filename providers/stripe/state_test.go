@@ -546,3 +546,70 @@ func TestSubscriptionToAProduct(t *testing.T) {
 		assert.Len(t, rec.all(), 1, "nothing is changed")
 	})
 }
+
+// TestRetrieveChargePayment: the charge id (ch_, py_) a refund names as its
+// payment is retrieved, as its PaymentIntent's payment when it has one,
+// under the id asked.
+func TestRetrieveChargePayment(t *testing.T) {
+	ctx := context.Background()
+	t.Run("charge of a PaymentIntent, named by a refund", func(t *testing.T) {
+		client, rec := fixture(t, routes{
+			"GET /v1/refunds/re_1": reply(200, `{"id":"re_1","object":"refund","amount":300,"currency":"usd","status":"succeeded","charge":"ch_1"}`),
+			"GET /v1/charges/ch_1": reply(200, `{"id":"ch_1","object":"charge","amount":1000,"amount_captured":1000,"amount_refunded":300,"currency":"usd","status":"succeeded","captured":true,
+				"payment_intent":{"id":"pi_1","object":"payment_intent","amount":1000,"amount_received":1000,"currency":"usd","status":"succeeded","customer":"cus_1",
+					"metadata":{"__paykit":"{\"item_id\":\"prod_tea\"}"},"latest_charge":{"id":"ch_1","object":"charge","amount_refunded":300}}}`),
+		})
+		ref, err := client.Refunds.Retrieve(ctx, "re_1")
+		require.NoError(t, err)
+		require.Equal(t, "ch_1", ref.PaymentID)
+		pay, err := client.Payments.Retrieve(ctx, ref.PaymentID)
+		require.NoError(t, err)
+		assert.Equal(t, "ch_1", pay.ID, "the id asked")
+		assert.Equal(t, paykit.PaymentSucceeded, pay.Status)
+		assert.Equal(t, int64(1000), pay.AmountCaptured)
+		assert.Equal(t, int64(300), pay.AmountRefunded)
+		assert.Equal(t, paykit.CustomerID("cus_1"), pay.Customer)
+		assert.Equal(t, "prod_tea", pay.ItemID)
+		f := rec.last(t).Form
+		assert.ElementsMatch(t, []string{"payment_intent", "payment_intent.latest_charge"}, []string{f.Get("expand[0]"), f.Get("expand[1]")})
+	})
+	t.Run("bare charge", func(t *testing.T) {
+		client, _ := fixture(t, routes{"GET /v1/charges/py_1": reply(200, `{"id":"py_1","object":"charge","amount":2000,"amount_captured":2000,"amount_refunded":500,"currency":"eur",
+			"status":"succeeded","captured":true,"customer":"cus_1","created":1700000000,"metadata":{"order":"42"},"payment_intent":null}`)})
+		pay, err := client.Payments.Retrieve(ctx, "py_1")
+		require.NoError(t, err)
+		assert.Equal(t, "py_1", pay.ID)
+		assert.Equal(t, paykit.PaymentSucceeded, pay.Status)
+		assert.Equal(t, int64(2000), pay.Amount)
+		assert.Equal(t, "EUR", pay.Currency)
+		assert.Equal(t, int64(2000), pay.AmountCaptured)
+		assert.Equal(t, int64(500), pay.AmountRefunded)
+		assert.Equal(t, paykit.CustomerID("cus_1"), pay.Customer)
+		assert.Equal(t, map[string]string{"order": "42"}, pay.Metadata)
+		assert.Equal(t, time.Unix(1700000000, 0).UTC(), pay.CreatedAt)
+	})
+	charge := func(fields string) string {
+		return `{"id":"ch_2","object":"charge","amount":2000,"currency":"usd","receipt_email":"a@example.com",` + fields + `}`
+	}
+	states := []struct {
+		name, fields string
+		want         paykit.PaymentStatus
+		capture      paykit.CaptureMethod
+		failureCode  string
+	}{
+		{"pending", `"status":"pending","captured":true`, paykit.PaymentProcessing, paykit.CaptureAutomatic, ""},
+		{"authorized", `"status":"succeeded","captured":false`, paykit.PaymentRequiresCapture, paykit.CaptureManual, ""},
+		{"failed", `"status":"failed","captured":false,"failure_code":"card_declined"`, paykit.PaymentFailed, paykit.CaptureAutomatic, "card_declined"},
+	}
+	for _, tc := range states {
+		t.Run(tc.name, func(t *testing.T) {
+			client, _ := fixture(t, routes{"GET /v1/charges/ch_2": reply(200, charge(tc.fields))})
+			pay, err := client.Payments.Retrieve(ctx, "ch_2")
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, pay.Status)
+			assert.Equal(t, tc.capture, pay.CaptureMethod)
+			assert.Equal(t, tc.failureCode, pay.FailureCode)
+			assert.Equal(t, paykit.CustomerEmail("a@example.com"), pay.Customer)
+		})
+	}
+}
