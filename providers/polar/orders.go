@@ -350,11 +350,12 @@ func invoiceFromOrder(raw json.RawMessage) (*paykit.Invoice, error) {
 	}
 	if paidOrder(w.Status) {
 		inv.AmountPaid = w.charged()
-		paid := w.CreatedAt
-		if w.ModifiedAt != nil {
-			paid = *w.ModifiedAt
-		}
-		inv.PaidAt = utcPtr(&paid)
+		// Polar records no payment time, and modified_at moves with every
+		// later change (a refund, a metadata update). PaidAt is the
+		// order's creation, which does not: a checkout creates its order
+		// once paid; a renewal paid after retries, or a draft order
+		// finalized later, was paid after it.
+		inv.PaidAt = utcPtr(&w.CreatedAt)
 	}
 	if w.ProductID != nil {
 		inv.LineItems = []paykit.LineItem{{ID: *w.ProductID, Quantity: seatsOr1(w.Seats)}}

@@ -60,7 +60,10 @@
 //   - Invoices are the same orders (same ids): billing_reason purchase is
 //     BillingOneTime, the subscription reasons BillingRecurring; the line
 //     item is the product with its seats (or 1). Polar records no payment
-//     time: PaidAt is the order's last modification.
+//     time: PaidAt is the order's creation, which a later refund or update
+//     does not move. A checkout creates its order once paid; a renewal
+//     paid after retries, or a draft order finalized later, was paid
+//     somewhat after its PaidAt.
 //   - Refunds need an amount at Polar; Amount 0 refunds what is left,
 //     read from the order first, and more than what is left is a
 //     VALIDATION_ERROR on "amount" before anything is sent.

@@ -490,19 +490,28 @@ func TestRefundAmounts(t *testing.T) {
 	assert.Equal(t, "payment_id", requireCode(t, err, paykit.ErrValidation).Param)
 }
 
-func TestInvoicesAreOrders(t *testing.T) {
-	c, f := setup(t)
-	cus := newCustomer(t, c)
-	co, err := c.Checkouts.Create(ctx(t), &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(cus.ID), ItemID: usdProduct,
-		SessionType: paykit.SessionOneTime, Quantity: 2, SuccessURL: someURL})
+// paidCheckout opens a checkout of quantity item for cus, pays it and
+// returns the id of the order it left.
+func paidCheckout(t *testing.T, c *paykit.Client, f *fakePolar, cus *paykit.Customer, item string, quantity int64) string {
+	t.Helper()
+	co, err := c.Checkouts.Create(ctx(t), &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(cus.ID), ItemID: item,
+		SessionType: paykit.SessionOneTime, Quantity: quantity, SuccessURL: someURL})
 	require.NoError(t, err)
 	require.NoError(t, f.completeCheckout(co.ID))
 	done, err := c.Checkouts.Retrieve(ctx(t), co.ID)
 	require.NoError(t, err)
+	require.NotEmpty(t, done.PaymentID)
+	return done.PaymentID
+}
 
-	inv, err := c.Invoices.Retrieve(ctx(t), done.PaymentID)
+func TestInvoicesAreOrders(t *testing.T) {
+	c, f := setup(t)
+	cus := newCustomer(t, c)
+	orderID := paidCheckout(t, c, f, cus, usdProduct, 2)
+
+	inv, err := c.Invoices.Retrieve(ctx(t), orderID)
 	require.NoError(t, err)
-	assert.Equal(t, done.PaymentID, inv.ID)
+	assert.Equal(t, orderID, inv.ID)
 	assert.Equal(t, inv.ID, inv.PaymentID)
 	assert.Equal(t, paykit.InvoicePaid, inv.Status)
 	assert.Equal(t, paykit.BillingOneTime, inv.BillingMode)
@@ -515,6 +524,34 @@ func TestInvoicesAreOrders(t *testing.T) {
 	assert.Empty(t, page.Data)
 	q := f.srv.Calls("orders:list")
 	assert.NotEmpty(t, q[len(q)-1].Query.Get("subscription_id"))
+}
+
+func TestInvoicePaidAtStaysWhenTheOrderChanges(t *testing.T) {
+	c, f := setup(t)
+	cus := newCustomer(t, c)
+	inv, err := c.Invoices.Retrieve(ctx(t), paidCheckout(t, c, f, cus, oneTimeProduct, 1))
+	require.NoError(t, err)
+	require.NotNil(t, inv.PaidAt)
+	order := func(field string) any {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return f.orders[inv.ID][field]
+	}
+	created, err := time.Parse(time.RFC3339, order("created_at").(string))
+	require.NoError(t, err)
+	assert.Equal(t, created, *inv.PaidAt, "the order was created when the checkout was paid")
+
+	_, err = c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: inv.ID, Amount: 40})
+	require.NoError(t, err)
+	_, err = c.Refunds.Create(ctx(t), &paykit.CreateRefundParams{PaymentID: inv.ID})
+	require.NoError(t, err)
+	refunded, err := c.Invoices.Retrieve(ctx(t), inv.ID)
+	require.NoError(t, err)
+	require.Equal(t, "refunded", order("status"))
+	require.NotEqual(t, order("created_at"), order("modified_at"), "the refund modified the order")
+	assert.Equal(t, paykit.InvoicePaid, refunded.Status)
+	require.NotNil(t, refunded.PaidAt)
+	assert.Equal(t, *inv.PaidAt, *refunded.PaidAt, "a refund does not move PaidAt")
 }
 
 func TestConfigurationErrorsNeverPanicNorSend(t *testing.T) {

@@ -200,27 +200,26 @@ type wireSubscription struct {
 // before tax) and tax apart: total_amount = net_amount + tax_amount; the
 // refunded and refundable amounts are net, each with its tax field.
 type wireOrder struct {
-	ID                   string     `json:"id"`
-	CreatedAt            time.Time  `json:"created_at"`
-	ModifiedAt           *time.Time `json:"modified_at"`
-	Status               string     `json:"status"`
-	Paid                 bool       `json:"paid"`
-	NetAmount            int64      `json:"net_amount"`
-	TaxAmount            int64      `json:"tax_amount"`
-	TotalAmount          int64      `json:"total_amount"`
-	AppliedBalanceAmount int64      `json:"applied_balance_amount"`
-	RefundedAmount       int64      `json:"refunded_amount"`
-	RefundedTaxAmount    int64      `json:"refunded_tax_amount"`
-	RefundableAmount     int64      `json:"refundable_amount"`
-	RefundableTaxAmount  int64      `json:"refundable_tax_amount"`
-	Currency             string     `json:"currency"`
-	BillingReason        string     `json:"billing_reason"`
-	CustomerID           string     `json:"customer_id"`
-	ProductID            *string    `json:"product_id"`
-	SubscriptionID       *string    `json:"subscription_id"`
-	CheckoutID           *string    `json:"checkout_id"`
-	Seats                *int64     `json:"seats"`
-	Metadata             metadata   `json:"metadata"`
+	ID                   string    `json:"id"`
+	CreatedAt            time.Time `json:"created_at"`
+	Status               string    `json:"status"`
+	Paid                 bool      `json:"paid"`
+	NetAmount            int64     `json:"net_amount"`
+	TaxAmount            int64     `json:"tax_amount"`
+	TotalAmount          int64     `json:"total_amount"`
+	AppliedBalanceAmount int64     `json:"applied_balance_amount"`
+	RefundedAmount       int64     `json:"refunded_amount"`
+	RefundedTaxAmount    int64     `json:"refunded_tax_amount"`
+	RefundableAmount     int64     `json:"refundable_amount"`
+	RefundableTaxAmount  int64     `json:"refundable_tax_amount"`
+	Currency             string    `json:"currency"`
+	BillingReason        string    `json:"billing_reason"`
+	CustomerID           string    `json:"customer_id"`
+	ProductID            *string   `json:"product_id"`
+	SubscriptionID       *string   `json:"subscription_id"`
+	CheckoutID           *string   `json:"checkout_id"`
+	Seats                *int64    `json:"seats"`
+	Metadata             metadata  `json:"metadata"`
 }
 
 // charged is what the customer's payment method paid for the order: its
