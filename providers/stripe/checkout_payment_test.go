@@ -96,3 +96,30 @@ func TestCancelCheckoutPayment(t *testing.T) {
 		assert.Equal(t, "/v1/payment_intents/pi_1/cancel", rec.last(t).Path)
 	})
 }
+
+// TestCheckoutPaymentReturnURLs: PaymentOptions' SuccessURL and CancelURL
+// each override the provider's WithReturnURLs on their own.
+func TestCheckoutPaymentReturnURLs(t *testing.T) {
+	cases := []struct {
+		name               string
+		opts               PaymentOptions
+		success, cancelURL string
+	}{
+		{"defaults", PaymentOptions{}, "https://shop.example/paid", "https://shop.example/cart"},
+		{"cancel URL only", PaymentOptions{CancelURL: "https://shop.example/basket"}, "https://shop.example/paid", "https://shop.example/basket"},
+		{"success URL only", PaymentOptions{SuccessURL: "https://shop.example/thanks"}, "https://shop.example/thanks", "https://shop.example/cart"},
+		{"both", PaymentOptions{SuccessURL: "https://shop.example/thanks", CancelURL: "https://shop.example/basket"}, "https://shop.example/thanks", "https://shop.example/basket"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			client, rec := fixture(t, routes{"POST /v1/checkout/sessions": reply(200, checkoutSession("open", ""))},
+				WithReturnURLs("https://shop.example/paid", "https://shop.example/cart"))
+			_, err := client.Payments.Create(context.Background(), &paykit.CreatePaymentParams{Amount: 1050, Currency: "USD",
+				Customer: paykit.CustomerEmail("a@example.com"), ProviderMetadata: tc.opts})
+			require.NoError(t, err)
+			f := rec.last(t).Form
+			assert.Equal(t, tc.success, f.Get("success_url"))
+			assert.Equal(t, tc.cancelURL, f.Get("cancel_url"))
+		})
+	}
+}

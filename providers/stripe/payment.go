@@ -26,9 +26,15 @@ func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymen
 	if err != nil {
 		return nil, err
 	}
-	if opts.SuccessURL == "" {
+	if opts.SuccessURL == "" || opts.CancelURL == "" {
+		// Each URL not given for the call is the provider's.
 		withDefaults := *opts
-		withDefaults.SuccessURL, withDefaults.CancelURL = a.successURL, a.cancelURL
+		if withDefaults.SuccessURL == "" {
+			withDefaults.SuccessURL = a.successURL
+		}
+		if withDefaults.CancelURL == "" {
+			withDefaults.CancelURL = a.cancelURL
+		}
 		opts = &withDefaults
 	}
 	amount, err := amountToStripe("amount", params.Amount, params.Currency)
