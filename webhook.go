@@ -3,14 +3,17 @@ package paykit
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -197,8 +200,11 @@ var errEventInFlight = &Error{Code: CodeIdempotencyConflict, Op: OpWebhooksHandl
 
 // Handle verifies one delivery and runs the handlers of its events. An
 // event whose id was already handled is skipped; the id is recorded only
-// once every handler succeeded. It returns an error matching
-// ErrWebhookSignature when the delivery is not authentic.
+// once every handler succeeded. The handlers of one event share a context
+// that ends nine minutes after the event was claimed, one minute short of
+// DedupLease, so that a run ends before a redelivery can claim the event
+// again. It returns an error matching ErrWebhookSignature when the delivery
+// is not authentic.
 func (w *Webhook) Handle(ctx context.Context, req *WebhookRequest) error {
 	c := w.c
 	if req == nil {
@@ -235,8 +241,19 @@ func (w *Webhook) dispatch(ctx context.Context, e *Event) error {
 	if len(hs) == 0 {
 		return nil
 	}
+	// The deadline is taken before the claim, so it falls before the
+	// claim's lease ends: a run cannot outlive its claim unless a handler
+	// ignores its context.
+	hctx := ctx
+	if limit := time.Now().Add(handlerTimeout); !deadlineBefore(ctx, limit) {
+		var cancel context.CancelFunc
+		hctx, cancel = context.WithDeadline(ctx, limit)
+		defer cancel()
+	}
+	var token string
 	if e.ID != "" {
-		claim, err := w.cfg.Store.Claim(ctx, e.ID)
+		token = newClaimToken()
+		claim, err := w.cfg.Store.Claim(ctx, e.ID, token)
 		switch {
 		case err != nil:
 			return w.c.wrapErr(OpWebhooksHandle, err)
@@ -247,9 +264,9 @@ func (w *Webhook) dispatch(ctx context.Context, e *Event) error {
 		}
 	}
 	for _, h := range hs {
-		if err := runHandler(ctx, h, e); err != nil {
+		if err := runHandler(hctx, h, e); err != nil {
 			if e.ID != "" {
-				_ = w.cfg.Store.Release(context.WithoutCancel(ctx), e.ID)
+				_ = w.cfg.Store.Release(context.WithoutCancel(ctx), e.ID, token)
 			}
 			return &Error{Code: CodeOperationFailed, Provider: w.c.name, Op: OpWebhooksHandle,
 				Message: "handler for " + string(e.Type) + " event " + e.ID + " failed", Err: err}
@@ -261,12 +278,36 @@ func (w *Webhook) dispatch(ctx context.Context, e *Event) error {
 			// id would refuse every redelivery (409) until the claim
 			// expired; released, the redelivery this 500 asks for runs the
 			// handlers again, which they must tolerate (at least once).
-			_ = w.cfg.Store.Release(context.WithoutCancel(ctx), e.ID)
+			_ = w.cfg.Store.Release(context.WithoutCancel(ctx), e.ID, token)
 			return &Error{Code: CodeOperationFailed, Provider: w.c.name, Op: OpWebhooksHandle,
 				Message: "recording " + string(e.Type) + " event " + e.ID + " as handled failed", Err: err}
 		}
 	}
 	return nil
+}
+
+// deadlineBefore reports whether ctx ends by t anyway.
+func deadlineBefore(ctx context.Context, t time.Time) bool {
+	d, ok := ctx.Deadline()
+	return ok && !d.After(t)
+}
+
+// handlerTimeout bounds the handlers of one event: a minute short of
+// DedupLease, leaving the store time to record the event before the claim
+// ends.
+const handlerTimeout = DedupLease - time.Minute
+
+// claimTokens numbers this process's claims; claimTokenPrefix, random per
+// process, keeps tokens unique across the processes sharing a store.
+var (
+	claimTokens      atomic.Uint64
+	claimTokenPrefix = rand.Text() + "-"
+)
+
+// newClaimToken returns a token no other claim has used.
+func newClaimToken() string {
+	var buf [64]byte
+	return string(strconv.AppendUint(append(buf[:0], claimTokenPrefix...), claimTokens.Add(1), 10))
 }
 
 func runHandler(ctx context.Context, h EventHandler, e *Event) (err error) {
@@ -363,15 +404,21 @@ const (
 // A claim is a lease of DedupLease, the lease MemoryDedupStore uses: an id
 // claimed but neither completed nor released (its process crashed, or
 // Release failed) must be claimable again once DedupLease has passed since
-// Claim, so that it blocks redeliveries for that long at most, not forever.
+// Claim, so that it blocks redeliveries for that long at most, not forever;
+// and not before, since the Webhook gives handlers until a minute short of
+// it. Each claim carries a token, unique per Claim call, so that a late
+// Release of an expired claim cannot drop the claim that replaced it.
 type DedupStore interface {
-	// Claim marks id as being handled, unless it is done or in flight (a
-	// claim younger than DedupLease).
-	Claim(ctx context.Context, id string) (ClaimResult, error)
-	// Complete records id as handled.
+	// Claim marks id as being handled under token, unless it is done or in
+	// flight (a claim younger than DedupLease).
+	Claim(ctx context.Context, id, token string) (ClaimResult, error)
+	// Complete records id as handled, even if the caller's claim expired
+	// meanwhile: its handlers did succeed.
 	Complete(ctx context.Context, id string) error
-	// Release drops a claim after a failure, so a redelivery runs again.
-	Release(ctx context.Context, id string) error
+	// Release drops the claim taken with token after a failure, so a
+	// redelivery runs again. It does nothing when id is done or claimed
+	// under another token.
+	Release(ctx context.Context, id, token string) error
 }
 
 // MemoryDedupStore is the in-memory DedupStore, for one process. A claim
@@ -384,8 +431,9 @@ type MemoryDedupStore struct {
 }
 
 type dedupEntry struct {
-	done bool
-	at   time.Time
+	done  bool
+	at    time.Time
+	token string // of the claim, while not done
 }
 
 // DedupLease is how long an unfinished claim of a DedupStore blocks
@@ -400,7 +448,7 @@ func NewMemoryDedupStore(retention time.Duration) *MemoryDedupStore {
 }
 
 // Claim implements DedupStore.
-func (s *MemoryDedupStore) Claim(_ context.Context, id string) (ClaimResult, error) {
+func (s *MemoryDedupStore) Claim(_ context.Context, id, token string) (ClaimResult, error) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -415,7 +463,7 @@ func (s *MemoryDedupStore) Claim(_ context.Context, id string) (ClaimResult, err
 	if _, known := s.entries[id]; !known {
 		s.order = append(s.order, id)
 	}
-	s.entries[id] = dedupEntry{at: now}
+	s.entries[id] = dedupEntry{at: now, token: token}
 	s.prune(now)
 	return ClaimAcquired, nil
 }
@@ -432,9 +480,9 @@ func (s *MemoryDedupStore) Complete(_ context.Context, id string) error {
 }
 
 // Release implements DedupStore.
-func (s *MemoryDedupStore) Release(_ context.Context, id string) error {
+func (s *MemoryDedupStore) Release(_ context.Context, id, token string) error {
 	s.mu.Lock()
-	if e, ok := s.entries[id]; ok && !e.done {
+	if e, ok := s.entries[id]; ok && !e.done && e.token == token {
 		delete(s.entries, id)
 	}
 	s.mu.Unlock()

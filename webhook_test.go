@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -163,19 +164,19 @@ func TestWebhookNeedsASecret(t *testing.T) {
 func TestMemoryDedupStore(t *testing.T) {
 	ctx := context.Background()
 	s := paykit.NewMemoryDedupStore(time.Hour)
-	r, err := s.Claim(ctx, "a")
+	r, err := s.Claim(ctx, "a", "t1")
 	require.NoError(t, err)
 	assert.Equal(t, paykit.ClaimAcquired, r)
-	r, _ = s.Claim(ctx, "a")
+	r, _ = s.Claim(ctx, "a", "t2")
 	assert.Equal(t, paykit.ClaimInFlight, r)
-	require.NoError(t, s.Release(ctx, "a"))
-	r, _ = s.Claim(ctx, "a")
+	require.NoError(t, s.Release(ctx, "a", "t1"))
+	r, _ = s.Claim(ctx, "a", "t3")
 	assert.Equal(t, paykit.ClaimAcquired, r)
 	require.NoError(t, s.Complete(ctx, "a"))
-	r, _ = s.Claim(ctx, "a")
+	r, _ = s.Claim(ctx, "a", "t4")
 	assert.Equal(t, paykit.ClaimDone, r)
-	require.NoError(t, s.Release(ctx, "a"))
-	r, _ = s.Claim(ctx, "a")
+	require.NoError(t, s.Release(ctx, "a", "t3"))
+	r, _ = s.Claim(ctx, "a", "t5")
 	assert.Equal(t, paykit.ClaimDone, r, "Release never forgets a completed id")
 }
 
@@ -186,12 +187,12 @@ func TestMemoryDedupStoreForgetsAfterRetention(t *testing.T) {
 	time.Sleep(time.Millisecond)
 	for i := range 1000 {
 		id := "evt_" + strconv.Itoa(i)
-		_, _ = s.Claim(ctx, id)
+		_, _ = s.Claim(ctx, id, "t")
 		require.NoError(t, s.Complete(ctx, id))
 		time.Sleep(time.Microsecond)
 	}
 	assert.Less(t, s.Len(), 10, "ids older than the retention are pruned, so memory stays bounded")
-	r, _ := s.Claim(ctx, "old")
+	r, _ := s.Claim(ctx, "old", "t")
 	assert.Equal(t, paykit.ClaimAcquired, r)
 }
 
@@ -234,13 +235,74 @@ func TestMemoryDedupStoreClaimExpiresAfterTheLease(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
 		s := paykit.NewMemoryDedupStore(72 * time.Hour)
-		r, _ := s.Claim(ctx, "crashed")
+		r, _ := s.Claim(ctx, "crashed", "t1")
 		require.Equal(t, paykit.ClaimAcquired, r)
 		time.Sleep(paykit.DedupLease - time.Second)
-		r, _ = s.Claim(ctx, "crashed")
+		r, _ = s.Claim(ctx, "crashed", "t2")
 		assert.Equal(t, paykit.ClaimInFlight, r, "a claim holds for the whole lease")
 		time.Sleep(time.Second)
-		r, _ = s.Claim(ctx, "crashed")
+		r, _ = s.Claim(ctx, "crashed", "t3")
 		assert.Equal(t, paykit.ClaimAcquired, r, "a claim never completed nor released expires after the lease")
+		require.NoError(t, s.Release(ctx, "crashed", "t1"))
+		r, _ = s.Claim(ctx, "crashed", "t4")
+		assert.Equal(t, paykit.ClaimInFlight, r, "releasing an expired claim leaves the one that replaced it")
+		require.NoError(t, s.Release(ctx, "crashed", "t3"))
+		r, _ = s.Claim(ctx, "crashed", "t5")
+		assert.Equal(t, paykit.ClaimAcquired, r)
+	})
+}
+
+func TestWebhookHandlersEndBeforeTheClaimLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := webhookMock(t, &paykit.Event{ID: "evt_long", Type: paykit.EventPaymentCreated, Data: &paykit.Payment{ID: "pay_1"}})
+		runs := 0
+		wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "s"}).
+			On(paykit.EventPaymentCreated, func(ctx context.Context, _ *paykit.Event) error {
+				if runs++; runs > 1 {
+					return nil
+				}
+				<-ctx.Done() // a handler that waits as long as it is let
+				return ctx.Err()
+			})
+		start := time.Now()
+		err := wh.Handle(context.Background(), delivery("s"))
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Less(t, time.Since(start), paykit.DedupLease, "the handlers' context ends before the claim's lease")
+		require.NoError(t, wh.Handle(context.Background(), delivery("s")), "the timed-out run released its claim")
+		assert.Equal(t, 2, runs)
+	})
+}
+
+func TestWebhookLateFailureKeepsTheRedeliverysClaim(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := webhookMock(t, &paykit.Event{ID: "evt_slow", Type: paykit.EventPaymentCreated, Data: &paykit.Payment{ID: "pay_1"}})
+		var runs atomic.Int32
+		finishFirst, finishSecond := make(chan struct{}), make(chan struct{})
+		wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "s"}).
+			On(paykit.EventPaymentCreated, func(context.Context, *paykit.Event) error {
+				switch runs.Add(1) {
+				case 1:
+					<-finishFirst // ignores its context, so outlives its claim
+					return errors.New("late failure")
+				case 2:
+					<-finishSecond
+				}
+				return nil
+			})
+		first, second := make(chan error), make(chan error)
+		go func() { first <- wh.Handle(context.Background(), delivery("s")) }()
+		synctest.Wait()
+		time.Sleep(paykit.DedupLease)
+		go func() { second <- wh.Handle(context.Background(), delivery("s")) }()
+		synctest.Wait()
+		require.Equal(t, int32(2), runs.Load(), "after the lease a redelivery claims the event")
+		close(finishFirst)
+		require.Error(t, <-first)
+		err := wh.Handle(context.Background(), delivery("s"))
+		require.ErrorIs(t, err, paykit.ErrIdempotencyConflict, "the first run's failure did not drop the second run's claim")
+		close(finishSecond)
+		require.NoError(t, <-second)
+		require.NoError(t, wh.Handle(context.Background(), delivery("s")))
+		assert.Equal(t, int32(2), runs.Load())
 	})
 }
