@@ -40,8 +40,12 @@ var (
 	refundParams       = &paykit.CreateRefundParams{PaymentID: someID, Amount: 1}
 )
 
-// allCalls has one entry for every paykit.Op.
-func allCalls() []opCall {
+// allCalls has one entry for every paykit.Op, on the id someID.
+func allCalls() []opCall { return callsOn(someID) }
+
+// callsOn has one entry for every paykit.Op; those that name an object
+// name id.
+func callsOn(id string) []opCall {
 	return []opCall{
 		{paykit.OpCustomersCreate,
 			func(ctx context.Context, c *paykit.Client) error {
@@ -51,20 +55,20 @@ func allCalls() []opCall {
 				return errOf(p.CreateCustomer(ctx, customerParams, writeOpts()))
 			}},
 		{paykit.OpCustomersRetrieve,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Customers.Retrieve(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Customers.Retrieve(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.RetrieveCustomer(ctx, someID, readOpts()))
+				return errOf(p.RetrieveCustomer(ctx, id, readOpts()))
 			}},
 		{paykit.OpCustomersUpdate,
 			func(ctx context.Context, c *paykit.Client) error {
-				return errOf(c.Customers.Update(ctx, someID, &paykit.UpdateCustomerParams{Name: paykit.String("x")}))
+				return errOf(c.Customers.Update(ctx, id, &paykit.UpdateCustomerParams{Name: paykit.String("x")}))
 			},
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.UpdateCustomer(ctx, someID, &paykit.UpdateCustomerParams{Name: paykit.String("x")}, writeOpts()))
+				return errOf(p.UpdateCustomer(ctx, id, &paykit.UpdateCustomerParams{Name: paykit.String("x")}, writeOpts()))
 			}},
 		{paykit.OpCustomersDelete,
-			func(ctx context.Context, c *paykit.Client) error { return c.Customers.Delete(ctx, someID) },
-			func(ctx context.Context, p paykit.Provider) error { return p.DeleteCustomer(ctx, someID, writeOpts()) }},
+			func(ctx context.Context, c *paykit.Client) error { return c.Customers.Delete(ctx, id) },
+			func(ctx context.Context, p paykit.Provider) error { return p.DeleteCustomer(ctx, id, writeOpts()) }},
 		{paykit.OpCustomersList,
 			func(ctx context.Context, c *paykit.Client) error { return firstErr(c.Customers.List(ctx, nil)) },
 			func(ctx context.Context, p paykit.Provider) error {
@@ -79,20 +83,20 @@ func allCalls() []opCall {
 				return errOf(p.CreateCheckout(ctx, checkoutParams, writeOpts()))
 			}},
 		{paykit.OpCheckoutsRetrieve,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Checkouts.Retrieve(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Checkouts.Retrieve(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.RetrieveCheckout(ctx, someID, readOpts()))
+				return errOf(p.RetrieveCheckout(ctx, id, readOpts()))
 			}},
 		{paykit.OpCheckoutsUpdate,
 			func(ctx context.Context, c *paykit.Client) error {
-				return errOf(c.Checkouts.Update(ctx, someID, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"k": "v"}}))
+				return errOf(c.Checkouts.Update(ctx, id, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"k": "v"}}))
 			},
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.UpdateCheckout(ctx, someID, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"k": "v"}}, writeOpts()))
+				return errOf(p.UpdateCheckout(ctx, id, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"k": "v"}}, writeOpts()))
 			}},
 		{paykit.OpCheckoutsDelete,
-			func(ctx context.Context, c *paykit.Client) error { return c.Checkouts.Delete(ctx, someID) },
-			func(ctx context.Context, p paykit.Provider) error { return p.DeleteCheckout(ctx, someID, writeOpts()) }},
+			func(ctx context.Context, c *paykit.Client) error { return c.Checkouts.Delete(ctx, id) },
+			func(ctx context.Context, p paykit.Provider) error { return p.DeleteCheckout(ctx, id, writeOpts()) }},
 		{paykit.OpCheckoutsList,
 			func(ctx context.Context, c *paykit.Client) error { return firstErr(c.Checkouts.List(ctx, nil)) },
 			func(ctx context.Context, p paykit.Provider) error {
@@ -107,26 +111,26 @@ func allCalls() []opCall {
 				return errOf(p.CreateSubscription(ctx, subscriptionParams, writeOpts()))
 			}},
 		{paykit.OpSubscriptionsRetrieve,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Subscriptions.Retrieve(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Subscriptions.Retrieve(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.RetrieveSubscription(ctx, someID, readOpts()))
+				return errOf(p.RetrieveSubscription(ctx, id, readOpts()))
 			}},
 		{paykit.OpSubscriptionsUpdate,
 			func(ctx context.Context, c *paykit.Client) error {
-				return errOf(c.Subscriptions.Update(ctx, someID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"k": "v"}}))
+				return errOf(c.Subscriptions.Update(ctx, id, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"k": "v"}}))
 			},
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.UpdateSubscription(ctx, someID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"k": "v"}}, writeOpts()))
+				return errOf(p.UpdateSubscription(ctx, id, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"k": "v"}}, writeOpts()))
 			}},
 		{paykit.OpSubscriptionsCancel,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Subscriptions.Cancel(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Subscriptions.Cancel(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.CancelSubscription(ctx, someID, writeOpts()))
+				return errOf(p.CancelSubscription(ctx, id, writeOpts()))
 			}},
 		{paykit.OpSubscriptionsDelete,
-			func(ctx context.Context, c *paykit.Client) error { return c.Subscriptions.Delete(ctx, someID) },
+			func(ctx context.Context, c *paykit.Client) error { return c.Subscriptions.Delete(ctx, id) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return p.DeleteSubscription(ctx, someID, writeOpts())
+				return p.DeleteSubscription(ctx, id, writeOpts())
 			}},
 		{paykit.OpSubscriptionsList,
 			func(ctx context.Context, c *paykit.Client) error { return firstErr(c.Subscriptions.List(ctx, nil)) },
@@ -140,30 +144,30 @@ func allCalls() []opCall {
 				return errOf(p.CreatePayment(ctx, paymentParams, writeOpts()))
 			}},
 		{paykit.OpPaymentsRetrieve,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Payments.Retrieve(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Payments.Retrieve(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.RetrievePayment(ctx, someID, readOpts()))
+				return errOf(p.RetrievePayment(ctx, id, readOpts()))
 			}},
 		{paykit.OpPaymentsUpdate,
 			func(ctx context.Context, c *paykit.Client) error {
-				return errOf(c.Payments.Update(ctx, someID, &paykit.UpdatePaymentParams{Metadata: map[string]string{"k": "v"}}))
+				return errOf(c.Payments.Update(ctx, id, &paykit.UpdatePaymentParams{Metadata: map[string]string{"k": "v"}}))
 			},
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.UpdatePayment(ctx, someID, &paykit.UpdatePaymentParams{Metadata: map[string]string{"k": "v"}}, writeOpts()))
+				return errOf(p.UpdatePayment(ctx, id, &paykit.UpdatePaymentParams{Metadata: map[string]string{"k": "v"}}, writeOpts()))
 			}},
 		{paykit.OpPaymentsCapture,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Payments.Capture(ctx, someID, nil)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Payments.Capture(ctx, id, nil)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.CapturePayment(ctx, someID, &paykit.CapturePaymentParams{}, writeOpts()))
+				return errOf(p.CapturePayment(ctx, id, &paykit.CapturePaymentParams{}, writeOpts()))
 			}},
 		{paykit.OpPaymentsCancel,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Payments.Cancel(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Payments.Cancel(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.CancelPayment(ctx, someID, writeOpts()))
+				return errOf(p.CancelPayment(ctx, id, writeOpts()))
 			}},
 		{paykit.OpPaymentsDelete,
-			func(ctx context.Context, c *paykit.Client) error { return c.Payments.Delete(ctx, someID) },
-			func(ctx context.Context, p paykit.Provider) error { return p.DeletePayment(ctx, someID, writeOpts()) }},
+			func(ctx context.Context, c *paykit.Client) error { return c.Payments.Delete(ctx, id) },
+			func(ctx context.Context, p paykit.Provider) error { return p.DeletePayment(ctx, id, writeOpts()) }},
 		{paykit.OpPaymentsList,
 			func(ctx context.Context, c *paykit.Client) error { return firstErr(c.Payments.List(ctx, nil)) },
 			func(ctx context.Context, p paykit.Provider) error {
@@ -176,9 +180,9 @@ func allCalls() []opCall {
 				return errOf(p.CreateRefund(ctx, refundParams, writeOpts()))
 			}},
 		{paykit.OpRefundsRetrieve,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Refunds.Retrieve(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Refunds.Retrieve(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.RetrieveRefund(ctx, someID, readOpts()))
+				return errOf(p.RetrieveRefund(ctx, id, readOpts()))
 			}},
 		{paykit.OpRefundsList,
 			func(ctx context.Context, c *paykit.Client) error { return firstErr(c.Refunds.List(ctx, nil)) },
@@ -187,9 +191,9 @@ func allCalls() []opCall {
 			}},
 
 		{paykit.OpInvoicesRetrieve,
-			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Invoices.Retrieve(ctx, someID)) },
+			func(ctx context.Context, c *paykit.Client) error { return errOf(c.Invoices.Retrieve(ctx, id)) },
 			func(ctx context.Context, p paykit.Provider) error {
-				return errOf(p.RetrieveInvoice(ctx, someID, readOpts()))
+				return errOf(p.RetrieveInvoice(ctx, id, readOpts()))
 			}},
 		{paykit.OpInvoicesList,
 			func(ctx context.Context, c *paykit.Client) error { return firstErr(c.Invoices.List(ctx, nil)) },

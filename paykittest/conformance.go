@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,28 +20,64 @@ import (
 // retrieve round trips, ErrNotFound for unknown ids, validation never
 // reaches the provider, idempotency where declared, context cancellation,
 // amounts in every currency of Harness.Items, and webhook verification.
+// Last, every declared operation must have succeeded at least once (see
+// Harness.Unexercised).
 func RunConformance(t *testing.T, h Harness) {
 	t.Helper()
 	if h.NewProvider == nil {
 		t.Fatal("paykittest: Harness.NewProvider is required")
 	}
-	s := &suite{h: h}
-	t.Run("Capabilities", s.capabilities)
-	t.Run("Validation", s.validation)
-	t.Run("ContextCanceled", s.contextCanceled)
-	t.Run("Customers", s.customers)
-	t.Run("NotFound", s.notFound)
-	t.Run("Idempotency", s.idempotency)
-	t.Run("Checkouts", s.checkouts)
-	t.Run("Currencies", s.currencies)
-	t.Run("Subscriptions", s.subscriptions)
-	t.Run("Payments", s.payments)
-	t.Run("Refunds", s.refunds)
-	t.Run("Invoices", s.invoices)
-	t.Run("Webhooks", s.webhooks)
+	s := &suite{h: h, succeeded: map[paykit.Op]bool{}, ran: map[string]bool{}}
+	steps := []struct {
+		name string
+		run  func(*testing.T)
+	}{
+		{"Capabilities", s.capabilities},
+		{"Validation", s.validation},
+		{"ContextCanceled", s.contextCanceled},
+		{"Customers", s.customers},
+		{"NotFound", s.notFound},
+		{"Idempotency", s.idempotency},
+		{"Checkouts", s.checkouts},
+		{"Currencies", s.currencies},
+		{"Subscriptions", s.subscriptions},
+		{"Payments", s.payments},
+		{"Refunds", s.refunds},
+		{"Invoices", s.invoices},
+		{"Webhooks", s.webhooks},
+	}
+	passed := true
+	for _, st := range steps {
+		passed = t.Run(st.name, func(t *testing.T) {
+			s.mu.Lock()
+			s.ran[st.name] = true
+			s.mu.Unlock()
+			st.run(t)
+		}) && passed
+	}
+	t.Run("DeclaredOpsSucceeded", func(t *testing.T) {
+		if len(s.ran) < len(steps) {
+			// -run picked some subtests: what the others call is unknown.
+			t.Logf("%d of %d subtests ran: the declared operations are checked on a full run", len(s.ran), len(steps))
+			return
+		}
+		s.declaredOpsSucceeded(t, passed)
+	})
 }
 
-type suite struct{ h Harness }
+type suite struct {
+	h Harness
+
+	mu        sync.Mutex
+	succeeded map[paykit.Op]bool // operations a call of the suite succeeded in
+	ran       map[string]bool    // subtests that ran
+}
+
+// can reports whether the suite calls op: it is declared, and the harness
+// does not list it in Unexercised.
+func (s *suite) can(client *paykit.Client, op paykit.Op) bool {
+	return client.Supports(op) && !slices.Contains(s.h.Unexercised, op)
+}
 
 // setup returns a Client over a fresh, counted provider.
 func (s *suite) setup(t *testing.T) (*paykit.Client, *counting) {
@@ -48,8 +86,68 @@ func (s *suite) setup(t *testing.T) (*paykit.Client, *counting) {
 	if p == nil {
 		t.Fatal("Harness.NewProvider returned nil")
 	}
-	cp := &counting{Provider: p}
+	cp := &counting{Provider: p, succeeded: func(op paykit.Op) {
+		s.mu.Lock()
+		s.succeeded[op] = true
+		s.mu.Unlock()
+	}}
 	return paykit.New(cp), cp
+}
+
+// declaredOpsSucceeded fails for every declared operation no call of the
+// suite succeeded in, unless Harness.Unexercised lists it; those listed
+// must at least not say they are unimplemented. passed tells whether the
+// other subtests passed.
+func (s *suite) declaredOpsSucceeded(t *testing.T, passed bool) {
+	client, cp := s.setup(t)
+	ctx := ctxFor(t)
+	caps := client.Capabilities()
+	s.mu.Lock()
+	succeeded := maps.Clone(s.succeeded)
+	s.mu.Unlock()
+	for _, op := range s.h.Unexercised {
+		switch {
+		case !caps.Supports(op):
+			t.Errorf("Harness.Unexercised lists %s, which the provider does not declare", op)
+		case succeeded[op]:
+			t.Errorf("Harness.Unexercised lists %s, yet a call of the suite succeeded in it: take it off the list", op)
+		}
+	}
+	hint := "a harness that cannot make valid input for it lists it in Harness.Unexercised"
+	if !passed {
+		hint = "a failure above may have stopped a subtest before it; " + hint
+	}
+	for _, op := range caps.Ops {
+		if !succeeded[op] && !slices.Contains(s.h.Unexercised, op) {
+			t.Errorf("%s is declared, but no call of it with valid input succeeded during the suite (%s)", op, hint)
+		}
+	}
+	for _, call := range callsOn(missingID()) {
+		if !slices.Contains(s.h.Unexercised, call.op) || !caps.Supports(call.op) {
+			continue
+		}
+		if err := call.direct(ctx, cp.Provider); unimplemented(err) {
+			t.Errorf("%s is declared, but the provider answers %v", call.op, err)
+		}
+	}
+}
+
+// unimplemented reports whether err says that the operation is not
+// implemented, rather than that this call of it failed.
+func unimplemented(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, paykit.ErrNotSupported) {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	for _, s := range []string{"not implemented", "unimplemented", "not supported", "unsupported"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func ctxFor(t *testing.T) context.Context {
@@ -164,7 +262,7 @@ func (s *suite) contextCanceled(t *testing.T) {
 // payee to use for checkouts and payments.
 func (s *suite) newCustomer(t *testing.T, ctx context.Context, client *paykit.Client) paykit.Payee {
 	t.Helper()
-	if !client.Supports(paykit.OpCustomersCreate) {
+	if !s.can(client, paykit.OpCustomersCreate) {
 		return paykit.CustomerEmail(uniqueEmail())
 	}
 	cus, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: uniqueEmail(), Name: "Conformance Buyer"})
@@ -177,8 +275,8 @@ func (s *suite) newCustomer(t *testing.T, ctx context.Context, client *paykit.Cl
 func (s *suite) customers(t *testing.T) {
 	client, _ := s.setup(t)
 	ctx := ctxFor(t)
-	if !client.Supports(paykit.OpCustomersCreate) {
-		t.Log("customers.create not declared: covered by Capabilities")
+	if !s.can(client, paykit.OpCustomersCreate) {
+		t.Log("customers.create not declared (covered by Capabilities) or Unexercised")
 		return
 	}
 	email := uniqueEmail()
@@ -201,7 +299,7 @@ func (s *suite) customers(t *testing.T) {
 			t.Error("CreatedAt is zero")
 		}
 	}
-	if client.Supports(paykit.OpCustomersRetrieve) {
+	if s.can(client, paykit.OpCustomersRetrieve) {
 		got, err := client.Customers.Retrieve(ctx, cus.ID)
 		if err != nil {
 			t.Fatalf("Retrieve: %v", err)
@@ -216,7 +314,7 @@ func (s *suite) customers(t *testing.T) {
 			t.Errorf("metadata leaks the reserved key %s", paykit.ReservedMetadataKey)
 		}
 	}
-	if client.Supports(paykit.OpCustomersUpdate) {
+	if s.can(client, paykit.OpCustomersUpdate) {
 		got, err := client.Customers.Update(ctx, cus.ID, &paykit.UpdateCustomerParams{Name: paykit.String("Jane Smith"), Metadata: map[string]string{"tier": "gold"}})
 		if err != nil {
 			t.Fatalf("Update: %v", err)
@@ -230,7 +328,7 @@ func (s *suite) customers(t *testing.T) {
 			}
 		}
 	}
-	if client.Supports(paykit.OpCustomersList) {
+	if s.can(client, paykit.OpCustomersList) {
 		found := false
 		n := 0
 		for c, err := range client.Customers.List(ctx, &paykit.ListCustomersParams{ListParams: paykit.ListParams{Limit: 2}}) {
@@ -249,11 +347,11 @@ func (s *suite) customers(t *testing.T) {
 			t.Errorf("List did not yield the customer %s", cus.ID)
 		}
 	}
-	if client.Supports(paykit.OpCustomersDelete) {
+	if s.can(client, paykit.OpCustomersDelete) {
 		if err := client.Customers.Delete(ctx, cus.ID); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
-		if !s.h.Stateless && client.Supports(paykit.OpCustomersRetrieve) {
+		if !s.h.Stateless && s.can(client, paykit.OpCustomersRetrieve) {
 			_, err := client.Customers.Retrieve(ctx, cus.ID)
 			requireCode(t, err, paykit.ErrNotFound, "Retrieve after Delete")
 		}
@@ -308,7 +406,7 @@ func missingID() string {
 func (s *suite) idempotency(t *testing.T) {
 	client, _ := s.setup(t)
 	ctx := ctxFor(t)
-	if !client.Capabilities().IdempotencyKeys || s.h.Stateless || !client.Supports(paykit.OpCustomersCreate) {
+	if !client.Capabilities().IdempotencyKeys || s.h.Stateless || !s.can(client, paykit.OpCustomersCreate) {
 		t.Log("idempotency keys not declared, or stateless peer")
 		return
 	}
@@ -338,7 +436,7 @@ func (s *suite) idempotency(t *testing.T) {
 
 	// Where a duplicate costs money: a repeated charge or refund with the
 	// same key must be applied once.
-	if client.Supports(paykit.OpPaymentsCreate) {
+	if s.can(client, paykit.OpPaymentsCreate) {
 		currency := "USD"
 		if len(s.h.Items) > 0 {
 			currency = s.h.Items[0].Currency
@@ -357,7 +455,7 @@ func (s *suite) idempotency(t *testing.T) {
 			t.Errorf("the same idempotency key charged twice: %s and %s", p1.ID, p2.ID)
 		}
 	}
-	if client.Supports(paykit.OpRefundsCreate) {
+	if s.can(client, paykit.OpRefundsCreate) {
 		payID := s.paidPayment(t, ctx, client)
 		if payID == "" {
 			return
@@ -375,7 +473,7 @@ func (s *suite) idempotency(t *testing.T) {
 		if r1.ID != r2.ID {
 			t.Errorf("the same idempotency key refunded twice: %s and %s", r1.ID, r2.ID)
 		}
-		if client.Supports(paykit.OpRefundsList) {
+		if s.can(client, paykit.OpRefundsList) {
 			n := 0
 			for _, err := range client.Refunds.List(ctx, &paykit.ListRefundsParams{PaymentID: payID}) {
 				if err != nil {
@@ -393,8 +491,8 @@ func (s *suite) idempotency(t *testing.T) {
 func (s *suite) checkouts(t *testing.T) {
 	client, _ := s.setup(t)
 	ctx := ctxFor(t)
-	if !client.Supports(paykit.OpCheckoutsCreate) || len(s.h.Items) == 0 {
-		t.Log("checkouts.create not declared or no Items in the harness")
+	if !s.can(client, paykit.OpCheckoutsCreate) || len(s.h.Items) == 0 {
+		t.Log("checkouts.create not declared or Unexercised, or no Items in the harness")
 		return
 	}
 	item := s.h.Items[0]
@@ -418,7 +516,7 @@ func (s *suite) checkouts(t *testing.T) {
 			t.Errorf("Metadata = %v", co.Metadata)
 		}
 	}
-	if client.Supports(paykit.OpCheckoutsRetrieve) {
+	if s.can(client, paykit.OpCheckoutsRetrieve) {
 		got, err := client.Checkouts.Retrieve(ctx, co.ID)
 		if err != nil {
 			t.Fatalf("Retrieve: %v", err)
@@ -428,7 +526,7 @@ func (s *suite) checkouts(t *testing.T) {
 			t.Errorf("Retrieve = %+v, want %+v", got, co)
 		}
 	}
-	if client.Supports(paykit.OpCheckoutsUpdate) {
+	if s.can(client, paykit.OpCheckoutsUpdate) {
 		got, err := client.Checkouts.Update(ctx, co.ID, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"step": "2"}})
 		if err != nil {
 			t.Fatalf("Update: %v", err)
@@ -450,11 +548,11 @@ func (s *suite) checkouts(t *testing.T) {
 			t.Errorf("recurring checkout = %s %d, want recurring %d", rec.SessionType, rec.Amount, s.h.RecurringItem.Amount)
 		}
 	}
-	if client.Supports(paykit.OpCheckoutsDelete) {
+	if s.can(client, paykit.OpCheckoutsDelete) {
 		if err := client.Checkouts.Delete(ctx, co.ID); err != nil {
 			t.Fatalf("Delete (expire): %v", err)
 		}
-		if !s.h.Stateless && client.Supports(paykit.OpCheckoutsRetrieve) {
+		if !s.h.Stateless && s.can(client, paykit.OpCheckoutsRetrieve) {
 			got, err := client.Checkouts.Retrieve(ctx, co.ID)
 			if err != nil {
 				t.Fatalf("Retrieve after Delete: %v", err)
@@ -464,7 +562,7 @@ func (s *suite) checkouts(t *testing.T) {
 			}
 		}
 	}
-	if client.Supports(paykit.OpCheckoutsList) {
+	if s.can(client, paykit.OpCheckoutsList) {
 		for c, err := range client.Checkouts.List(ctx, nil) {
 			if err != nil {
 				t.Fatalf("List: %v", err)
@@ -503,7 +601,7 @@ func (s *suite) currencies(t *testing.T) {
 	payee := s.newCustomer(t, ctx, client)
 	for _, item := range s.h.Items {
 		t.Run(item.Currency, func(t *testing.T) {
-			if client.Supports(paykit.OpCheckoutsCreate) {
+			if s.can(client, paykit.OpCheckoutsCreate) {
 				co, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{
 					Customer: payee, ItemID: item.ID, SessionType: paykit.SessionOneTime, Quantity: 3, SuccessURL: someSuccess,
 				})
@@ -514,7 +612,7 @@ func (s *suite) currencies(t *testing.T) {
 					t.Errorf("checkout amount = %d %s, want %d %s (minor units)", co.Amount, co.Currency, 3*item.Amount, item.Currency)
 				}
 			}
-			if client.Supports(paykit.OpPaymentsCreate) {
+			if s.can(client, paykit.OpPaymentsCreate) {
 				pay, err := client.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: item.Amount, Currency: item.Currency, Customer: payee, ItemID: item.ID})
 				if err != nil {
 					t.Fatalf("payment in %s: %v", item.Currency, err)
@@ -522,7 +620,7 @@ func (s *suite) currencies(t *testing.T) {
 				if !s.h.Stateless && (pay.Amount != item.Amount || pay.Currency != item.Currency) {
 					t.Errorf("payment = %d %s, want %d %s", pay.Amount, pay.Currency, item.Amount, item.Currency)
 				}
-				if client.Supports(paykit.OpPaymentsRetrieve) {
+				if s.can(client, paykit.OpPaymentsRetrieve) {
 					got, err := client.Payments.Retrieve(ctx, pay.ID)
 					if err != nil {
 						t.Fatalf("Retrieve: %v", err)
@@ -561,8 +659,8 @@ func checkPayment(t *testing.T, p *paykit.Payment) {
 func (s *suite) payments(t *testing.T) {
 	client, _ := s.setup(t)
 	ctx := ctxFor(t)
-	if !client.Supports(paykit.OpPaymentsCreate) {
-		t.Log("payments.create not declared")
+	if !s.can(client, paykit.OpPaymentsCreate) {
+		t.Log("payments.create not declared or Unexercised")
 		return
 	}
 	payee := s.newCustomer(t, ctx, client)
@@ -578,16 +676,23 @@ func (s *suite) payments(t *testing.T) {
 	if !s.h.Stateless && pay.Metadata["order"] != "42" {
 		t.Errorf("Metadata = %v", pay.Metadata)
 	}
-	if client.Supports(paykit.OpPaymentsUpdate) && pay.Status != paykit.PaymentSucceeded {
-		got, err := client.Payments.Update(ctx, pay.ID, &paykit.UpdatePaymentParams{Metadata: map[string]string{"order": "43"}})
-		if err != nil {
-			t.Fatalf("Update: %v", err)
+	if s.can(client, paykit.OpPaymentsUpdate) {
+		// Update changes a payment that has not completed.
+		open := pay
+		if !s.h.Stateless && pay.Status == paykit.PaymentSucceeded {
+			open = s.unfinishedPayment(t, ctx, client, payee, currency)
 		}
-		if !s.h.Stateless && got.Metadata["order"] != "43" {
-			t.Errorf("Update metadata = %v", got.Metadata)
+		if open != nil {
+			got, err := client.Payments.Update(ctx, open.ID, &paykit.UpdatePaymentParams{Metadata: map[string]string{"order": "43"}})
+			if err != nil {
+				t.Fatalf("Update: %v", err)
+			}
+			if !s.h.Stateless && (got.ID != open.ID || got.Metadata["order"] != "43") {
+				t.Errorf("Update = %s metadata %v, want %s metadata order=43", got.ID, got.Metadata, open.ID)
+			}
 		}
 	}
-	if client.Supports(paykit.OpPaymentsCapture) {
+	if s.can(client, paykit.OpPaymentsCapture) {
 		auth, err := client.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 2000, Currency: currency, Customer: payee, CaptureMethod: paykit.CaptureManual})
 		if err != nil {
 			t.Fatalf("Create manual: %v", err)
@@ -604,7 +709,7 @@ func (s *suite) payments(t *testing.T) {
 			}
 		}
 	}
-	if client.Supports(paykit.OpPaymentsCancel) {
+	if s.can(client, paykit.OpPaymentsCancel) {
 		auth, err := client.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 900, Currency: currency, Customer: payee, CaptureMethod: paykit.CaptureManual})
 		if err != nil {
 			t.Fatalf("Create manual: %v", err)
@@ -618,7 +723,7 @@ func (s *suite) payments(t *testing.T) {
 			t.Errorf("status after Cancel = %s", got.Status)
 		}
 	}
-	if client.Supports(paykit.OpPaymentsList) {
+	if s.can(client, paykit.OpPaymentsList) {
 		for p, err := range client.Payments.List(ctx, nil) {
 			if err != nil {
 				t.Fatalf("List: %v", err)
@@ -627,6 +732,38 @@ func (s *suite) payments(t *testing.T) {
 			break
 		}
 	}
+	if s.can(client, paykit.OpPaymentsDelete) {
+		// Delete removes a payment that never succeeded.
+		if doomed := s.unfinishedPayment(t, ctx, client, payee, currency); doomed != nil {
+			if err := client.Payments.Delete(ctx, doomed.ID); err != nil {
+				t.Fatalf("Delete: %v", err)
+			}
+			if !s.h.Stateless && s.can(client, paykit.OpPaymentsRetrieve) {
+				_, err := client.Payments.Retrieve(ctx, doomed.ID)
+				requireCode(t, err, paykit.ErrNotFound, "Retrieve after Delete")
+			}
+		}
+	}
+}
+
+// unfinishedPayment creates a payment that has not succeeded (an
+// authorization to capture, where payments.capture is declared), or
+// returns nil when the provider charged it at once.
+func (s *suite) unfinishedPayment(t *testing.T, ctx context.Context, client *paykit.Client, payee paykit.Payee, currency string) *paykit.Payment {
+	t.Helper()
+	params := &paykit.CreatePaymentParams{Amount: 1200, Currency: currency, Customer: payee}
+	if s.can(client, paykit.OpPaymentsCapture) {
+		params.CaptureMethod = paykit.CaptureManual
+	}
+	p, err := client.Payments.Create(ctx, params)
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	checkPayment(t, p)
+	if !s.h.Stateless && p.Status == paykit.PaymentSucceeded {
+		return nil
+	}
+	return p
 }
 
 // paidPayment returns a succeeded payment to refund, or "" when the
@@ -637,7 +774,7 @@ func (s *suite) paidPayment(t *testing.T, ctx context.Context, client *paykit.Cl
 	if s.h.PaidPayment != nil {
 		return s.h.PaidPayment(ctx, t, client, payee.ID)
 	}
-	if client.Supports(paykit.OpPaymentsCreate) {
+	if s.can(client, paykit.OpPaymentsCreate) {
 		currency := "USD"
 		if len(s.h.Items) > 0 {
 			currency = s.h.Items[0].Currency
@@ -650,7 +787,7 @@ func (s *suite) paidPayment(t *testing.T, ctx context.Context, client *paykit.Cl
 			return pay.ID
 		}
 	}
-	if s.h.CompleteCheckout != nil && client.Supports(paykit.OpCheckoutsCreate) && len(s.h.Items) > 0 {
+	if s.h.CompleteCheckout != nil && s.can(client, paykit.OpCheckoutsCreate) && len(s.h.Items) > 0 {
 		co, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{Customer: payee, ItemID: s.h.Items[0].ID, SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: someSuccess})
 		if err != nil {
 			t.Fatalf("Checkouts.Create: %v", err)
@@ -673,8 +810,8 @@ func (s *suite) paidPayment(t *testing.T, ctx context.Context, client *paykit.Cl
 func (s *suite) refunds(t *testing.T) {
 	client, _ := s.setup(t)
 	ctx := ctxFor(t)
-	if !client.Supports(paykit.OpRefundsCreate) {
-		t.Log("refunds.create not declared")
+	if !s.can(client, paykit.OpRefundsCreate) {
+		t.Log("refunds.create not declared or Unexercised")
 		return
 	}
 	payID := s.paidPayment(t, ctx, client)
@@ -691,7 +828,7 @@ func (s *suite) refunds(t *testing.T) {
 	if !s.h.Stateless && (ref.Amount != 100 || ref.Reason != paykit.RefundRequestedByCustomer) {
 		t.Errorf("refund = %d %q, want 100 requested_by_customer", ref.Amount, ref.Reason)
 	}
-	if client.Supports(paykit.OpRefundsRetrieve) {
+	if s.can(client, paykit.OpRefundsRetrieve) {
 		got, err := client.Refunds.Retrieve(ctx, ref.ID)
 		if err != nil {
 			t.Fatalf("Retrieve: %v", err)
@@ -704,7 +841,7 @@ func (s *suite) refunds(t *testing.T) {
 		_, err := client.Refunds.Create(ctx, &paykit.CreateRefundParams{PaymentID: payID, Amount: 1 << 40})
 		requireCode(t, err, paykit.ErrValidation, "refund larger than the payment")
 	}
-	if client.Supports(paykit.OpRefundsList) {
+	if s.can(client, paykit.OpRefundsList) {
 		found := false
 		for r, err := range client.Refunds.List(ctx, &paykit.ListRefundsParams{PaymentID: payID}) {
 			if err != nil {
@@ -721,8 +858,8 @@ func (s *suite) refunds(t *testing.T) {
 func (s *suite) subscriptions(t *testing.T) {
 	client, _ := s.setup(t)
 	ctx := ctxFor(t)
-	if !client.Supports(paykit.OpSubscriptionsCreate) || s.h.RecurringItem.ID == "" {
-		t.Log("subscriptions.create not declared or no RecurringItem")
+	if !s.can(client, paykit.OpSubscriptionsCreate) || s.h.RecurringItem.ID == "" {
+		t.Log("subscriptions.create not declared or Unexercised, or no RecurringItem")
 		return
 	}
 	payee := s.newCustomer(t, ctx, client)
@@ -739,7 +876,7 @@ func (s *suite) subscriptions(t *testing.T) {
 			t.Errorf("period %v..%v is empty", sub.CurrentPeriodStart, sub.CurrentPeriodEnd)
 		}
 	}
-	if client.Supports(paykit.OpSubscriptionsRetrieve) {
+	if s.can(client, paykit.OpSubscriptionsRetrieve) {
 		got, err := client.Subscriptions.Retrieve(ctx, sub.ID)
 		if err != nil {
 			t.Fatalf("Retrieve: %v", err)
@@ -749,7 +886,7 @@ func (s *suite) subscriptions(t *testing.T) {
 			t.Errorf("Retrieve = %+v, want %+v", got, sub)
 		}
 	}
-	if client.Supports(paykit.OpSubscriptionsUpdate) {
+	if s.can(client, paykit.OpSubscriptionsUpdate) {
 		got, err := client.Subscriptions.Update(ctx, sub.ID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"plan": "team"}})
 		if err != nil {
 			t.Fatalf("Update: %v", err)
@@ -758,7 +895,7 @@ func (s *suite) subscriptions(t *testing.T) {
 			t.Errorf("Update metadata = %v", got.Metadata)
 		}
 	}
-	if client.Supports(paykit.OpSubscriptionsCancel) {
+	if s.can(client, paykit.OpSubscriptionsCancel) {
 		got, err := client.Subscriptions.Cancel(ctx, sub.ID)
 		if err != nil {
 			t.Fatalf("Cancel: %v", err)
@@ -768,13 +905,32 @@ func (s *suite) subscriptions(t *testing.T) {
 			t.Errorf("status after Cancel = %s", got.Status)
 		}
 	}
-	if client.Supports(paykit.OpSubscriptionsList) {
+	if s.can(client, paykit.OpSubscriptionsList) {
 		for sub, err := range client.Subscriptions.List(ctx, nil) {
 			if err != nil {
 				t.Fatalf("List: %v", err)
 			}
 			checkSubscription(t, sub)
 			break
+		}
+	}
+	if s.can(client, paykit.OpSubscriptionsDelete) {
+		doomed, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: payee, ItemID: s.h.RecurringItem.ID})
+		if err != nil {
+			t.Fatalf("Create: %v", err)
+		}
+		if err := client.Subscriptions.Delete(ctx, doomed.ID); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		if !s.h.Stateless && s.can(client, paykit.OpSubscriptionsRetrieve) {
+			// Deleted, or (at most providers) canceled at once.
+			got, err := client.Subscriptions.Retrieve(ctx, doomed.ID)
+			if err != nil && !errors.Is(err, paykit.ErrNotFound) {
+				t.Fatalf("Retrieve after Delete: %v", err)
+			}
+			if err == nil && got.Status != paykit.SubscriptionCanceled && got.Status != paykit.SubscriptionExpired {
+				t.Errorf("status after Delete = %s, want canceled or expired (or the subscription gone)", got.Status)
+			}
 		}
 	}
 }
@@ -797,8 +953,8 @@ func checkSubscription(t *testing.T, s *paykit.Subscription) {
 func (s *suite) invoices(t *testing.T) {
 	client, _ := s.setup(t)
 	ctx := ctxFor(t)
-	if !client.Supports(paykit.OpInvoicesList) {
-		t.Log("invoices.list not declared")
+	if !s.can(client, paykit.OpInvoicesList) {
+		t.Log("invoices.list not declared or Unexercised")
 		return
 	}
 	for inv, err := range client.Invoices.List(ctx, nil) {
@@ -806,7 +962,7 @@ func (s *suite) invoices(t *testing.T) {
 			t.Fatalf("List: %v", err)
 		}
 		checkInvoice(t, inv)
-		if client.Supports(paykit.OpInvoicesRetrieve) {
+		if s.can(client, paykit.OpInvoicesRetrieve) {
 			got, err := client.Invoices.Retrieve(ctx, inv.ID)
 			if err != nil {
 				t.Fatalf("Retrieve: %v", err)
@@ -815,7 +971,7 @@ func (s *suite) invoices(t *testing.T) {
 		}
 		break
 	}
-	if s.h.CompleteCheckout == nil || s.h.Stateless || len(s.h.Items) == 0 || !client.Supports(paykit.OpCheckoutsCreate) {
+	if s.h.CompleteCheckout == nil || s.h.Stateless || len(s.h.Items) == 0 || !s.can(client, paykit.OpCheckoutsCreate) {
 		return
 	}
 	// A completed one-time checkout leaves a paid invoice naming its payment.
@@ -846,6 +1002,16 @@ func (s *suite) invoices(t *testing.T) {
 	}
 	if inv == nil {
 		t.Fatalf("no invoice names the checkout's payment %s", done.PaymentID)
+	}
+	if s.can(client, paykit.OpInvoicesRetrieve) {
+		got, err := client.Invoices.Retrieve(ctx, inv.ID)
+		if err != nil {
+			t.Fatalf("Retrieve: %v", err)
+		}
+		checkInvoice(t, got)
+		if got.ID != inv.ID || got.PaymentID != inv.PaymentID || got.AmountPaid != inv.AmountPaid {
+			t.Errorf("Retrieve = %+v, want %+v", got, inv)
+		}
 	}
 	want := paykit.LineItem{ID: s.h.Items[0].ID, Quantity: 2}
 	if inv.Status != paykit.InvoicePaid || inv.BillingMode != paykit.BillingOneTime || inv.AmountPaid != 2*s.h.Items[0].Amount ||

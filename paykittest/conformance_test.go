@@ -36,6 +36,8 @@ func harness(wrap func(*local.Simulator) paykit.Provider) paykittest.Harness {
 			}).CompleteCheckout(ctx, id)
 			return err
 		},
+		// No webhook deliveries yet.
+		Unexercised: []paykit.Op{paykit.OpWebhooksHandle},
 	}
 }
 
@@ -91,11 +93,38 @@ func removeOp(ops []paykit.Op, drop paykit.Op) []paykit.Op {
 	return out
 }
 
-var defects = map[string]func(*local.Simulator) paykit.Provider{
-	"major-units":    func(s *local.Simulator) paykit.Provider { return majorUnits{s} },
-	"nil-on-missing": func(s *local.Simulator) paykit.Provider { return nilOnMissing{s} },
-	"undeclared-op":  func(s *local.Simulator) paykit.Provider { return underclaims{s} },
-	"double-charge":  func(s *local.Simulator) paykit.Provider { return doubleCharge{s} },
+// overclaims declares payments.delete and subscriptions.delete, as the
+// simulator does, but does not implement them.
+type overclaims struct{ *local.Simulator }
+
+func (overclaims) DeletePayment(context.Context, string, *paykit.RequestOptions) error {
+	return paykit.ErrNotSupported
+}
+
+func (overclaims) DeleteSubscription(context.Context, string, *paykit.RequestOptions) error {
+	return errors.New("subscriptions.delete: not implemented yet")
+}
+
+// defect is a defective provider, and what its harness says.
+type defect struct {
+	wrap    func(*local.Simulator) paykit.Provider
+	harness func(*paykittest.Harness)
+}
+
+var defects = map[string]defect{
+	"major-units":      {wrap: func(s *local.Simulator) paykit.Provider { return majorUnits{s} }},
+	"nil-on-missing":   {wrap: func(s *local.Simulator) paykit.Provider { return nilOnMissing{s} }},
+	"undeclared-op":    {wrap: func(s *local.Simulator) paykit.Provider { return underclaims{s} }},
+	"double-charge":    {wrap: func(s *local.Simulator) paykit.Provider { return doubleCharge{s} }},
+	"unimplemented-op": {wrap: func(s *local.Simulator) paykit.Provider { return overclaims{s} }},
+	// The harness owns up to not exercising the deletes: the provider
+	// still may not say they are unimplemented.
+	"unimplemented-op-listed": {
+		wrap: func(s *local.Simulator) paykit.Provider { return overclaims{s} },
+		harness: func(h *paykittest.Harness) {
+			h.Unexercised = append(h.Unexercised, paykit.OpPaymentsDelete, paykit.OpSubscriptionsDelete)
+		},
+	},
 }
 
 func TestLocalProviderConforms(t *testing.T) {
@@ -108,21 +137,27 @@ func TestLocalProviderConforms(t *testing.T) {
 // TestDefectiveProvider is run in a child process by
 // TestConformanceCatchesDefects, with one defect at a time.
 func TestDefectiveProvider(t *testing.T) {
-	wrap, ok := defects[os.Getenv("PAYKITTEST_DEFECT")]
+	d, ok := defects[os.Getenv("PAYKITTEST_DEFECT")]
 	if !ok {
 		return
 	}
-	paykittest.RunConformance(t, harness(wrap))
+	h := harness(d.wrap)
+	if d.harness != nil {
+		d.harness(&h)
+	}
+	paykittest.RunConformance(t, h)
 }
 
 // TestConformanceCatchesDefects proves the suite can fail: each defective
 // provider must fail it, with the failure that names its defect.
 func TestConformanceCatchesDefects(t *testing.T) {
 	want := map[string]string{
-		"major-units":    "want 7500 USD (minor units)",
-		"nil-on-missing": "provider payments.retrieve of an unknown id returned <nil>",
-		"double-charge":  "the same idempotency key charged twice",
-		"undeclared-op":  "provider refunds.retrieve (undeclared) returned",
+		"major-units":             "want 7500 USD (minor units)",
+		"nil-on-missing":          "provider payments.retrieve of an unknown id returned <nil>",
+		"double-charge":           "the same idempotency key charged twice",
+		"undeclared-op":           "provider refunds.retrieve (undeclared) returned",
+		"unimplemented-op":        "payments.delete is declared, but no call of it with valid input succeeded",
+		"unimplemented-op-listed": "subscriptions.delete is declared, but the provider answers",
 	}
 	for defect, msg := range want {
 		t.Run(defect, func(t *testing.T) {

@@ -37,6 +37,17 @@ type Harness struct {
 	// CompleteCheckout pays an open checkout the way its payer would, for
 	// providers that can simulate that (the local provider).
 	CompleteCheckout func(ctx context.Context, p paykit.Provider, checkoutID string) error
+	// Unexercised lists declared operations this harness cannot call
+	// with valid input, such as one its fake peer does not serve; say why
+	// where the list is set. The suite's round trips leave them out.
+	// Every other declared operation must succeed at least once during
+	// the suite, or the suite fails: a declared operation that answers
+	// ErrNotSupported, or fails for valid input, does not pass unseen. A
+	// listed operation is still called once, on an unknown id, and fails
+	// the suite if it answers ErrNotSupported or says it is not
+	// implemented. Listing an operation the provider does not declare, or
+	// one the suite saw succeed, fails too, so the list cannot go stale.
+	Unexercised []paykit.Op
 	// SignedDelivery returns a genuine webhook delivery and its secret, to
 	// check that it verifies and that a tampered copy does not.
 	SignedDelivery func(t *testing.T, p paykit.Provider) (*paykit.WebhookRequest, string)
