@@ -462,13 +462,17 @@ func StatusError(res *Response) *paykit.Error {
 }
 
 // RetryAfter parses a Retry-After header (seconds or an HTTP date) relative
-// to now; 0 when absent or unreadable.
+// to now; 0 when absent or unreadable. Seconds are capped at a day: a
+// number too large for an int64 is a day too, not unreadable, so that the
+// Client ends the call as for any wait longer than MaxRetryAfter.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// On overflow ParseInt answers ErrRange with the int64 bound of the
+	// sign, which the cap below handles.
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs <= 0 {
 			return 0
 		}

@@ -216,15 +216,23 @@ func TestWriteWithoutKeyIsNotRetriedEvenWhenProviderHonoursKeys(t *testing.T) {
 }
 
 func TestLongRetryAfterEndsTheCall(t *testing.T) {
-	c, mt, waits := newMock(t, Config{MaxRetries: 3, MaxRetryAfter: time.Second})
-	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
-		httpmock.NewStringResponder(429, `{}`).HeaderSet(http.Header{"Retry-After": {"120"}}))
-	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
-	require.ErrorIs(t, err, paykit.ErrRateLimited)
-	pe, _ := paykit.AsError(err)
-	assert.Equal(t, 120*time.Second, pe.RetryAfter)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-	assert.Empty(t, *waits)
+	for header, want := range map[string]time.Duration{
+		"120": 120 * time.Second,
+		// Too large for an int64: the longest wait, not no wait.
+		"99999999999999999999": 24 * time.Hour,
+	} {
+		t.Run(header, func(t *testing.T) {
+			c, mt, waits := newMock(t, Config{MaxRetries: 3, MaxRetryAfter: time.Second})
+			mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
+				httpmock.NewStringResponder(429, `{}`).HeaderSet(http.Header{"Retry-After": {header}}))
+			_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
+			require.ErrorIs(t, err, paykit.ErrRateLimited)
+			pe, _ := paykit.AsError(err)
+			assert.Equal(t, want, pe.RetryAfter)
+			assert.Equal(t, 1, mt.GetTotalCallCount())
+			assert.Empty(t, *waits)
+		})
+	}
 }
 
 func TestNoRetryAfterContextIsDone(t *testing.T) {
@@ -384,6 +392,8 @@ func TestRetryAfterParsing(t *testing.T) {
 	assert.Equal(t, 30*time.Second, RetryAfter(http.Header{"Retry-After": {now.Add(30 * time.Second).Format(http.TimeFormat)}}, now))
 	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"soon"}}, now))
 	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"-4"}}, now))
+	assert.Equal(t, 24*time.Hour, RetryAfter(http.Header{"Retry-After": {"99999999999999999999"}}, now), "overflow is the longest wait")
+	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"-99999999999999999999"}}, now))
 	assert.Zero(t, RetryAfter(http.Header{}, now))
 }
 
