@@ -329,6 +329,15 @@ func TestRedact(t *testing.T) {
 		"amount 4000056655665556.25 is a decimal":          "amount 4000056655665556.25 is a decimal",
 		"amount 1000000 and phone +1 234 567 8901 kept":    "amount 1000000 and phone +1 234 567 8901 kept",
 		"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y z": "Authorization: [REDACTED] z",
+
+		"card 4242424242424242 12/34":              "card [REDACTED] 12/34",
+		"card 4242424242424242 123":                "card [REDACTED] 123",
+		"attempt 2 4242424242424242":               "attempt 2 [REDACTED]",
+		"cards 4242 4242 4242 4242 5 6":            "cards [REDACTED] 5 6",
+		"on 2025-11-26 4000-0566-5566-5556 failed": "on 2025-11-26 [REDACTED] failed",
+		"ids 1234-5678 4242424242424241 kept":      "ids 1234-5678 4242424242424241 kept",
+		"hyphen-joined 4242424242424242-12 kept":   "hyphen-joined 4242424242424242-12 kept",
+		"uuid 4242424242424242-1234-5678 kept":     "uuid 4242424242424242-1234-5678 kept",
 	}
 	for in, want := range cases {
 		assert.Equal(t, want, paykit.Redact(in), in)

@@ -187,10 +187,13 @@ var secretPattern = regexp.MustCompile(
 		`|\bpolar_[a-z]{2,4}_[A-Za-z0-9]{10,}` + // Polar tokens
 		`|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}`) // Authorization header values
 
-// panPattern matches card-number candidates: 13 to 19 digits, optionally
-// grouped by spaces or hyphens. Redact keeps only those that pass the Luhn
-// check and stand alone (not inside a UUID or a longer token).
-var panPattern = regexp.MustCompile(`\b(?:\d[ -]?){12,18}\d\b`)
+// panPattern matches card-number candidates: runs of digit groups joined
+// by single spaces or hyphens. Redact splits each at its separators and
+// redacts every run of consecutive groups holding 13 to 19 digits that
+// passes the Luhn check and stands alone, so a card number next to another
+// number ("4242424242424242 12/34") is found, while one glued into a UUID
+// or a longer token is not.
+var panPattern = regexp.MustCompile(`\b\d+(?:[ -]\d+)*\b`)
 
 // Redact returns s with API keys, webhook secrets, bearer tokens and card
 // numbers replaced by "[REDACTED]". Every error string and log line of
@@ -205,13 +208,19 @@ func Redact(s string) string {
 	}
 	var b strings.Builder
 	last := 0
+	var groups [][2]int
 	for _, m := range panPattern.FindAllStringIndex(s, -1) {
-		if !isCardNumber(s, m[0], m[1]) {
-			continue
+		groups = digitGroups(s, m[0], m[1], groups[:0])
+		for i := 0; i < len(groups); i++ {
+			j := cardRun(s, groups, i)
+			if j < 0 {
+				continue
+			}
+			b.WriteString(s[last:groups[i][0]])
+			b.WriteString("[REDACTED]")
+			last = groups[j][1]
+			i = j
 		}
-		b.WriteString(s[last:m[0]])
-		b.WriteString("[REDACTED]")
-		last = m[1]
 	}
 	if last == 0 {
 		return s
@@ -220,16 +229,63 @@ func Redact(s string) string {
 	return b.String()
 }
 
-// isCardNumber reports whether s[start:end] is a lone, Luhn-valid number.
-func isCardNumber(s string, start, end int) bool {
-	if start > 0 && joins(s[start-1], start >= 2 && isDigit(s[start-2])) ||
-		end < len(s) && joins(s[end], end+1 < len(s) && isDigit(s[end+1])) {
-		return false // part of a UUID, an id or a decimal number
+// digitGroups appends to dst the [start, end) of each digit run in
+// s[start:end], a panPattern match.
+func digitGroups(s string, start, end int, dst [][2]int) [][2]int {
+	for i := start; i < end; {
+		j := i
+		for j < end && isDigit(s[j]) {
+			j++
+		}
+		dst = append(dst, [2]int{i, j})
+		i = j + 1 // skip the one separator
 	}
+	return dst
+}
+
+// cardRun returns the last group of the longest run of groups from i that
+// is a card number: 13 to 19 digits, Luhn-valid and standing alone; or -1.
+func cardRun(s string, groups [][2]int, i int) int {
+	if !standsAlone(s, groups, i, true) {
+		return -1
+	}
+	found, n := -1, 0
+	for j := i; j < len(groups); j++ {
+		if n += groups[j][1] - groups[j][0]; n > 19 {
+			break
+		}
+		if n >= 13 && standsAlone(s, groups, j, false) && luhnValid(s[groups[i][0]:groups[j][1]]) {
+			found = j
+		}
+	}
+	return found
+}
+
+// standsAlone reports whether groups[k] can begin (left) or end a card
+// number: next to it is a space or nothing that joins it to a longer token
+// (a hyphen joins the groups of a UUID or an id).
+func standsAlone(s string, groups [][2]int, k int, left bool) bool {
+	if left {
+		if k > 0 {
+			return s[groups[k][0]-1] == ' '
+		}
+		p := groups[k][0]
+		return p == 0 || !joins(s[p-1], p >= 2 && isDigit(s[p-2]))
+	}
+	if k < len(groups)-1 {
+		return s[groups[k][1]] == ' '
+	}
+	p := groups[k][1]
+	return p == len(s) || !joins(s[p], p+1 < len(s) && isDigit(s[p+1]))
+}
+
+// luhnValid reports whether the digits of s, other characters skipped,
+// pass the Luhn check.
+func luhnValid(s string) bool {
 	sum, n := 0, 0
-	for i := end - 1; i >= start; i-- {
+	for i := len(s) - 1; i >= 0; i-- {
 		c := s[i]
-		if c < '0' || c > '9' {
+		if !isDigit(c) {
 			continue
 		}
 		d := int(c - '0')
@@ -241,7 +297,7 @@ func isCardNumber(s string, start, end int) bool {
 		sum += d
 		n++
 	}
-	return n >= 13 && n <= 19 && sum%10 == 0
+	return sum%10 == 0
 }
 
 // joins reports whether c, next to a digit run, makes it part of a longer
