@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/paykit-go/paykit"
 )
@@ -150,7 +151,8 @@ func paymentFromCheckout(raw json.RawMessage) (*paykit.Payment, error) {
 // RequiresAction and PaymentURL, identified by the checkout's id. With
 // PaymentOptions.OffSession it creates and finalizes an order against a
 // saved payment method and returns the order. Polar captures at once:
-// CaptureManual is refused.
+// CaptureManual is refused. The checkout is presented in Currency, the
+// price's; a Billing.Currency that differs from it is refused.
 func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, _ *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := p.ready(ctx); err != nil {
 		return nil, err
@@ -172,6 +174,10 @@ func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePayme
 	if err := checkID("item_id", product); err != nil {
 		return nil, err
 	}
+	if b := params.Billing; b != nil && b.Currency != "" && !strings.EqualFold(b.Currency, params.Currency) {
+		return nil, paykit.ValidationError("billing.currency", "billing.currency "+isoCurrency(b.Currency)+" differs from currency "+
+			isoCurrency(params.Currency)+", the price's: leave it empty or make them equal")
+	}
 	if opts.OffSession || opts.PaymentMethodID != "" {
 		return p.chargeOffSession(ctx, params, product, opts)
 	}
@@ -179,7 +185,9 @@ func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePayme
 	if err != nil {
 		return nil, err
 	}
-	body.Prices = map[string][]price{product: {{AmountType: "fixed", PriceAmount: params.Amount, PriceCurrency: currency(params.Currency)}}}
+	cur := currency(params.Currency)
+	body.Currency = &cur
+	body.Prices = map[string][]price{product: {{AmountType: "fixed", PriceAmount: params.Amount, PriceCurrency: cur}}}
 	body.SuccessURL = optional(opts.SuccessURL)
 	return get(ctx, p, call{method: http.MethodPost, path: checkoutsPath, body: body, fields: orderFields}, paymentFromCheckout)
 }

@@ -48,8 +48,10 @@
 //     Canceled, incomplete_expired to Expired, paused to Pending.
 //   - Payments are Polar orders. Payments.Create opens a checkout for the
 //     product (ItemID, or the product of WithPaymentProduct) at the given
-//     amount and currency (an ad-hoc price) and returns a pending payment
-//     with RequiresAction and the checkout's PaymentURL; its ID is the
+//     amount and currency (an ad-hoc price; the checkout is presented in
+//     that currency, and a different Billing.Currency is refused on
+//     "billing.currency") and returns a pending payment with
+//     RequiresAction and the checkout's PaymentURL; its ID is the
 //     checkout's. Once paid, Retrieve of that ID answers the order, with the
 //     order's ID. With PaymentOptions{OffSession: true} it instead creates a
 //     draft order and finalizes it against a saved payment method

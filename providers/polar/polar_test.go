@@ -377,6 +377,7 @@ func TestPaymentThroughACheckout(t *testing.T) {
 	require.NoError(t, err)
 	body := lastBody(t, f, "checkouts:create")
 	assert.Equal(t, map[string]any{oneTimeProduct: []any{map[string]any{"amount_type": "fixed", "price_amount": 1234.0, "price_currency": "eur"}}}, body["prices"])
+	assert.Equal(t, "eur", body["currency"], "the checkout is in the price's currency")
 	assert.Equal(t, someURL, body["success_url"])
 	assert.Equal(t, paykit.PaymentRequiresAction, pay.Status)
 	assert.True(t, pay.RequiresAction)
@@ -418,7 +419,21 @@ func TestPaymentCreateRefusals(t *testing.T) {
 	_, err = c.Payments.Create(ctx(t), &paykit.CreatePaymentParams{Amount: 100, Currency: "USD", Customer: paykit.CustomerEmail("a@example.com"),
 		ItemID: oneTimeProduct, ProviderMetadata: PaymentOptions{OffSession: true}})
 	assert.Equal(t, "customer", requireCode(t, err, paykit.ErrValidation).Param)
+	// A checkout in one currency with a price in another.
+	for _, opts := range []PaymentOptions{{}, {OffSession: true}} {
+		_, err = c.Payments.Create(ctx(t), &paykit.CreatePaymentParams{Amount: 100, Currency: "EUR", Customer: paykit.CustomerID(openapitest.NewUUID()),
+			ItemID: oneTimeProduct, Billing: &paykit.BillingInfo{Currency: "USD"}, ProviderMetadata: opts})
+		pe = requireCode(t, err, paykit.ErrValidation)
+		assert.Equal(t, "billing.currency", pe.Param)
+		assert.Contains(t, pe.Message, "EUR")
+	}
 	assert.Empty(t, f.srv.Calls(""))
+
+	// The same currency in either case is no mismatch.
+	_, err = c.Payments.Create(ctx(t), &paykit.CreatePaymentParams{Amount: 100, Currency: "EUR", Customer: paykit.CustomerEmail("a@example.com"),
+		ItemID: oneTimeProduct, Billing: &paykit.BillingInfo{Currency: "eur"}})
+	require.NoError(t, err)
+	assert.Equal(t, "eur", lastBody(t, f, "checkouts:create")["currency"])
 }
 
 func TestOffSessionPayment(t *testing.T) {
