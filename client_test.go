@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -290,6 +291,55 @@ func TestListStopsOnAStuckCursor(t *testing.T) {
 	}
 	require.Len(t, errs, 1)
 	assert.Contains(t, errs[0].Error(), "cursor")
+}
+
+func TestListStopsWhenTheCursorComesBackToTheStart(t *testing.T) {
+	m := paykittest.NewMockProvider(t)
+	m.On("ListCustomers", mock.Anything, cursorIs("c1"), mock.Anything).Return(page("c1", true, "cus_1"), nil)
+	client := paykit.New(m)
+	params := &paykit.ListCustomersParams{ListParams: paykit.ListParams{Cursor: "c1"}}
+	var ids []string
+	var errs []error
+	for c, err := range client.Customers.List(context.Background(), params) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, c.ID)
+		require.Less(t, len(ids), 10, "iteration must end")
+	}
+	assert.Equal(t, []string{"cus_1"}, ids, "the starting page is not yielded again")
+	require.Len(t, errs, 1)
+	assert.Contains(t, errs[0].Error(), "cursor")
+}
+
+func TestListStopsAfterEmptyPagesThatClaimMore(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	empty := page("", true)
+	m := paykittest.NewMockProvider(t)
+	m.On("ListCustomers", mock.Anything, mock.Anything, mock.Anything).Return(empty, nil).Run(func(mock.Arguments) {
+		calls++
+		empty.NextCursor = "c" + strconv.Itoa(calls) // a new cursor every time
+		if calls == 10_000 {
+			cancel() // only a List that never stops gets here
+		}
+	})
+	client := paykit.New(m)
+	var errs []error
+	for _, err := range client.Customers.List(ctx, nil) {
+		require.Error(t, err, "there are no items")
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	require.NotErrorIs(t, errs[0], context.Canceled, "List gave up before the context ended")
+	pe, ok := paykit.AsError(errs[0])
+	require.True(t, ok)
+	assert.Equal(t, paykit.CodeOperationFailed, pe.Code)
+	assert.Equal(t, paykit.OpCustomersList, pe.Op)
+	assert.Contains(t, pe.Message, "empty pages")
+	assert.Less(t, calls, 10_000)
 }
 
 func TestErrorsAndLogsCarryNoSecrets(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"iter"
 	"log/slog"
+	"strconv"
 	"time"
 )
 
@@ -227,8 +228,12 @@ func exec(c *Client, ctx context.Context, op Op, args validator, opts []CallOpti
 // ListParams.
 type listParams interface {
 	validator
+	cursor() string
 	setCursor(string)
 }
+
+// cursor returns the cursor a list starts from (setCursor is in types.go).
+func (p *ListParams) cursor() string { return p.Cursor }
 
 // fetchPage calls the provider for one page of a list.
 type fetchPage[T, P any] func(ctx context.Context, params *P, ro *RequestOptions) (*Page[T], error)
@@ -242,7 +247,10 @@ func list[T, P any, PP interface {
 }](c *Client, ctx context.Context, op Op, params *P, opts []CallOption, fetch fetchPage[T, P]) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		p := copyOrZero(params)
-		seen := map[string]bool{}
+		// The starting cursor counts as seen, so a provider answering it
+		// again does not make the first page repeat.
+		seen := map[string]bool{PP(p).cursor(): true}
+		empty := 0 // consecutive empty pages claiming more
 		for {
 			page, err := fetchOnePage[T, P, PP](c, ctx, op, p, opts, fetch)
 			if err != nil {
@@ -261,11 +269,23 @@ func list[T, P any, PP interface {
 				yield(nil, &Error{Code: CodeOperationFailed, Provider: c.name, Op: op, Message: "provider returned a page with more items but no new cursor"})
 				return
 			}
+			if len(page.Data) > 0 {
+				empty = 0
+			} else if empty++; empty == maxEmptyPages {
+				yield(nil, &Error{Code: CodeOperationFailed, Provider: c.name, Op: op,
+					Message: "provider returned " + strconv.Itoa(maxEmptyPages) + " empty pages in a row, each claiming more items"})
+				return
+			}
 			seen[page.NextCursor] = true
 			PP(p).setCursor(page.NextCursor)
 		}
 	}
 }
+
+// maxEmptyPages is how many empty pages in a row, each claiming more
+// items under a new cursor, a List follows before it reports the provider
+// as broken instead of paging until the context ends.
+const maxEmptyPages = 100
 
 // listPage fetches the one page the caller's params describe, on a copy
 // so the provider cannot change them.
