@@ -150,7 +150,9 @@ type WebhookConfig struct {
 	// Store de-duplicates deliveries by event id; default an in-memory
 	// store keeping ids for 72 hours.
 	Store DedupStore
-	// Logger receives a warning for every failed delivery. Optional.
+	// Logger receives a warning for every failed delivery: its status, the
+	// error and, as "cause", what a failing handler or the Store returned,
+	// secrets redacted. Optional.
 	Logger *slog.Logger
 }
 
@@ -346,7 +348,8 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusInternalServerError
 	code := string(CodeOperationFailed)
-	if pe, ok := AsError(err); ok {
+	pe, isPE := AsError(err)
+	if isPE {
 		code = string(pe.Code)
 		switch pe.Code {
 		case CodeWebhookSignature, CodeValidation:
@@ -356,8 +359,13 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if w.cfg.Logger != nil {
-		w.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "paykit webhook delivery failed",
-			slog.Int("status", status), slog.String("error", Redact(err.Error())))
+		attrs := []slog.Attr{slog.Int("status", status), slog.String("error", Redact(err.Error()))}
+		if isPE && pe.Message != "" && pe.Err != nil {
+			// Error() shows the Message alone; what the handler (or the
+			// store) returned is what the operator needs.
+			attrs = append(attrs, slog.String("cause", Redact(pe.Err.Error())))
+		}
+		w.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "paykit webhook delivery failed", attrs...)
 	}
 	writeWebhookStatus(rw, status, code, http.StatusText(status))
 }

@@ -1,9 +1,11 @@
 package paykit_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -305,4 +307,22 @@ func TestWebhookLateFailureKeepsTheRedeliverysClaim(t *testing.T) {
 		require.NoError(t, wh.Handle(context.Background(), delivery("s")))
 		assert.Equal(t, int32(2), runs.Load())
 	})
+}
+
+func TestWebhookFailureLogCarriesTheHandlersErrorRedacted(t *testing.T) {
+	m := webhookMock(t, &paykit.Event{ID: "evt_l", Type: paykit.EventPaymentCreated, Data: &paykit.Payment{ID: "pay_1"}})
+	var logs bytes.Buffer
+	wh := paykit.New(m).Webhooks.Setup(paykit.WebhookConfig{Secret: "s", Logger: slog.New(slog.NewTextHandler(&logs, nil))}).
+		On(paykit.EventPaymentCreated, func(context.Context, *paykit.Event) error {
+			return errors.New("orders db timeout saving card 4242424242424242")
+		})
+	r := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(`{}`))
+	r.Header.Set("X-Sig", "s")
+	rec := httptest.NewRecorder()
+	wh.ServeHTTP(rec, r)
+	require.Equal(t, http.StatusInternalServerError, rec.Code)
+	assert.Contains(t, logs.String(), "evt_l")
+	assert.Contains(t, logs.String(), "orders db timeout saving card [REDACTED]", "the log says why the handler failed")
+	assert.NotContains(t, logs.String(), "4242424242424242")
+	assert.NotContains(t, rec.Body.String(), "orders db", "the provider is not told")
 }
