@@ -3,6 +3,7 @@ package paykittest_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/standardwebhooks"
 	"github.com/paykit-go/paykit/paykittest"
 	"github.com/paykit-go/paykit/providers/local"
 )
@@ -36,9 +38,46 @@ func harness(wrap func(*local.Simulator) paykit.Provider) paykittest.Harness {
 			}).CompleteCheckout(ctx, id)
 			return err
 		},
-		// No webhook deliveries yet.
-		Unexercised: []paykit.Op{paykit.OpWebhooksHandle},
+		SignedDeliveries: deliveries,
+		SignAt:           signAt,
 	}
+}
+
+// deliveries runs a purchase and a refund on a simulator and returns the
+// deliveries of the events it logged, signed now, with its secret.
+func deliveries(t *testing.T, _ paykit.Provider) ([]*paykit.WebhookRequest, string) {
+	sim := local.Provider(local.WithItem("price_usd", 2500, "USD"))
+	t.Cleanup(func() { _ = sim.Close() })
+	ctx := context.Background()
+	client := paykit.New(sim)
+	co, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{Customer: paykit.CustomerEmail("buyer@example.com"),
+		ItemID: "price_usd", SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://example.com/ok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay, err := sim.CompleteCheckout(ctx, co.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Refunds.Create(ctx, &paykit.CreateRefundParams{PaymentID: pay.ID, Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	logged, err := sim.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reqs []*paykit.WebhookRequest
+	for _, e := range logged {
+		reqs = append(reqs, sim.SignedRequest(e.Event.ID, e.Body))
+	}
+	return reqs, sim.WebhookSecret()
+}
+
+// signAt signs req as the simulator's worker signs a delivery at time at.
+func signAt(_ *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
+	h := req.Header.Clone()
+	maps.Copy(h, standardwebhooks.Headers(standardwebhooks.KeyFromSecret(secret), req.Header.Get("webhook-id"), at, req.Body))
+	return &paykit.WebhookRequest{Body: req.Body, Header: h, URL: req.URL}
 }
 
 // majorUnits reports checkout amounts in major units, the TypeScript
@@ -105,6 +144,44 @@ func (overclaims) DeleteSubscription(context.Context, string, *paykit.RequestOpt
 	return errors.New("subscriptions.delete: not implemented yet")
 }
 
+// sharedEventID gives payment events the id of their payment, not of the
+// event: payment.created and payment.updated of one payment share an id,
+// so paykit's de-duplication drops the second.
+type sharedEventID struct{ *local.Simulator }
+
+func (m sharedEventID) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+	events, err := m.Simulator.ParseWebhook(ctx, req, secret)
+	for _, e := range events {
+		if p := e.Payment(); p != nil {
+			e.ID = p.ID
+		}
+	}
+	return events, err
+}
+
+// freshEventID gives every event a new id each time it is parsed, so a
+// redelivery is never recognised.
+type freshEventID struct{ *local.Simulator }
+
+func (m freshEventID) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+	events, err := m.Simulator.ParseWebhook(ctx, req, secret)
+	for _, e := range events {
+		e.ID += "-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	}
+	return events, err
+}
+
+// noReplayWindow accepts genuine deliveries signed at any time.
+type noReplayWindow struct{ *local.Simulator }
+
+func (m noReplayWindow) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+	key := standardwebhooks.KeyFromSecret(secret)
+	if _, _, err := standardwebhooks.Verify(key, req.Header, req.Body, 100*365*24*time.Hour, time.Now()); err == nil {
+		req = signAt(nil, req, secret, time.Now())
+	}
+	return m.Simulator.ParseWebhook(ctx, req, secret)
+}
+
 // defect is a defective provider, and what its harness says.
 type defect struct {
 	wrap    func(*local.Simulator) paykit.Provider
@@ -117,6 +194,15 @@ var defects = map[string]defect{
 	"undeclared-op":    {wrap: func(s *local.Simulator) paykit.Provider { return underclaims{s} }},
 	"double-charge":    {wrap: func(s *local.Simulator) paykit.Provider { return doubleCharge{s} }},
 	"unimplemented-op": {wrap: func(s *local.Simulator) paykit.Provider { return overclaims{s} }},
+	"shared-event-id":  {wrap: func(s *local.Simulator) paykit.Provider { return sharedEventID{s} }},
+	"fresh-event-id":   {wrap: func(s *local.Simulator) paykit.Provider { return freshEventID{s} }},
+	"no-replay-window": {wrap: func(s *local.Simulator) paykit.Provider { return noReplayWindow{s} }},
+	// A sound provider, but its harness cannot sign deliveries, so the
+	// webhooks.handle it declares would go unchecked.
+	"unsigned-harness": {
+		wrap:    func(s *local.Simulator) paykit.Provider { return s },
+		harness: func(h *paykittest.Harness) { h.SignedDeliveries, h.SignAt = nil, nil },
+	},
 	// The harness owns up to not exercising the deletes: the provider
 	// still may not say they are unimplemented.
 	"unimplemented-op-listed": {
@@ -158,6 +244,10 @@ func TestConformanceCatchesDefects(t *testing.T) {
 		"undeclared-op":           "provider refunds.retrieve (undeclared) returned",
 		"unimplemented-op":        "payments.delete is declared, but no call of it with valid input succeeded",
 		"unimplemented-op-listed": "subscriptions.delete is declared, but the provider answers",
+		"shared-event-id":         "paykit's de-duplication drops the later",
+		"fresh-event-id":          "parsed twice gave event ids",
+		"no-replay-window":        "a genuine delivery signed a year ago: got error <nil>",
+		"unsigned-harness":        "webhooks.handle is declared, but the harness cannot sign deliveries",
 	}
 	for defect, msg := range want {
 		t.Run(defect, func(t *testing.T) {

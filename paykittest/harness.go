@@ -5,6 +5,7 @@ package paykittest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/paykit-go/paykit"
 )
@@ -48,7 +49,23 @@ type Harness struct {
 	// implemented. Listing an operation the provider does not declare, or
 	// one the suite saw succeed, fails too, so the list cannot go stale.
 	Unexercised []paykit.Op
-	// SignedDelivery returns a genuine webhook delivery and its secret, to
-	// check that it verifies and that a tampered copy does not.
-	SignedDelivery func(t *testing.T, p paykit.Provider) (*paykit.WebhookRequest, string)
+	// SignedDeliveries returns genuine webhook deliveries, signed now, and
+	// the secret they verify with: at least two, of distinct events of
+	// one object (such as a payment created, then updated), so that event
+	// ids taken from the object instead of the event collide and fail.
+	// Two notices of one event, which a provider may give one id on
+	// purpose, do not belong here. The suite checks that each verifies,
+	// that no event id of one delivery is an id of another's (paykit's
+	// de-duplication would drop the later), that a delivery parsed again
+	// keeps its ids, and that tampered copies fail with
+	// ErrWebhookSignature. Required when the provider declares
+	// webhooks.handle.
+	SignedDeliveries func(t *testing.T, p paykit.Provider) ([]*paykit.WebhookRequest, string)
+	// SignAt returns req, one of the deliveries of SignedDeliveries,
+	// signed with secret as the provider signs it when it sends the same
+	// event at time at (a retry). Signed now it must verify and keep
+	// req's event ids; signed a year ago it must fail with
+	// ErrWebhookSignature, a replay. Required when the provider declares
+	// webhooks.handle.
+	SignAt func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest
 }

@@ -2,40 +2,38 @@ package local_test
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/standardwebhooks"
 	"github.com/paykit-go/paykit/paykittest"
 	"github.com/paykit-go/paykit/providers/local"
 	"github.com/paykit-go/paykit/providers/local/sqlite"
 )
 
 func TestConformance(t *testing.T) {
-	paykittest.RunConformance(t, harness(func(t *testing.T) paykit.Provider { return newSim(t) }, func(t *testing.T, _ paykit.Provider) (*paykit.WebhookRequest, string) {
-		reqs, secret := realDeliveries(t)
-		return reqs[0], secret
-	}))
+	paykittest.RunConformance(t, harness(func(t *testing.T) paykit.Provider { return newSim(t) }, realDeliveries))
 }
 
 // The simulator keeping its state in SQLite passes too.
 func TestConformanceOnSQLite(t *testing.T) {
-	h := harness(func(t *testing.T) paykit.Provider {
+	paykittest.RunConformance(t, harness(func(t *testing.T) paykit.Provider {
 		store, err := sqlite.Open(filepath.Join(t.TempDir(), "paykit.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = store.Close() })
 		return newSim(t, local.WithStore(store))
-	}, nil)
-	// No webhook deliveries yet.
-	h.Unexercised = []paykit.Op{paykit.OpWebhooksHandle}
-	paykittest.RunConformance(t, h)
+	}, realDeliveries))
 }
 
 // harness drives the simulator made by newProvider, in-process or as a
-// client of a local server, with the items of newSim.
-func harness(newProvider func(*testing.T) paykit.Provider, signed func(*testing.T, paykit.Provider) (*paykit.WebhookRequest, string)) paykittest.Harness {
+// client of a local server, with the items of newSim; deliveries makes
+// its SignedDeliveries (verifying one needs no state).
+func harness(newProvider func(*testing.T) paykit.Provider, deliveries func(testing.TB) ([]*paykit.WebhookRequest, string)) paykittest.Harness {
 	return paykittest.Harness{
 		NewProvider: newProvider,
 		Items: []paykittest.Item{
@@ -48,6 +46,15 @@ func harness(newProvider func(*testing.T) paykit.Provider, signed func(*testing.
 			_, err := p.(*local.Simulator).CompleteCheckout(ctx, checkoutID)
 			return err
 		},
-		SignedDelivery: signed,
+		SignedDeliveries: func(t *testing.T, _ paykit.Provider) ([]*paykit.WebhookRequest, string) { return deliveries(t) },
+		SignAt:           signAt,
 	}
+}
+
+// signAt signs req again as the simulator's worker signs a retry at time
+// at: same webhook-id and body, new timestamp and signature.
+func signAt(_ *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
+	h := req.Header.Clone()
+	maps.Copy(h, standardwebhooks.Headers(standardwebhooks.KeyFromSecret(secret), req.Header.Get("webhook-id"), at, req.Body))
+	return &paykit.WebhookRequest{Body: req.Body, Header: h, URL: req.URL}
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
 	"github.com/paykit-go/paykit/paykittest"
 )
 
@@ -57,9 +56,16 @@ func TestConformance(t *testing.T) {
 		CompleteCheckout: func(ctx context.Context, p paykit.Provider, checkoutID string) error {
 			return fake.completeCheckout(checkoutID)
 		},
-		SignedDelivery: func(t *testing.T, p paykit.Provider) (*paykit.WebhookRequest, string) {
-			body := fixture(t, "order.paid")
-			return &paykit.WebhookRequest{Body: body, Header: standardwebhooks.Headers([]byte(testSecret), "msg_conformance", time.Now(), body)}, testSecret
+		// One order, created then paid: two events, two webhook-ids.
+		SignedDeliveries: func(t *testing.T, p paykit.Provider) ([]*paykit.WebhookRequest, string) {
+			return []*paykit.WebhookRequest{
+				signed(fixture(t, "order.created"), "msg_conformance_1", time.Now(), testSecret),
+				signed(fixture(t, "order.paid"), "msg_conformance_2", time.Now(), testSecret),
+			}, testSecret
+		},
+		// Polar sends a retry with the same webhook-id, signed anew.
+		SignAt: func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
+			return signed(req.Body, req.Header.Get("webhook-id"), at, secret)
 		},
 	})
 }

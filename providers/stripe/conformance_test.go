@@ -1,10 +1,13 @@
 package stripe
 
 import (
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/paykittest"
+	"github.com/stripe/stripe-go/v79/webhook"
 )
 
 // TestConformance runs paykit's contract suite against stripe-mock.
@@ -22,8 +25,19 @@ func TestConformance(t *testing.T) {
 		},
 		RecurringItem: paykittest.Item{ID: "price_monthly", Amount: 2000, Currency: "USD"},
 		Stateless:     true,
-		SignedDelivery: func(t *testing.T, _ paykit.Provider) (*paykit.WebhookRequest, string) {
-			return signed(eventBody(t, "checkout.session.completed", "checkout_session_payment"), testSecret), testSecret
+		// A checkout's completion, and its PaymentIntent created, then
+		// succeeded: three native events, two of one object.
+		SignedDeliveries: func(t *testing.T, _ paykit.Provider) ([]*paykit.WebhookRequest, string) {
+			return []*paykit.WebhookRequest{
+				signed(eventBody(t, "checkout.session.completed", "checkout_session_payment"), testSecret),
+				signed(eventBody(t, "payment_intent.created", "payment_intent"), testSecret),
+				signed(eventBody(t, "payment_intent.succeeded", "payment_intent"), testSecret),
+			}, testSecret
+		},
+		// Stripe signs a retry of an event anew, with the time it sends it.
+		SignAt: func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
+			sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: req.Body, Secret: secret, Timestamp: at})
+			return &paykit.WebhookRequest{Body: req.Body, Header: http.Header{"Stripe-Signature": {sp.Header}}}
 		},
 	})
 }
