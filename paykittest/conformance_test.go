@@ -182,6 +182,13 @@ func (m noReplayWindow) ParseWebhook(ctx context.Context, req *paykit.WebhookReq
 	return m.Simulator.ParseWebhook(ctx, req, secret)
 }
 
+// ignoresCancel expires checkouts even for a caller that has gone away.
+type ignoresCancel struct{ *local.Simulator }
+
+func (m ignoresCancel) DeleteCheckout(ctx context.Context, id string, o *paykit.RequestOptions) error {
+	return m.Simulator.DeleteCheckout(context.WithoutCancel(ctx), id, o)
+}
+
 // defect is a defective provider, and what its harness says.
 type defect struct {
 	wrap    func(*local.Simulator) paykit.Provider
@@ -197,6 +204,7 @@ var defects = map[string]defect{
 	"shared-event-id":  {wrap: func(s *local.Simulator) paykit.Provider { return sharedEventID{s} }},
 	"fresh-event-id":   {wrap: func(s *local.Simulator) paykit.Provider { return freshEventID{s} }},
 	"no-replay-window": {wrap: func(s *local.Simulator) paykit.Provider { return noReplayWindow{s} }},
+	"ignores-cancel":   {wrap: func(s *local.Simulator) paykit.Provider { return ignoresCancel{s} }},
 	// A sound provider, but its harness cannot sign deliveries, so the
 	// webhooks.handle it declares would go unchecked.
 	"unsigned-harness": {
@@ -248,6 +256,7 @@ func TestConformanceCatchesDefects(t *testing.T) {
 		"fresh-event-id":          "parsed twice gave event ids",
 		"no-replay-window":        "a genuine delivery signed a year ago: got error <nil>",
 		"unsigned-harness":        "webhooks.handle is declared, but the harness cannot sign deliveries",
+		"ignores-cancel":          "provider checkouts.delete with a canceled context returned",
 	}
 	for defect, msg := range want {
 		t.Run(defect, func(t *testing.T) {
