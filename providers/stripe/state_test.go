@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -612,4 +614,27 @@ func TestRetrieveChargePayment(t *testing.T) {
 			assert.Equal(t, paykit.CustomerEmail("a@example.com"), pay.Customer)
 		})
 	}
+}
+
+// TestQuarterlySubscription: a price that renews every 3 months is
+// reported with its interval count, from the API as from webhooks, not as
+// a monthly subscription charging the 3-month amount.
+func TestQuarterlySubscription(t *testing.T) {
+	obj, err := os.ReadFile(filepath.Join("testdata", "objects", "subscription.json"))
+	require.NoError(t, err)
+	quarterly := strings.Replace(string(obj), `"interval_count": 1`, `"interval_count": 3`, 1)
+	require.NotEqual(t, string(obj), quarterly, "the fixture has an interval count to change")
+
+	client, _ := fixture(t, routes{"GET /v1/subscriptions/sub_1": reply(200, quarterly)})
+	sub, err := client.Subscriptions.Retrieve(context.Background(), "sub_1")
+	require.NoError(t, err)
+	assert.Equal(t, paykit.IntervalMonth, sub.BillingInterval)
+	assert.Equal(t, 3, sub.BillingIntervalCount)
+
+	body := fmt.Appendf(nil, `{"id":"evt_q","object":"event","api_version":"2024-06-20","created":1700000200,"type":"customer.subscription.updated","data":{"object":%s}}`, quarterly)
+	events, err := Provider(testKey).ParseWebhook(context.Background(), signed(body, testSecret), testSecret)
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	require.NotNil(t, events[0].Subscription())
+	assert.Equal(t, 3, events[0].Subscription().BillingIntervalCount)
 }

@@ -280,6 +280,7 @@ func subscriptionOut(s *stripeapi.Subscription) *paykit.Subscription {
 				out.ItemID, out.Quantity = itemIDOut(kept.ItemID, it.Price.ID, product), it.Quantity
 				if it.Price.Recurring != nil {
 					out.BillingInterval = interval(it.Price.Recurring.Interval)
+					out.BillingIntervalCount = int(it.Price.Recurring.IntervalCount)
 				}
 			}
 			out.Amount += amountFromStripe(it.Price.UnitAmount*it.Quantity, cur)

@@ -130,6 +130,7 @@ type wireObject struct {
 type wireItem struct {
 	price, product, interval string
 	unitAmount, quantity     int64
+	intervalCount            int
 }
 
 // decode reads body and reports whether it is an event: a JSON object
@@ -295,11 +296,12 @@ func (o *wireObject) decode(obj gjson.Result) {
 			v.Get("data").ForEach(func(_, it gjson.Result) bool {
 				price := it.Get("price")
 				item := wireItem{
-					price:      price.Get("id").String(),
-					product:    idOf(price.Get("product")),
-					interval:   price.Get("recurring.interval").String(),
-					unitAmount: price.Get("unit_amount").Int(),
-					quantity:   it.Get("quantity").Int(),
+					price:         price.Get("id").String(),
+					product:       idOf(price.Get("product")),
+					interval:      price.Get("recurring.interval").String(),
+					intervalCount: int(price.Get("recurring.interval_count").Int()),
+					unitAmount:    price.Get("unit_amount").Int(),
+					quantity:      it.Get("quantity").Int(),
 				}
 				if item.price == "" {
 					item.price = idOf(it.Get("pricing.price_details.price"))
@@ -542,6 +544,7 @@ func (o *wireObject) subscriptionOut() *paykit.Subscription {
 	for i, it := range o.items {
 		if i == 0 {
 			s.ItemID, s.Quantity, s.BillingInterval = itemIDOut(o.internal.ItemID, it.price, it.product), it.quantity, interval(it.interval)
+			s.BillingIntervalCount = it.intervalCount
 		}
 		s.Amount += amountFromStripe(it.unitAmount*it.quantity, o.currency)
 	}
