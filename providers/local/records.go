@@ -1,6 +1,7 @@
 package local
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/paykit-go/paykit"
@@ -35,8 +36,11 @@ type paymentRec struct {
 }
 
 type subscriptionRec struct {
-	Subscription  paykit.Subscription `json:"subscription"`
-	IntervalCount int                 `json:"interval_count"`
+	Subscription paykit.Subscription `json:"subscription"`
+	// IntervalCount is read from records written before
+	// Subscription.BillingIntervalCount existed, which UnmarshalJSON moves
+	// it to; it is never written.
+	IntervalCount int `json:"interval_count,omitempty"`
 	// Anchor and Periods place the current period: it ends
 	// BillingInterval.AddTo(Anchor, IntervalCount*Periods), so that a
 	// period clamped to a short month (Jan 31 + 1 month = Feb 28) does not
@@ -53,7 +57,21 @@ type subscriptionRec struct {
 	DuePaymentID string `json:"due_payment_id,omitempty"`
 }
 
-func (r *subscriptionRec) intervals() int { return max(r.IntervalCount, 1) }
+func (r *subscriptionRec) intervals() int { return max(r.Subscription.BillingIntervalCount, 1) }
+
+// UnmarshalJSON reads a record, moving the interval count of a record
+// written before Subscription.BillingIntervalCount existed into it.
+func (r *subscriptionRec) UnmarshalJSON(b []byte) error {
+	type plain subscriptionRec
+	if err := json.Unmarshal(b, (*plain)(r)); err != nil {
+		return err
+	}
+	if r.Subscription.BillingIntervalCount == 0 && r.IntervalCount > 1 {
+		r.Subscription.BillingIntervalCount = r.IntervalCount
+	}
+	r.IntervalCount = 0
+	return nil
+}
 
 // start makes the first period begin at at.
 func (r *subscriptionRec) start(at time.Time) {

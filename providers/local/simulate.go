@@ -141,9 +141,9 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 			Subscription: paykit.Subscription{
 				ID: newID("sub"), Customer: pay.Payment.Customer, Amount: co.Amount, Currency: co.Currency,
 				Status: paykit.SubscriptionActive, ItemID: rec.ItemID, Quantity: rec.Quantity,
-				BillingInterval: co.Subscription.BillingInterval, Metadata: cloneMetadata(co.Metadata), CreatedAt: t.now,
+				BillingInterval: co.Subscription.BillingInterval, BillingIntervalCount: co.Subscription.BillingIntervalCount,
+				Metadata: cloneMetadata(co.Metadata), CreatedAt: t.now,
 			},
-			IntervalCount: co.Subscription.BillingIntervalCount,
 		}
 		sub.start(t.now)
 		if err := saveEmit(t, subscriptions, sub, paykit.EventSubscriptionCreated); err != nil {

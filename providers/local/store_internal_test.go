@@ -1,7 +1,9 @@
 package local
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +51,29 @@ func TestMemoryListVisitsOnlyWhatItNeeds(t *testing.T) {
 		if len(recs) != c.want || tx.visited > c.maxVisit {
 			t.Errorf("%s: %d records, %d visited; want %d records, at most %d visited", c.name, len(recs), tx.visited, c.want, c.maxVisit)
 		}
+	}
+}
+
+// TestOldSubscriptionRecordKeepsItsIntervalCount: a record written before
+// Subscription.BillingIntervalCount existed kept the count beside the
+// subscription; read now, the subscription reports it and renews by it.
+func TestOldSubscriptionRecordKeepsItsIntervalCount(t *testing.T) {
+	var rec subscriptionRec
+	if err := json.Unmarshal([]byte(`{"subscription":{"id":"sub_1","billing_interval":"month"},"interval_count":3}`), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Subscription.BillingIntervalCount != 3 || rec.intervals() != 3 {
+		t.Fatalf("BillingIntervalCount = %d, intervals() = %d, want 3", rec.Subscription.BillingIntervalCount, rec.intervals())
+	}
+	b, err := json.Marshal(&rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "interval_count\":3") && !strings.Contains(string(b), "billing_interval_count\":3") {
+		t.Fatalf("written back as %s", b)
+	}
+	var again subscriptionRec
+	if err := json.Unmarshal(b, &again); err != nil || again.intervals() != 3 {
+		t.Fatalf("read back: intervals() = %d, %v", again.intervals(), err)
 	}
 }

@@ -43,10 +43,9 @@ func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubs
 		rec := &subscriptionRec{
 			Subscription: paykit.Subscription{
 				ID: newID("sub"), Customer: p.Customer, Amount: amount, Currency: it.Currency,
-				Status: paykit.SubscriptionActive, ItemID: it.ID, Quantity: qty, BillingInterval: it.Interval,
+				Status: paykit.SubscriptionActive, ItemID: it.ID, Quantity: qty, BillingInterval: it.Interval, BillingIntervalCount: 1,
 				Metadata: cloneMetadata(p.Metadata), CreatedAt: t.now,
 			},
-			IntervalCount: 1,
 		}
 		rec.start(t.now)
 		if cus == nil {

@@ -308,6 +308,9 @@ func TestRenewalsKeepTheBillingAnchor(t *testing.T) {
 				if !sub.CurrentPeriodStart.Equal(periodStart) || !sub.CurrentPeriodEnd.Equal(end) {
 					t.Fatalf("period %d = %v .. %v, want %v .. %v", i+1, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, periodStart, end)
 				}
+				if want := max(c.count, 1); sub.BillingIntervalCount != want {
+					t.Fatalf("BillingIntervalCount = %d, want %d", sub.BillingIntervalCount, want)
+				}
 				now, _ := e.sim.Now(e.ctx)
 				if err := e.sim.AdvanceClock(e.ctx, end.Sub(now)); err != nil {
 					t.Fatal(err)
