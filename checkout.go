@@ -27,7 +27,7 @@ const (
 )
 
 // CheckoutSubscription describes the subscription a recurring checkout
-// starts: renew every BillingIntervalCount BillingIntervals.
+// starts: renew every BillingIntervalCount BillingIntervals (0 means 1).
 type CheckoutSubscription struct {
 	BillingInterval      BillingInterval `json:"billing_interval"`
 	BillingIntervalCount int             `json:"billing_interval_count"`
