@@ -376,6 +376,14 @@ func TestInputStripeCannotTake(t *testing.T) {
 			_, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "prod_1", Amount: 100, Currency: "USD", BillingInterval: paykit.CustomInterval(36 * time.Hour)})
 			return err
 		}},
+		{"product without an inline price", "item_id", func() error {
+			_, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "prod_1"})
+			return err
+		}},
+		{"update of a charge", "id", func() error {
+			_, err := client.Payments.Update(ctx, "ch_1", &paykit.UpdatePaymentParams{Metadata: map[string]string{"k": "v"}})
+			return err
+		}},
 		{"inline price without currency", "currency", func() error {
 			_, err := client.Subscriptions.Create(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerID("cus_1"), ItemID: "prod_1", Amount: 100, BillingInterval: paykit.IntervalMonth})
 			return err

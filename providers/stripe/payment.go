@@ -202,6 +202,11 @@ func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.U
 	if err != nil {
 		return nil, err
 	}
+	if isCharge(id) {
+		// A charge's metadata is not the payment's: update its
+		// PaymentIntent.
+		return nil, target{charge: id}.noIntent(id, "id")
+	}
 	var s *stripeapi.CheckoutSession
 	intentID := id
 	if isSession(id) {

@@ -83,6 +83,9 @@ func subscriptionItem(params *paykit.CreateSubscriptionParams) (*stripeapi.Subsc
 	}
 	item := &stripeapi.SubscriptionItemsParams{Quantity: stripeapi.Int64(qty)}
 	if params.Amount == 0 && params.Currency == "" && params.BillingInterval.IsZero() {
+		if strings.HasPrefix(params.ItemID, "prod_") {
+			return nil, paykit.ValidationError("item_id", "a Stripe product needs an inline price (Amount, Currency, BillingInterval); or pass one of its recurring prices (price_...)")
+		}
 		item.Price = stripeapi.String(params.ItemID)
 		return item, nil
 	}
