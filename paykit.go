@@ -17,7 +17,6 @@ import (
 	"errors"
 	"iter"
 	"log/slog"
-	"strconv"
 	"time"
 )
 
@@ -250,7 +249,9 @@ func list[T, P any, PP interface {
 		// The starting cursor counts as seen, so a provider answering it
 		// again does not make the first page repeat.
 		seen := map[string]bool{PP(p).cursor(): true}
-		empty := 0 // consecutive empty pages claiming more
+		// Empty pages that claim more are followed: a provider that
+		// filters on its side (Stripe subscriptions by status) answers
+		// them for long runs. A provider that never stops ends with ctx.
 		for {
 			page, err := fetchOnePage[T, P, PP](c, ctx, op, p, opts, fetch)
 			if err != nil {
@@ -269,23 +270,11 @@ func list[T, P any, PP interface {
 				yield(nil, &Error{Code: CodeOperationFailed, Provider: c.name, Op: op, Message: "provider returned a page with more items but no new cursor"})
 				return
 			}
-			if len(page.Data) > 0 {
-				empty = 0
-			} else if empty++; empty == maxEmptyPages {
-				yield(nil, &Error{Code: CodeOperationFailed, Provider: c.name, Op: op,
-					Message: "provider returned " + strconv.Itoa(maxEmptyPages) + " empty pages in a row, each claiming more items"})
-				return
-			}
 			seen[page.NextCursor] = true
 			PP(p).setCursor(page.NextCursor)
 		}
 	}
 }
-
-// maxEmptyPages is how many empty pages in a row, each claiming more
-// items under a new cursor, a List follows before it reports the provider
-// as broken instead of paging until the context ends.
-const maxEmptyPages = 100
 
 // listPage fetches the one page the caller's params describe, on a copy
 // so the provider cannot change them.
