@@ -84,6 +84,16 @@ func TestCancelCheckoutPayment(t *testing.T) {
 		assert.Equal(t, "/v1/checkout/sessions/cs_1/expire", sent.Path)
 		assert.Equal(t, "cancel-1", sent.Header.Get("Idempotency-Key"))
 	})
+	t.Run("open, but just paid", func(t *testing.T) {
+		for _, status := range []string{"succeeded", "processing", "requires_capture"} {
+			client, rec := fixture(t, routes{
+				"GET /v1/checkout/sessions/cs_1": reply(200, checkoutSession("open", `"status":"`+status+`"`)),
+			})
+			_, err := client.Payments.Cancel(ctx, "cs_1")
+			require.ErrorIs(t, err, paykit.ErrInvalidState, status)
+			assert.Len(t, rec.all(), 1, "%s: nothing but the read is sent", status)
+		}
+	})
 	t.Run("complete, authorized", func(t *testing.T) {
 		client, rec := fixture(t, routes{
 			"GET /v1/checkout/sessions/cs_1":       reply(200, checkoutSession("complete", `"status":"requires_capture","capture_method":"manual"`)),

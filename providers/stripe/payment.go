@@ -288,6 +288,16 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 	if t.intent == "" && t.session == nil {
 		return nil, t.noIntent(id, "id")
 	}
+	if s := t.session; s != nil && s.Status == stripeapi.CheckoutSessionStatusOpen && s.PaymentIntent != nil {
+		switch s.PaymentIntent.Status {
+		case stripeapi.PaymentIntentStatusSucceeded, stripeapi.PaymentIntentStatusProcessing, stripeapi.PaymentIntentStatusRequiresCapture:
+			// The payer has just paid and Stripe is completing the
+			// session: expiring it now would report as canceled a
+			// payment that went through.
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: providerName, Param: "id",
+				Message: "the payer has just paid checkout session " + id + " (its payment is " + string(s.PaymentIntent.Status) + "): retrieve the payment, then cancel or refund it"}
+		}
+	}
 	if t.session != nil && (t.intent == "" || t.session.Status == stripeapi.CheckoutSessionStatusOpen) {
 		s, err := a.api.CheckoutSessions.Expire(id, &stripeapi.CheckoutSessionExpireParams{Params: base})
 		if err != nil {
