@@ -209,12 +209,17 @@ func Redact(s string) string {
 	var b strings.Builder
 	last := 0
 	var groups [][2]int
+	var covered []bool
 	for _, m := range panPattern.FindAllStringIndex(s, -1) {
 		groups = digitGroups(s, m[0], m[1], groups[:0])
+		covered = markCards(s, groups, append(covered[:0], make([]bool, len(groups))...))
 		for i := 0; i < len(groups); i++ {
-			j := cardRun(s, groups, i)
-			if j < 0 {
+			if !covered[i] {
 				continue
+			}
+			j := i
+			for j+1 < len(groups) && covered[j+1] {
+				j++
 			}
 			b.WriteString(s[last:groups[i][0]])
 			b.WriteString("[REDACTED]")
@@ -243,22 +248,29 @@ func digitGroups(s string, start, end int, dst [][2]int) [][2]int {
 	return dst
 }
 
-// cardRun returns the last group of the longest run of groups from i that
-// is a card number: 13 to 19 digits, Luhn-valid and standing alone; or -1.
-func cardRun(s string, groups [][2]int, i int) int {
-	if !standsAlone(s, groups, i, true) {
-		return -1
-	}
-	found, n := -1, 0
-	for j := i; j < len(groups); j++ {
-		if n += groups[j][1] - groups[j][0]; n > 19 {
-			break
+// markCards sets covered[k] for every group k inside some run of groups
+// that is a card number: 13 to 19 digits, Luhn-valid and standing alone.
+// Every such run is marked, not only the first found, so a number that
+// happens to form a valid run with a card's first groups cannot leave the
+// card's other groups visible.
+func markCards(s string, groups [][2]int, covered []bool) []bool {
+	for i := range groups {
+		if !standsAlone(s, groups, i, true) {
+			continue
 		}
-		if n >= 13 && standsAlone(s, groups, j, false) && luhnValid(s[groups[i][0]:groups[j][1]]) {
-			found = j
+		n := 0
+		for j := i; j < len(groups); j++ {
+			if n += groups[j][1] - groups[j][0]; n > 19 {
+				break
+			}
+			if n >= 13 && standsAlone(s, groups, j, false) && luhnValid(s[groups[i][0]:groups[j][1]]) {
+				for k := i; k <= j; k++ {
+					covered[k] = true
+				}
+			}
 		}
 	}
-	return found
+	return covered
 }
 
 // standsAlone reports whether groups[k] can begin (left) or end a card
