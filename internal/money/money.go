@@ -5,7 +5,7 @@
 // golang.org/x/text/currency was used before. At the version Go 1.25 can
 // build it still took withdrawn codes (HRK, VEF, SLL, MRO, ...), refused
 // current ones (MRU, VES, SLE, ZWG, ...), and gave CLDR's cash digits
-// instead of ISO 4217's exponent for 24 currencies (IDR, COP, PKR: 0
+// instead of ISO 4217's exponent for 22 currencies (IDR, COP, PKR: 0
 // rather than 2; IQD: 0 rather than 3), so an amount written in ISO minor
 // units, as paykit documents them, was read 100 or 1000 times too large.
 package money
