@@ -133,3 +133,42 @@ func TestCheckoutPaymentReturnURLs(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckoutIntervalMustBeThePrices: a Stripe price renews on its own
+// interval, which a session cannot change; asking a recurring checkout for
+// another is refused before the session is created, not ignored.
+func TestCheckoutIntervalMustBeThePrices(t *testing.T) {
+	monthly := `{"id":"price_1","object":"price","currency":"usd","unit_amount":1000,"type":"recurring","recurring":{"interval":"month","interval_count":1}}`
+	oneTime := `{"id":"price_1","object":"price","currency":"usd","unit_amount":1000,"type":"one_time","recurring":null}`
+	session := `{"id":"cs_1","object":"checkout.session","mode":"subscription","status":"open","url":"https://checkout.stripe.com/c/pay/cs_1","currency":"usd","amount_total":1000}`
+	cases := []struct {
+		name, price, param string
+		sub                paykit.CheckoutSubscription
+	}{
+		{"another count", monthly, "subscription.billing_interval_count", paykit.CheckoutSubscription{BillingIntervalCount: 3}},
+		{"another interval", monthly, "subscription.billing_interval", paykit.CheckoutSubscription{BillingInterval: paykit.IntervalYear}},
+		{"a one-time price", oneTime, "item_id", paykit.CheckoutSubscription{BillingInterval: paykit.IntervalMonth}},
+		{"the price's own", monthly, "", paykit.CheckoutSubscription{BillingInterval: paykit.IntervalMonth, BillingIntervalCount: 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			client, rec := fixture(t, routes{
+				"GET /v1/prices/price_1":      reply(200, tc.price),
+				"POST /v1/checkout/sessions": reply(200, session),
+			})
+			sub := tc.sub
+			_, err := client.Checkouts.Create(context.Background(), &paykit.CreateCheckoutParams{Customer: paykit.CustomerID("cus_1"), ItemID: "price_1",
+				SessionType: paykit.SessionRecurring, Quantity: 1, SuccessURL: "https://example.com/ok", Subscription: &sub})
+			if tc.param == "" {
+				require.NoError(t, err)
+				assert.Len(t, rec.all(), 2, "the price is read, then the session created")
+				return
+			}
+			pe, ok := paykit.AsError(err)
+			require.True(t, ok, "got %v", err)
+			assert.Equal(t, paykit.CodeValidation, pe.Code)
+			assert.Equal(t, tc.param, pe.Param)
+			assert.Len(t, rec.all(), 1, "no session is created")
+		})
+	}
+}
