@@ -153,7 +153,7 @@ func TestCheckoutIntervalMustBeThePrices(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			client, rec := fixture(t, routes{
-				"GET /v1/prices/price_1":      reply(200, tc.price),
+				"GET /v1/prices/price_1":     reply(200, tc.price),
 				"POST /v1/checkout/sessions": reply(200, session),
 			})
 			sub := tc.sub
