@@ -2,7 +2,6 @@ package stripe
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/paykit-go/paykit"
 	stripeapi "github.com/stripe/stripe-go/v79"
@@ -25,9 +24,6 @@ func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheck
 	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.checkPriceInterval(ctx, params); err != nil {
 		return nil, err
 	}
 	md, err := metadataOut(params.Metadata, internal{ItemID: params.ItemID, Quantity: params.Quantity})
@@ -62,34 +58,6 @@ func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheck
 		out.Products = []paykit.LineItem{{ID: params.ItemID, Quantity: params.Quantity}}
 	}
 	return out, nil
-}
-
-// checkPriceInterval refuses a recurring checkout whose Subscription asks
-// for another interval than its price's: a Stripe price renews on its own
-// interval, which a session cannot change, so the request would otherwise
-// be ignored without a word. The price is read only when an interval or a
-// count is asked for.
-func (a *Adapter) checkPriceInterval(ctx context.Context, params *paykit.CreateCheckoutParams) error {
-	sub := params.Subscription
-	if params.SessionType != paykit.SessionRecurring || sub == nil || (sub.BillingInterval.IsZero() && sub.BillingIntervalCount == 0) {
-		return nil
-	}
-	price, err := a.api.Prices.Get(params.ItemID, &stripeapi.PriceParams{Params: stripeapi.Params{Context: ctx}})
-	if err != nil {
-		return a.mapErr(err)
-	}
-	r := price.Recurring
-	if r == nil {
-		return paykit.ValidationError("item_id", "price "+params.ItemID+" is not recurring: a recurring checkout needs a recurring price")
-	}
-	every := strconv.FormatInt(max(r.IntervalCount, 1), 10) + " " + string(r.Interval)
-	if !sub.BillingInterval.IsZero() && sub.BillingInterval.Unit() != string(r.Interval) {
-		return paykit.ValidationError("subscription.billing_interval", "price "+params.ItemID+" renews every "+every+"; Stripe cannot change a price's interval (use a price with the interval wanted)")
-	}
-	if sub.BillingIntervalCount != 0 && int64(sub.BillingIntervalCount) != max(r.IntervalCount, 1) {
-		return paykit.ValidationError("subscription.billing_interval_count", "price "+params.ItemID+" renews every "+every+"; Stripe cannot change a price's interval count (use a price with the count wanted)")
-	}
-	return nil
 }
 
 func setSessionPayee(p *stripeapi.CheckoutSessionParams, c paykit.Payee) {
