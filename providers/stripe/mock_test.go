@@ -249,6 +249,10 @@ func TestMockSubscriptions(t *testing.T) {
 	page, err = client.Subscriptions.ListPage(ctx, &paykit.ListSubscriptionsParams{Status: paykit.SubscriptionCanceled})
 	require.NoError(t, err)
 	assert.Empty(t, page.Data, "stripe-mock's subscription is active")
+	assert.Equal(t, "canceled", rec.last(t).Form.Get("status"), "a status Stripe has alone is filtered by Stripe")
+	_, err = client.Subscriptions.ListPage(ctx, &paykit.ListSubscriptionsParams{Status: paykit.SubscriptionExpired})
+	require.NoError(t, err)
+	assert.Equal(t, "incomplete_expired", rec.last(t).Form.Get("status"))
 }
 
 func TestMockPayments(t *testing.T) {

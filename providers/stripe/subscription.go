@@ -238,7 +238,7 @@ func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubs
 	if err != nil {
 		return nil, err
 	}
-	p := &stripeapi.SubscriptionListParams{ListParams: lp, Status: stripeapi.String("all")}
+	p := &stripeapi.SubscriptionListParams{ListParams: lp, Status: stripeapi.String(stripeStatusFilter(params.Status))}
 	if params.CustomerID != "" {
 		p.Customer = stripeapi.String(params.CustomerID)
 	}
@@ -248,6 +248,20 @@ func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubs
 		}
 		return subscriptionOut(s)
 	})
+}
+
+// stripeStatusFilter is the status filter Stripe's list takes for a paykit
+// status: Stripe's own where it maps to one paykit status alone, else
+// "all", the provider then filtering each page (which may leave pages
+// empty).
+func stripeStatusFilter(s paykit.SubscriptionStatus) string {
+	switch s {
+	case paykit.SubscriptionCanceled:
+		return "canceled"
+	case paykit.SubscriptionExpired:
+		return "incomplete_expired"
+	}
+	return "all"
 }
 
 func subscriptionID(s *stripeapi.Subscription) string { return s.ID }
