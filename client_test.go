@@ -416,3 +416,80 @@ func TestMockProviderRejectsAValueWhereAPointerBelongs(t *testing.T) {
 		_, _ = client.Customers.Retrieve(context.Background(), "cus_1")
 	})
 }
+
+// TestUnknownOutcomeOfAWrite holds the one answer every provider gives for
+// a write that may have been applied: OutcomeUnknown, the key it was sent
+// with, and Retryable only when a retry carries that same key.
+func TestUnknownOutcomeOfAWrite(t *testing.T) {
+	lost := func() error {
+		return &paykit.Error{Code: paykit.CodeNetwork, Message: "connection reset", Retryable: true, OutcomeUnknown: true}
+	}
+	params := &paykit.CreateRefundParams{PaymentID: "pay_1", Amount: 100}
+	ctx := context.Background()
+
+	t.Run("generated key", func(t *testing.T) {
+		m := paykittest.NewMockProvider(t)
+		m.On("CreateRefund", any3...).Return(nil, lost()).Once()
+		client := paykit.New(m, paykit.WithIdempotencyKeyGenerator(func() string { return "gen-key-1" }))
+		_, err := client.Refunds.Create(ctx, params)
+		pe, ok := paykit.AsError(err)
+		require.True(t, ok)
+		assert.True(t, pe.OutcomeUnknown)
+		assert.Equal(t, "gen-key-1", pe.IdempotencyKey)
+		assert.False(t, pe.Retryable, "a retry through the Client would carry a new key")
+		assert.Contains(t, pe.Error(), `paykit.WithIdempotencyKey("gen-key-1")`)
+		assert.Equal(t, paykit.CodeNetwork, pe.Code)
+	})
+	t.Run("caller's key", func(t *testing.T) {
+		m := paykittest.NewMockProvider(t)
+		m.On("CreateRefund", any3...).Return(nil, lost()).Once()
+		_, err := paykit.New(m).Refunds.Create(ctx, params, paykit.WithIdempotencyKey("order-7"))
+		pe, _ := paykit.AsError(err)
+		require.NotNil(t, pe)
+		assert.True(t, pe.OutcomeUnknown)
+		assert.Equal(t, "order-7", pe.IdempotencyKey)
+		assert.True(t, pe.Retryable, "the same key makes the retry safe")
+	})
+	t.Run("provider without keys", func(t *testing.T) {
+		m := paykittest.NewMockProvider(t)
+		m.Caps = &paykit.Capabilities{Ops: paykit.AllOps()}
+		m.On("CreateRefund", any3...).Return(nil, lost()).Once()
+		_, err := paykit.New(m).Refunds.Create(ctx, params)
+		pe, _ := paykit.AsError(err)
+		require.NotNil(t, pe)
+		assert.True(t, pe.OutcomeUnknown)
+		assert.Empty(t, pe.IdempotencyKey, "a key the provider ignores protects nothing")
+		assert.False(t, pe.Retryable)
+		assert.Contains(t, pe.Message, "check before repeating it")
+	})
+	t.Run("write ended by its deadline", func(t *testing.T) {
+		m := paykittest.NewMockProvider(t)
+		m.On("CreateRefund", any3...).Return(nil, context.DeadlineExceeded).Twice()
+		client := paykit.New(m)
+		_, err := client.Refunds.Create(ctx, params)
+		pe, _ := paykit.AsError(err)
+		require.NotNil(t, pe)
+		assert.True(t, pe.OutcomeUnknown)
+		assert.NotEmpty(t, pe.IdempotencyKey)
+		assert.False(t, pe.Retryable)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		_, err = client.Refunds.Create(ctx, params, paykit.WithIdempotencyKey("order-8"))
+		assert.True(t, paykit.IsRetryable(err), "with the caller's key a timed-out write may be retried")
+	})
+	t.Run("a known failure and a read stay as they are", func(t *testing.T) {
+		m := paykittest.NewMockProvider(t)
+		m.On("CreateRefund", any3...).Return(nil, &paykit.Error{Code: paykit.CodeInvalidState, Message: "already refunded"}).Once()
+		m.On("RetrieveRefund", any3...).Return(nil, lost()).Once()
+		client := paykit.New(m)
+		_, err := client.Refunds.Create(ctx, params)
+		pe, _ := paykit.AsError(err)
+		require.NotNil(t, pe)
+		assert.False(t, pe.OutcomeUnknown)
+		assert.Equal(t, "already refunded", pe.Message)
+		_, err = client.Refunds.Retrieve(ctx, "re_1")
+		pe, _ = paykit.AsError(err)
+		require.NotNil(t, pe)
+		assert.True(t, pe.Retryable, "a read is always safe to repeat")
+		assert.Equal(t, "connection reset", pe.Message)
+	})
+}

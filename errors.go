@@ -59,6 +59,20 @@ type Error struct {
 	Retryable bool
 	// RetryAfter is how long the provider asked to wait before retrying.
 	RetryAfter time.Duration
+	// OutcomeUnknown reports that a write reached the provider and no answer
+	// says whether it was applied: the connection dropped after the request
+	// was sent, the provider answered 5xx or 408, or the call's context
+	// ended while the request was in flight. The charge, refund or update
+	// may have happened. Such an error is Retryable only when the call
+	// carried the caller's own idempotency key on a provider that honours
+	// keys; otherwise retry with WithIdempotencyKey(IdempotencyKey), which
+	// makes the retry safe, or look before repeating the call.
+	OutcomeUnknown bool
+	// IdempotencyKey is the key a failed write was sent with (the caller's
+	// or the one the Client generated), on providers that honour keys.
+	// Repeating the call with WithIdempotencyKey(IdempotencyKey) applies
+	// the write at most once.
+	IdempotencyKey string
 	// Err is the underlying error, usually the provider's native one.
 	Err error
 

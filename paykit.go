@@ -6,6 +6,7 @@ import (
 	"errors"
 	"iter"
 	"log/slog"
+	"strconv"
 	"time"
 )
 
@@ -157,6 +158,7 @@ func (c *Client) prepare(ctx context.Context, op Op, args validator, opts []Call
 		switch {
 		case ro.IdempotencyKey == "":
 			ro.IdempotencyKey = c.newKey()
+			ro.generatedKey = true
 		case len(ro.IdempotencyKey) > 255:
 			return nil, nil, nil, &Error{Code: CodeValidation, Provider: c.name, Op: op, Param: "idempotency_key", Message: "idempotency key is longer than 255 characters"}
 		case !c.caps.IdempotencyKeys:
@@ -190,7 +192,7 @@ func do[T any](c *Client, ctx context.Context, op Op, args validator, opts []Cal
 		err = c.missingResult(op)
 	}
 	if err != nil {
-		err = c.wrapErr(op, err)
+		err = c.settle(op, ro, c.wrapErr(op, err))
 		res = nil
 	}
 	c.log(ctx, op, start, err)
@@ -206,7 +208,7 @@ func exec(c *Client, ctx context.Context, op Op, args validator, opts []CallOpti
 	defer cancel()
 	start := time.Now()
 	if err = call(ctx, ro); err != nil {
-		err = c.wrapErr(op, err)
+		err = c.settle(op, ro, c.wrapErr(op, err))
 	}
 	c.log(ctx, op, start, err)
 	return err
@@ -319,6 +321,47 @@ func (c *Client) wrapErr(op Op, err error) error {
 		e.Code, e.Message = ce.Code, ce.Message
 	}
 	return e
+}
+
+// settle gives a failed write whose outcome is unknown the one answer
+// every provider shares: OutcomeUnknown set, the idempotency key it was
+// sent with, Retryable only when a retry would carry the same key (the
+// caller's own, on a provider that honours keys), and a message saying how
+// to retry safely. A write ended by its context while the provider had it
+// counts as unknown too. err is the *Error wrapErr returned.
+func (c *Client) settle(op Op, ro *RequestOptions, err error) error {
+	pe, ok := err.(*Error)
+	if !ok || !op.IsWrite() {
+		return err
+	}
+	ctxEnded := errors.Is(pe, context.DeadlineExceeded) || errors.Is(pe, context.Canceled)
+	if !pe.OutcomeUnknown && !ctxEnded {
+		return err
+	}
+	cp := *pe
+	cp.OutcomeUnknown = true
+	if c.caps.IdempotencyKeys {
+		cp.IdempotencyKey = ro.IdempotencyKey
+	}
+	// A canceled call is not retried whatever its key: the caller gave up.
+	safe := c.caps.IdempotencyKeys && !ro.generatedKey && !errors.Is(pe, context.Canceled)
+	cp.Retryable = safe && (cp.Retryable || ctxEnded)
+	switch {
+	case safe:
+		cp.Message = joinMessage(cp.Message, "the request may have been applied; repeating it with the same idempotency key applies it at most once")
+	case c.caps.IdempotencyKeys:
+		cp.Message = joinMessage(cp.Message, "the request may have been applied; retry with paykit.WithIdempotencyKey("+strconv.Quote(ro.IdempotencyKey)+") to apply it at most once")
+	default:
+		cp.Message = joinMessage(cp.Message, "the request may have been applied and this provider honours no idempotency keys: check before repeating it")
+	}
+	return &cp
+}
+
+func joinMessage(msg, more string) string {
+	if msg == "" {
+		return more
+	}
+	return msg + "; " + more
 }
 
 func (c *Client) log(ctx context.Context, op Op, start time.Time, err error) {

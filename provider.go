@@ -103,6 +103,8 @@ type RequestOptions struct {
 	// Timeout, when positive, bounds the whole call including retries. The
 	// Client has already applied it to ctx.
 	Timeout time.Duration
+
+	generatedKey bool // IdempotencyKey is the Client's, not the caller's
 }
 
 // Page is one page of a list. NextCursor, when HasMore is true, is the
