@@ -9,4 +9,107 @@
 // change. The Client validates every call before the provider sees it,
 // attaches idempotency keys to writes, refuses operations the provider does
 // not support, and returns one error type, *Error.
+//
+// # Validation before any provider call
+//
+// Every Client method checks its arguments first: ids, emails, URLs,
+// currencies (active ISO 4217 codes), amounts (int64 minor units, never
+// negative), metadata (at most 50 keys; the key "__paykit" is reserved),
+// quantities and intervals. Bad input is an *Error with Code
+// VALIDATION_ERROR and Param naming the parameter in its JSON form
+// ("email", "metadata.plan"), and nothing reaches the provider. A provider
+// may refuse more (an amount its currency cannot carry, a product id
+// without a price): it does so before it sends anything, the same way.
+//
+// # Idempotency
+//
+// Every write (Op.IsWrite) carries RequestOptions.IdempotencyKey: the
+// caller's WithIdempotencyKey, or one the Client generates per call. A
+// provider that honours keys (Capabilities.IdempotencyKeys) sends it
+// unchanged on every retry of the call, so its own retries never apply a
+// write twice. On a provider that honours none, a write with the caller's
+// key fails with ErrNotSupported rather than run unprotected, and the
+// provider repeats a write only when the request cannot have reached the
+// server. A write whose outcome is unknown (an answer lost after the
+// request was sent, a 5xx, an ended deadline) answers alike everywhere:
+// Error.OutcomeUnknown is set, Error.IdempotencyKey is the key it was sent
+// with, and it is Retryable only when a retry would carry that same key.
+//
+// # Capabilities
+//
+// A provider declares the Ops it supports in Capabilities. The Client
+// refuses every other operation with ErrNotSupported before calling the
+// provider, and Client.Supports answers the same question for a program
+// that adapts to its provider. Every declared operation must work: the
+// conformance suite (paykittest.RunConformance) calls each one.
+//
+// # Errors
+//
+// Every error is an *Error with a stable Code; match kinds with errors.Is
+// against the sentinels (ErrNotFound, ErrCardDeclined, ...) and reach the
+// provider's native error with errors.As. Retrieve of an unknown id is
+// ErrNotFound, never (nil, nil). Retryable says whether the same call may
+// succeed if tried again; RetryAfter is the wait the provider asked for.
+// API keys, webhook secrets, tokens and card numbers never appear in an
+// error or a log line (see Redact).
+//
+// # Pagination
+//
+// List methods return an iterator over every page (break to stop) and
+// ListPage one page. A provider answers a Page with HasMore and an opaque
+// NextCursor; the Client follows cursors, stops when HasMore is false,
+// and fails a provider that claims more without a new cursor instead of
+// looping. Empty pages that claim more are followed, since some providers
+// filter on their side.
+//
+// # Raw
+//
+// Each resource keeps the provider's own representation in Raw, for what
+// the unified type does not carry: the provider SDK's object, or the JSON
+// as received (json.RawMessage) where the provider decodes the answer
+// itself. Raw is never serialized; each provider's package doc says what
+// its Raw holds.
+//
+// # Writing a provider
+//
+// A provider is a value implementing Provider, usually in its own package
+// (in this module under providers/<name>, or in any other module). It
+// embeds UnimplementedProvider, declares what it supports in Capabilities,
+// and maps each supported operation to its API. Package providerkit has
+// the parts every provider needs (a REST transport with safe retries, an
+// OAuth2 token manager, money conversion with the provider's own
+// exponents, Standard Webhooks, typed ProviderMetadata options, the
+// reserved-metadata codec, configuration errors and one backoff policy);
+// paykittest.RunConformance is the contract suite it must pass, and
+// paykittest/openapitest plays a provider's API from its OpenAPI document
+// in tests. examples/custom-provider is a complete provider in a module of
+// its own, written only on these public packages.
+//
+// Every provider package follows one layout, which a test holds the
+// providers of this module to:
+//
+//   - doc.go: the package doc — what the provider maps to what, what Raw
+//     holds, which ProviderMetadata options it takes, what it refuses.
+//   - <name>.go: const Name, func Provider(...) paykit.Provider over an
+//     unexported type (a package returns more only when its users need
+//     more, and says why), Name and Capabilities.
+//   - options.go: the Option type and With... functions. A bad option is
+//     kept and returned by every call as a CONFIGURATION_ERROR naming it,
+//     so Provider never panics and never returns an error.
+//   - errors.go: the provider's errors mapped to *Error.
+//   - wire.go: the provider's wire types and its native-to-unified status
+//     tables, as data (maps), which the README's status tables repeat.
+//   - one plural file per resource: customers.go, checkouts.go,
+//     subscriptions.go, payments.go, refunds.go, invoices.go (a provider
+//     whose API serves two resources from one object may name the file
+//     after it, as polar's orders.go).
+//   - webhooks.go: ParseWebhook with a declarative table from native event
+//     types to unified ones, and MappedEvents listing it.
+//
+// The rules each method follows: check its own arguments (a provider is
+// also called directly, so nil params, nil options, a nil request and an
+// empty id are a VALIDATION_ERROR, never a panic); send the idempotency key
+// of a write on every retry; answer ErrNotFound for an unknown id; map
+// every native status through wire.go's tables; set OutcomeUnknown on a
+// write that may have been applied; and never put a secret in an error.
 package paykit
