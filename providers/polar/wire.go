@@ -377,12 +377,13 @@ func translateParam(err error, fields map[string]string) error {
 // names.
 
 // subscriptionStatuses maps a subscription's status. The unified model
-// has no trial state: trialing is active.
+// has no trial state: trialing is active. incomplete (the first payment
+// is still due) is pending, as on Stripe: nothing was paid yet.
 var subscriptionStatuses = map[string]paykit.SubscriptionStatus{
 	"trialing":           paykit.SubscriptionActive,
 	"active":             paykit.SubscriptionActive,
 	"past_due":           paykit.SubscriptionPastDue,
-	"incomplete":         paykit.SubscriptionPastDue,
+	"incomplete":         paykit.SubscriptionPending,
 	"canceled":           paykit.SubscriptionCanceled,
 	"unpaid":             paykit.SubscriptionCanceled,
 	"paused":             paykit.SubscriptionPending,

@@ -197,12 +197,13 @@ func wireID(o *wireObject) string { return o.id }
 
 // subscriptionStatuses maps a Subscription's status. incomplete (the
 // first payment is still due) and paused (a trial ended without a payment
-// method) are pending: nothing was paid yet.
+// method) are pending: nothing was paid yet. unpaid is canceled: Stripe
+// has stopped collecting and access should end, as on Polar.
 var subscriptionStatuses = map[string]paykit.SubscriptionStatus{
 	"trialing":           paykit.SubscriptionActive,
 	"active":             paykit.SubscriptionActive,
 	"past_due":           paykit.SubscriptionPastDue,
-	"unpaid":             paykit.SubscriptionPastDue,
+	"unpaid":             paykit.SubscriptionCanceled,
 	"canceled":           paykit.SubscriptionCanceled,
 	"incomplete":         paykit.SubscriptionPending,
 	"paused":             paykit.SubscriptionPending,
