@@ -16,14 +16,19 @@ const (
 	SessionRecurring SessionType = "recurring"
 )
 
-// CheckoutStatus is where a checkout is in its life.
+// CheckoutStatus is where a checkout is in its life, defined in the
+// package doc's "Status semantics".
 type CheckoutStatus string
 
 // Checkout statuses.
 const (
-	CheckoutOpen     CheckoutStatus = "open"
+	// CheckoutOpen: the payer can still pay, or is paying.
+	CheckoutOpen CheckoutStatus = "open"
+	// CheckoutComplete: the payer completed it.
 	CheckoutComplete CheckoutStatus = "complete"
-	CheckoutExpired  CheckoutStatus = "expired"
+	// CheckoutExpired: it can no longer be paid (timed out, expired, or
+	// its payment failed).
+	CheckoutExpired CheckoutStatus = "expired"
 )
 
 // CheckoutSubscription describes the subscription a recurring checkout

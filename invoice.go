@@ -16,15 +16,21 @@ const (
 	BillingRecurring BillingMode = "recurring"
 )
 
-// InvoiceStatus is the state of an invoice.
+// InvoiceStatus is the state of an invoice, defined in the package doc's
+// "Status semantics".
 type InvoiceStatus string
 
 // Invoice statuses.
 const (
-	InvoiceDraft         InvoiceStatus = "draft"
-	InvoiceOpen          InvoiceStatus = "open"
-	InvoicePaid          InvoiceStatus = "paid"
-	InvoiceVoid          InvoiceStatus = "void"
+	// InvoiceDraft: not final; it cannot be paid yet.
+	InvoiceDraft InvoiceStatus = "draft"
+	// InvoiceOpen: final and awaiting payment.
+	InvoiceOpen InvoiceStatus = "open"
+	// InvoicePaid: paid.
+	InvoicePaid InvoiceStatus = "paid"
+	// InvoiceVoid: canceled; it will never be paid.
+	InvoiceVoid InvoiceStatus = "void"
+	// InvoiceUncollectible: collection was given up; it may still be paid.
 	InvoiceUncollectible InvoiceStatus = "uncollectible"
 )
 

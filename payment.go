@@ -6,18 +6,27 @@ import (
 	"time"
 )
 
-// PaymentStatus is the unified state of a payment.
+// PaymentStatus is the unified state of a payment, defined in the package
+// doc's "Status semantics".
 type PaymentStatus string
 
 // Payment statuses.
 const (
-	PaymentPending         PaymentStatus = "pending"
-	PaymentProcessing      PaymentStatus = "processing"
-	PaymentRequiresAction  PaymentStatus = "requires_action"
+	// PaymentPending: no attempt under way; it awaits a payment method or
+	// a confirmation.
+	PaymentPending PaymentStatus = "pending"
+	// PaymentProcessing: an attempt is under way, its outcome unknown.
+	PaymentProcessing PaymentStatus = "processing"
+	// PaymentRequiresAction: the payer must act, at PaymentURL.
+	PaymentRequiresAction PaymentStatus = "requires_action"
+	// PaymentRequiresCapture: authorized; the funds are held until Capture.
 	PaymentRequiresCapture PaymentStatus = "requires_capture"
-	PaymentSucceeded       PaymentStatus = "succeeded"
-	PaymentCanceled        PaymentStatus = "canceled"
-	PaymentFailed          PaymentStatus = "failed"
+	// PaymentSucceeded: the money was collected (refunds do not change it).
+	PaymentSucceeded PaymentStatus = "succeeded"
+	// PaymentCanceled: ended before any money was taken.
+	PaymentCanceled PaymentStatus = "canceled"
+	// PaymentFailed: the last attempt was declined or failed (FailureCode).
+	PaymentFailed PaymentStatus = "failed"
 )
 
 // CaptureMethod says when an authorized payment is captured.

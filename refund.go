@@ -17,15 +17,20 @@ const (
 	RefundOther               RefundReason = "other"
 )
 
-// RefundStatus is the state of a refund.
+// RefundStatus is the state of a refund, defined in the package doc's
+// "Status semantics".
 type RefundStatus string
 
 // Refund statuses.
 const (
-	RefundPending   RefundStatus = "pending"
+	// RefundPending: requested; the money is not back yet.
+	RefundPending RefundStatus = "pending"
+	// RefundSucceeded: the money was returned.
 	RefundSucceeded RefundStatus = "succeeded"
-	RefundFailed    RefundStatus = "failed"
-	RefundCanceled  RefundStatus = "canceled"
+	// RefundFailed: the refund could not be made.
+	RefundFailed RefundStatus = "failed"
+	// RefundCanceled: canceled before it was made.
+	RefundCanceled RefundStatus = "canceled"
 )
 
 // Refund returns all or part of a payment.

@@ -6,16 +6,27 @@ import (
 	"time"
 )
 
-// SubscriptionStatus is the unified state of a subscription.
+// SubscriptionStatus is the unified state of a subscription, defined in
+// the package doc's "Status semantics".
 type SubscriptionStatus string
 
 // Subscription statuses.
 const (
-	SubscriptionActive   SubscriptionStatus = "active"
-	SubscriptionPastDue  SubscriptionStatus = "past_due"
+	// SubscriptionActive: in good standing, the current period paid (or
+	// in a trial); grant access.
+	SubscriptionActive SubscriptionStatus = "active"
+	// SubscriptionPastDue: a period's payment failed or awaits the payer
+	// and the provider is still collecting; it recovers by itself.
+	SubscriptionPastDue SubscriptionStatus = "past_due"
+	// SubscriptionCanceled: ended after it started, canceled or given up
+	// on after failed retries (unpaid); end access.
 	SubscriptionCanceled SubscriptionStatus = "canceled"
-	SubscriptionExpired  SubscriptionStatus = "expired"
-	SubscriptionPending  SubscriptionStatus = "pending"
+	// SubscriptionExpired: ended without ever being paid: the first
+	// payment was not made in time.
+	SubscriptionExpired SubscriptionStatus = "expired"
+	// SubscriptionPending: nothing paid yet; the first payment awaits the
+	// payer or a payment method (incomplete).
+	SubscriptionPending SubscriptionStatus = "pending"
 )
 
 // Subscription is recurring billing of one item to one customer.

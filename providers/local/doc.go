@@ -32,6 +32,12 @@
 // when nobody paid within CheckoutTTL), and at each renewal past_due with
 // an open invoice and a payment awaiting the payer at PaymentURL.
 //
+// The simulator has no native statuses: its objects are in paykit's
+// unified statuses ("Status semantics" in package paykit), so it has no
+// mapping table. One simplification: a customer's subscription whose saved
+// card declines the first charge starts past_due, not pending, and is
+// charged again at each renewal.
+//
 // With WithServerURL the Simulator is instead a client of a local
 // payments server (package server, run by "paykit dev"): every operation
 // and helper goes to the server's JSON API, so the app, the server's

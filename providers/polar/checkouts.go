@@ -81,16 +81,10 @@ type checkoutUpdate struct {
 	Metadata *metadata `json:"metadata,omitempty"`
 }
 
-// checkoutStatus maps Polar's checkout status. confirmed (being paid) is
-// still open; failed and expired checkouts can no longer be paid.
+// checkoutStatus maps Polar's checkout status (checkoutStatuses); an
+// unknown one is open.
 func checkoutStatus(s string) paykit.CheckoutStatus {
-	switch s {
-	case "succeeded":
-		return paykit.CheckoutComplete
-	case "expired", "failed":
-		return paykit.CheckoutExpired
-	}
-	return paykit.CheckoutOpen
+	return lookup(checkoutStatuses, s, paykit.CheckoutOpen)
 }
 
 func checkoutFrom(raw json.RawMessage) (*paykit.Checkout, error) {

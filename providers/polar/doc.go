@@ -44,8 +44,9 @@
 //     Checkouts.Create with SessionType paykit.SessionRecurring. Cancel and
 //     Delete revoke at once; Update sets CancelAtPeriodEnd. Polar's
 //     trialing maps to SubscriptionActive (the unified model has no trial
-//     state), incomplete and past_due to PastDue, canceled and unpaid to
-//     Canceled, incomplete_expired to Expired, paused to Pending.
+//     state), past_due to PastDue, canceled and unpaid to Canceled,
+//     incomplete_expired to Expired, incomplete and paused to Pending (see
+//     "Status semantics" in package paykit).
 //   - Payments are Polar orders. Payments.Create opens a checkout for the
 //     product (ItemID, or the product of WithPaymentProduct) at the given
 //     amount and currency (an ad-hoc price; the checkout is presented in

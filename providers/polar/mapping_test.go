@@ -25,7 +25,7 @@ func enum(t *testing.T, component string) []string {
 
 func TestEveryPolarStatusIsMapped(t *testing.T) {
 	subs := map[string]paykit.SubscriptionStatus{
-		"incomplete": paykit.SubscriptionPastDue, "incomplete_expired": paykit.SubscriptionExpired,
+		"incomplete": paykit.SubscriptionPending, "incomplete_expired": paykit.SubscriptionExpired,
 		"trialing": paykit.SubscriptionActive, "active": paykit.SubscriptionActive, "past_due": paykit.SubscriptionPastDue,
 		"canceled": paykit.SubscriptionCanceled, "unpaid": paykit.SubscriptionCanceled, "paused": paykit.SubscriptionPending,
 	}

@@ -65,17 +65,10 @@ func paidOrder(status string) bool {
 	return false
 }
 
-// orderPaymentStatus maps an order's status: draft and pending orders
-// await payment, paid ones (even refunded) succeeded, void ones were
-// canceled.
+// orderPaymentStatus maps an order's status to its payment's
+// (orderPaymentStatuses); an unknown one is pending.
 func orderPaymentStatus(status string) paykit.PaymentStatus {
-	switch {
-	case paidOrder(status):
-		return paykit.PaymentSucceeded
-	case status == "void":
-		return paykit.PaymentCanceled
-	}
-	return paykit.PaymentPending
+	return lookup(orderPaymentStatuses, status, paykit.PaymentPending)
 }
 
 func paymentFromOrder(raw json.RawMessage) (*paykit.Payment, error) {
@@ -103,19 +96,10 @@ func paymentFromOrder(raw json.RawMessage) (*paykit.Payment, error) {
 }
 
 // checkoutPaymentStatus maps the status of a checkout that stands for a
-// payment not yet made.
+// payment not yet made (checkoutPaymentStatuses); an unknown one requires
+// action, as an open checkout.
 func checkoutPaymentStatus(status string) paykit.PaymentStatus {
-	switch status {
-	case "confirmed":
-		return paykit.PaymentProcessing
-	case "succeeded":
-		return paykit.PaymentSucceeded
-	case "failed":
-		return paykit.PaymentFailed
-	case "expired":
-		return paykit.PaymentCanceled
-	}
-	return paykit.PaymentRequiresAction
+	return lookup(checkoutPaymentStatuses, status, paykit.PaymentRequiresAction)
 }
 
 func paymentFromCheckout(raw json.RawMessage) (*paykit.Payment, error) {
@@ -323,17 +307,10 @@ func (p *provider) ListPayments(ctx context.Context, params *paykit.ListPayments
 	return list(ctx, p, ordersPath, params.ListParams, map[string]string{"customer_id": params.CustomerID}, nil, paymentFromOrder)
 }
 
-// invoiceStatus maps an order's status to an invoice's.
+// invoiceStatus maps an order's status to an invoice's
+// (orderInvoiceStatuses); an unknown one is open.
 func invoiceStatus(status string) paykit.InvoiceStatus {
-	switch {
-	case paidOrder(status):
-		return paykit.InvoicePaid
-	case status == "draft":
-		return paykit.InvoiceDraft
-	case status == "void":
-		return paykit.InvoiceVoid
-	}
-	return paykit.InvoiceOpen
+	return lookup(orderInvoiceStatuses, status, paykit.InvoiceOpen)
 }
 
 func invoiceFromOrder(raw json.RawMessage) (*paykit.Invoice, error) {

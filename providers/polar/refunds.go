@@ -66,16 +66,10 @@ func unifiedReason(r string) paykit.RefundReason {
 	return paykit.RefundOther
 }
 
+// refundStatus maps a refund's status (refundStatuses); an unknown one is
+// pending.
 func refundStatus(s string) paykit.RefundStatus {
-	switch s {
-	case "succeeded":
-		return paykit.RefundSucceeded
-	case "failed":
-		return paykit.RefundFailed
-	case "canceled":
-		return paykit.RefundCanceled
-	}
-	return paykit.RefundPending
+	return lookup(refundStatuses, s, paykit.RefundPending)
 }
 
 func refundFrom(raw json.RawMessage) (*paykit.Refund, error) {

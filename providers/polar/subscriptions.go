@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,39 +26,25 @@ var subscriptionFields = map[string]string{
 	"cancel_at_period_end": "cancel_at_period_end",
 }
 
-// subscriptionStatus maps Polar's subscription status. The unified model
-// has no trial state: trialing is active.
+// subscriptionStatus maps Polar's subscription status
+// (subscriptionStatuses); an unknown one is pending, neither entitled nor
+// ended.
 func subscriptionStatus(s string) paykit.SubscriptionStatus {
-	switch s {
-	case "active", "trialing":
-		return paykit.SubscriptionActive
-	case "past_due", "incomplete":
-		return paykit.SubscriptionPastDue
-	case "canceled", "unpaid":
-		return paykit.SubscriptionCanceled
-	case "incomplete_expired":
-		return paykit.SubscriptionExpired
-	}
-	// paused, and any status added later.
-	return paykit.SubscriptionPending
+	return lookup(subscriptionStatuses, s, paykit.SubscriptionPending)
 }
 
 // nativeStatuses are Polar's statuses of one unified status, for list
-// filters.
+// filters: those subscriptionStatuses maps to it, sorted; nil for a status
+// none maps to.
 func nativeStatuses(s paykit.SubscriptionStatus) []string {
-	switch s {
-	case paykit.SubscriptionActive:
-		return []string{"active", "trialing"}
-	case paykit.SubscriptionPastDue:
-		return []string{"past_due", "incomplete"}
-	case paykit.SubscriptionCanceled:
-		return []string{"canceled", "unpaid"}
-	case paykit.SubscriptionExpired:
-		return []string{"incomplete_expired"}
-	case paykit.SubscriptionPending:
-		return []string{"paused"}
+	var out []string
+	for native, unified := range subscriptionStatuses {
+		if unified == s {
+			out = append(out, native)
+		}
 	}
-	return nil
+	slices.Sort(out)
+	return out
 }
 
 func subscriptionFrom(raw json.RawMessage) (*paykit.Subscription, error) {

@@ -369,3 +369,82 @@ func translateParam(err error, fields map[string]string) error {
 	}
 	return &cp
 }
+
+// Polar's statuses and the unified status each maps to, as the README's
+// tables show them (held to these maps by TestREADMEStatusTables). The
+// unified statuses are defined in paykit's package doc, "Status
+// semantics"; a status not listed maps to the fallback its function
+// names.
+
+// subscriptionStatuses maps a subscription's status. The unified model
+// has no trial state: trialing is active. incomplete (the first payment
+// is still due) is pending, as on Stripe: nothing was paid yet.
+var subscriptionStatuses = map[string]paykit.SubscriptionStatus{
+	"trialing":           paykit.SubscriptionActive,
+	"active":             paykit.SubscriptionActive,
+	"past_due":           paykit.SubscriptionPastDue,
+	"incomplete":         paykit.SubscriptionPending,
+	"canceled":           paykit.SubscriptionCanceled,
+	"unpaid":             paykit.SubscriptionCanceled,
+	"paused":             paykit.SubscriptionPending,
+	"incomplete_expired": paykit.SubscriptionExpired,
+}
+
+// checkoutStatuses maps a checkout's status. confirmed (being paid) is
+// still open; failed and expired checkouts can no longer be paid.
+var checkoutStatuses = map[string]paykit.CheckoutStatus{
+	"open":      paykit.CheckoutOpen,
+	"confirmed": paykit.CheckoutOpen,
+	"succeeded": paykit.CheckoutComplete,
+	"failed":    paykit.CheckoutExpired,
+	"expired":   paykit.CheckoutExpired,
+}
+
+// checkoutPaymentStatuses maps the status of a checkout that stands for a
+// payment not yet made.
+var checkoutPaymentStatuses = map[string]paykit.PaymentStatus{
+	"open":      paykit.PaymentRequiresAction,
+	"confirmed": paykit.PaymentProcessing,
+	"succeeded": paykit.PaymentSucceeded,
+	"failed":    paykit.PaymentFailed,
+	"expired":   paykit.PaymentCanceled,
+}
+
+// orderPaymentStatuses maps an order's status to its payment's: draft and
+// pending orders await payment, paid ones (even refunded) succeeded, void
+// ones were canceled.
+var orderPaymentStatuses = map[string]paykit.PaymentStatus{
+	"draft":              paykit.PaymentPending,
+	"pending":            paykit.PaymentPending,
+	"paid":               paykit.PaymentSucceeded,
+	"refunded":           paykit.PaymentSucceeded,
+	"partially_refunded": paykit.PaymentSucceeded,
+	"void":               paykit.PaymentCanceled,
+}
+
+// orderInvoiceStatuses maps an order's status to its invoice's.
+var orderInvoiceStatuses = map[string]paykit.InvoiceStatus{
+	"draft":              paykit.InvoiceDraft,
+	"pending":            paykit.InvoiceOpen,
+	"paid":               paykit.InvoicePaid,
+	"refunded":           paykit.InvoicePaid,
+	"partially_refunded": paykit.InvoicePaid,
+	"void":               paykit.InvoiceVoid,
+}
+
+// refundStatuses maps a refund's status: Polar's are paykit's.
+var refundStatuses = map[string]paykit.RefundStatus{
+	"pending":   paykit.RefundPending,
+	"succeeded": paykit.RefundSucceeded,
+	"failed":    paykit.RefundFailed,
+	"canceled":  paykit.RefundCanceled,
+}
+
+// lookup returns the unified status m maps native to, or fallback for a
+// status m does not list.
+func lookup[U any](m map[string]U, native string, fallback U) U {
+	if u, ok := m[native]; ok {
+		return u
+	}
+	return fallback
+}

@@ -194,47 +194,27 @@ func intervalIn(param string, b paykit.BillingInterval) (*string, error) {
 	return stripeapi.String(b.Unit()), nil
 }
 
-// subscriptionStatus maps Stripe's subscription status. incomplete (the
-// first payment is still due) is pending, not past_due as in the
-// TypeScript PayKit.
+// subscriptionStatus maps Stripe's subscription status
+// (subscriptionStatuses); an unknown one is pending, neither entitled nor
+// ended.
 func subscriptionStatus[S ~string](s S) paykit.SubscriptionStatus {
-	switch string(s) {
-	case "active", "trialing":
-		return paykit.SubscriptionActive
-	case "past_due", "unpaid":
-		return paykit.SubscriptionPastDue
-	case "canceled":
-		return paykit.SubscriptionCanceled
-	case "incomplete_expired":
-		return paykit.SubscriptionExpired
-	}
-	// incomplete, paused
-	return paykit.SubscriptionPending
+	return lookup(subscriptionStatuses, s, paykit.SubscriptionPending)
 }
 
-// paymentStatus maps a PaymentIntent status. A PaymentIntent that wants a
-// new payment method after an attempt failed is failed.
+// paymentStatus maps a PaymentIntent status (paymentIntentStatuses). A
+// PaymentIntent that wants a new payment method after an attempt failed is
+// failed; an unknown status is failed.
 func paymentStatus[S ~string](s S, attemptFailed bool) paykit.PaymentStatus {
-	switch string(s) {
-	case "requires_payment_method":
-		if attemptFailed {
-			return paykit.PaymentFailed
-		}
-		return paykit.PaymentPending
-	case "requires_confirmation":
-		return paykit.PaymentPending
-	case "requires_action":
-		return paykit.PaymentRequiresAction
-	case "processing":
-		return paykit.PaymentProcessing
-	case "requires_capture":
-		return paykit.PaymentRequiresCapture
-	case "succeeded":
-		return paykit.PaymentSucceeded
-	case "canceled":
-		return paykit.PaymentCanceled
+	if string(s) == "requires_payment_method" && attemptFailed {
+		return paykit.PaymentFailed
 	}
-	return paykit.PaymentFailed
+	return lookup(paymentIntentStatuses, s, paykit.PaymentFailed)
+}
+
+// chargeStatus maps the status of a charge (chargeStatuses); an unknown
+// one is succeeded.
+func chargeStatus[S ~string](s S) paykit.PaymentStatus {
+	return lookup(chargeStatuses, s, paykit.PaymentSucceeded)
 }
 
 // sessionPaymentStatus is the status of the payment of a Checkout Session
@@ -278,26 +258,22 @@ func refundReason[S ~string](s S, kept string) paykit.RefundReason {
 	return paykit.RefundOther
 }
 
+// refundStatus maps a Refund's status (refundStatuses); an unknown one is
+// pending.
 func refundStatus[S ~string](s S) paykit.RefundStatus {
-	switch string(s) {
-	case "succeeded":
-		return paykit.RefundSucceeded
-	case "failed":
-		return paykit.RefundFailed
-	case "canceled":
-		return paykit.RefundCanceled
-	}
-	return paykit.RefundPending
+	return lookup(refundStatuses, s, paykit.RefundPending)
 }
 
+// checkoutStatus maps a Checkout Session's status (checkoutStatuses); an
+// unknown one is open.
 func checkoutStatus[S ~string](s S) paykit.CheckoutStatus {
-	switch string(s) {
-	case "complete":
-		return paykit.CheckoutComplete
-	case "expired":
-		return paykit.CheckoutExpired
-	}
-	return paykit.CheckoutOpen
+	return lookup(checkoutStatuses, s, paykit.CheckoutOpen)
+}
+
+// invoiceStatus maps an Invoice's status (invoiceStatuses); an unknown one
+// is open, as an invoice Stripe finalized and has not settled.
+func invoiceStatus[S ~string](s S) paykit.InvoiceStatus {
+	return lookup(invoiceStatuses, s, paykit.InvoiceOpen)
 }
 
 func billingMode(subscriptionID string) paykit.BillingMode {

@@ -46,7 +46,7 @@ func invoiceOut(in *stripeapi.Invoice) *paykit.Invoice {
 		Customer:   paykit.CustomerEmail(in.CustomerEmail),
 		AmountPaid: amountFromStripe(in.AmountPaid, cur),
 		Currency:   cur,
-		Status:     paykit.InvoiceStatus(in.Status),
+		Status:     invoiceStatus(in.Status),
 		Metadata:   md,
 		CreatedAt:  unixTime(in.Created),
 		Raw:        in,

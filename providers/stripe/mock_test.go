@@ -249,10 +249,13 @@ func TestMockSubscriptions(t *testing.T) {
 	page, err = client.Subscriptions.ListPage(ctx, &paykit.ListSubscriptionsParams{Status: paykit.SubscriptionCanceled})
 	require.NoError(t, err)
 	assert.Empty(t, page.Data, "stripe-mock's subscription is active")
-	assert.Equal(t, "canceled", rec.last(t).Form.Get("status"), "a status Stripe has alone is filtered by Stripe")
+	assert.Equal(t, "all", rec.last(t).Form.Get("status"), "canceled groups Stripe's canceled and unpaid: filtered here")
 	_, err = client.Subscriptions.ListPage(ctx, &paykit.ListSubscriptionsParams{Status: paykit.SubscriptionExpired})
 	require.NoError(t, err)
-	assert.Equal(t, "incomplete_expired", rec.last(t).Form.Get("status"))
+	assert.Equal(t, "incomplete_expired", rec.last(t).Form.Get("status"), "a status Stripe has alone is filtered by Stripe")
+	_, err = client.Subscriptions.ListPage(ctx, &paykit.ListSubscriptionsParams{Status: paykit.SubscriptionPastDue})
+	require.NoError(t, err)
+	assert.Equal(t, "past_due", rec.last(t).Form.Get("status"))
 }
 
 func TestMockPayments(t *testing.T) {

@@ -435,7 +435,7 @@ func chargePaymentOut(ch *stripeapi.Charge) *paykit.Payment {
 		Amount:         amountFromStripe(ch.Amount, cur),
 		Currency:       cur,
 		Customer:       payee(customer, ch.ReceiptEmail),
-		Status:         paykit.PaymentSucceeded,
+		Status:         chargeStatus(ch.Status),
 		Metadata:       md,
 		ItemID:         in.ItemID,
 		AmountCaptured: amountFromStripe(ch.AmountCaptured, cur),
@@ -445,12 +445,7 @@ func chargePaymentOut(ch *stripeapi.Charge) *paykit.Payment {
 		CreatedAt:      unixTime(ch.Created),
 		Raw:            ch,
 	}
-	switch {
-	case ch.Status == stripeapi.ChargeStatusPending:
-		p.Status = paykit.PaymentProcessing
-	case ch.Status == stripeapi.ChargeStatusFailed:
-		p.Status = paykit.PaymentFailed
-	case !ch.Captured:
+	if p.Status == paykit.PaymentSucceeded && !ch.Captured {
 		// Authorized, to be captured.
 		p.Status, p.CaptureMethod = paykit.PaymentRequiresCapture, paykit.CaptureManual
 	}

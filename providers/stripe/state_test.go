@@ -184,7 +184,7 @@ func TestSubscriptionState(t *testing.T) {
 func TestStatusMapping(t *testing.T) {
 	subs := map[string]paykit.SubscriptionStatus{
 		"active": paykit.SubscriptionActive, "trialing": paykit.SubscriptionActive,
-		"past_due": paykit.SubscriptionPastDue, "unpaid": paykit.SubscriptionPastDue,
+		"past_due": paykit.SubscriptionPastDue, "unpaid": paykit.SubscriptionCanceled,
 		"canceled": paykit.SubscriptionCanceled, "incomplete_expired": paykit.SubscriptionExpired,
 		"incomplete": paykit.SubscriptionPending, "paused": paykit.SubscriptionPending,
 	}

@@ -251,17 +251,21 @@ func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubs
 }
 
 // stripeStatusFilter is the status filter Stripe's list takes for a paykit
-// status: Stripe's own where it maps to one paykit status alone, else
-// "all", the provider then filtering each page (which may leave pages
-// empty).
+// status: Stripe's own where it maps to one paykit status alone
+// (subscriptionStatuses), else "all", the provider then filtering each
+// page (which may leave pages empty).
 func stripeStatusFilter(s paykit.SubscriptionStatus) string {
-	switch s {
-	case paykit.SubscriptionCanceled:
-		return "canceled"
-	case paykit.SubscriptionExpired:
-		return "incomplete_expired"
+	filter := "all"
+	for native, unified := range subscriptionStatuses {
+		if unified != s {
+			continue
+		}
+		if filter != "all" {
+			return "all"
+		}
+		filter = native
 	}
-	return "all"
+	return filter
 }
 
 func subscriptionID(s *stripeapi.Subscription) string { return s.ID }

@@ -579,14 +579,7 @@ func (o *wireObject) chargePaymentOut() *paykit.Payment {
 	if o.paymentIntent != "" {
 		p.ID = o.paymentIntent
 	}
-	switch o.status {
-	case "pending":
-		p.Status = paykit.PaymentProcessing
-	case "failed":
-		p.Status = paykit.PaymentFailed
-	default:
-		p.Status = paykit.PaymentSucceeded
-	}
+	p.Status = chargeStatus(o.status)
 	p.RequiresAction = false
 	p.AmountCaptured = amountFromStripe(o.amountCaptured, o.currency)
 	p.AmountRefunded = amountFromStripe(o.amountRefunded, o.currency)
@@ -623,7 +616,7 @@ func (o *wireObject) invoiceOut() *paykit.Invoice {
 		BillingMode:    billingMode(o.subscription),
 		AmountPaid:     amountFromStripe(o.amountPaid, o.currency),
 		Currency:       o.currency,
-		Status:         paykit.InvoiceStatus(o.status),
+		Status:         invoiceStatus(o.status),
 		PaidAt:         unixTimePtr(o.paidAt),
 		Metadata:       o.metadata,
 		PaymentID:      o.paymentIntent,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/paykit-go/paykit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 	"github.com/stripe/stripe-go/v79/form"
 	"github.com/tidwall/gjson"
@@ -187,3 +188,80 @@ func (a *Adapter) wireIter(path string, params stripeapi.ListParamsContainer) *s
 }
 
 func wireID(o *wireObject) string { return o.id }
+
+// Stripe's statuses and the unified status each maps to, as the README's
+// tables show them (held to these maps by TestREADMEStatusTables). The
+// unified statuses are defined in paykit's package doc, "Status
+// semantics"; a status not listed maps to the fallback its function
+// names.
+
+// subscriptionStatuses maps a Subscription's status. incomplete (the
+// first payment is still due) and paused (a trial ended without a payment
+// method) are pending: nothing was paid yet. unpaid is canceled: Stripe
+// has stopped collecting and access should end, as on Polar.
+var subscriptionStatuses = map[string]paykit.SubscriptionStatus{
+	"trialing":           paykit.SubscriptionActive,
+	"active":             paykit.SubscriptionActive,
+	"past_due":           paykit.SubscriptionPastDue,
+	"unpaid":             paykit.SubscriptionCanceled,
+	"canceled":           paykit.SubscriptionCanceled,
+	"incomplete":         paykit.SubscriptionPending,
+	"paused":             paykit.SubscriptionPending,
+	"incomplete_expired": paykit.SubscriptionExpired,
+}
+
+// paymentIntentStatuses maps a PaymentIntent's status; paymentStatus
+// makes requires_payment_method failed when an attempt failed.
+var paymentIntentStatuses = map[string]paykit.PaymentStatus{
+	"requires_payment_method": paykit.PaymentPending,
+	"requires_confirmation":   paykit.PaymentPending,
+	"requires_action":         paykit.PaymentRequiresAction,
+	"processing":              paykit.PaymentProcessing,
+	"requires_capture":        paykit.PaymentRequiresCapture,
+	"succeeded":               paykit.PaymentSucceeded,
+	"canceled":                paykit.PaymentCanceled,
+}
+
+// chargeStatuses maps the status of a bare charge (one with no
+// PaymentIntent); chargePaymentOut makes a succeeded charge not yet
+// captured requires_capture.
+var chargeStatuses = map[string]paykit.PaymentStatus{
+	"pending":   paykit.PaymentProcessing,
+	"succeeded": paykit.PaymentSucceeded,
+	"failed":    paykit.PaymentFailed,
+}
+
+// refundStatuses maps a Refund's status: one that requires action (the
+// customer must give details to receive it) is still pending.
+var refundStatuses = map[string]paykit.RefundStatus{
+	"pending":         paykit.RefundPending,
+	"requires_action": paykit.RefundPending,
+	"succeeded":       paykit.RefundSucceeded,
+	"failed":          paykit.RefundFailed,
+	"canceled":        paykit.RefundCanceled,
+}
+
+// checkoutStatuses maps a Checkout Session's status.
+var checkoutStatuses = map[string]paykit.CheckoutStatus{
+	"open":     paykit.CheckoutOpen,
+	"complete": paykit.CheckoutComplete,
+	"expired":  paykit.CheckoutExpired,
+}
+
+// invoiceStatuses maps an Invoice's status: Stripe's are paykit's.
+var invoiceStatuses = map[string]paykit.InvoiceStatus{
+	"draft":         paykit.InvoiceDraft,
+	"open":          paykit.InvoiceOpen,
+	"paid":          paykit.InvoicePaid,
+	"void":          paykit.InvoiceVoid,
+	"uncollectible": paykit.InvoiceUncollectible,
+}
+
+// lookup returns the unified status m maps native to, or fallback for a
+// status m does not list.
+func lookup[U any, S ~string](m map[string]U, native S, fallback U) U {
+	if u, ok := m[string(native)]; ok {
+		return u
+	}
+	return fallback
+}
