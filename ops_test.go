@@ -62,9 +62,17 @@ func zeroArgs(ft reflect.Type) []reflect.Value {
 	return args
 }
 
+// writeActions says of each action an op names whether it changes state:
+// a second statement of the table's read and write, by the op's name.
+var writeActions = map[string]bool{
+	"create": true, "update": true, "delete": true, "cancel": true, "capture": true,
+	"retrieve": false, "list": false, "handle": false,
+}
+
 // TestOpTable checks the table on its own: every row names a distinct op
-// of the form "<resource>.<action>" and a distinct method, and an Op that
-// is not in the table is neither a write nor served by a method.
+// of the form "<resource>.<action>" and a distinct method, its read or
+// write agrees with its action (writeActions), and an Op that is not in
+// the table is neither a write nor served by a method.
 func TestOpTable(t *testing.T) {
 	ops := paykit.AllOps()
 	if len(ops) == 0 {
@@ -76,8 +84,14 @@ func TestOpTable(t *testing.T) {
 			t.Errorf("the table of operations lists %s twice", op)
 		}
 		seenOp[op] = true
-		if res, act, ok := strings.Cut(string(op), "."); !ok || res == "" || act == "" || strings.Contains(act, ".") {
+		res, act, ok := strings.Cut(string(op), ".")
+		if !ok || res == "" || act == "" || strings.Contains(act, ".") {
 			t.Errorf("op %q is not of the form <resource>.<action>", op)
+		}
+		if write, known := writeActions[act]; !known {
+			t.Errorf("%s: action %q is not in writeActions: say whether it is a write", op, act)
+		} else if op.IsWrite() != write {
+			t.Errorf("%s: the table says IsWrite() = %v, but a %q is a %s", op, op.IsWrite(), act, map[bool]string{true: "write", false: "read"}[write])
 		}
 		m := paykit.OpMethod(op)
 		if m == "" {
