@@ -45,6 +45,11 @@ func opMethods(t *testing.T) []opMethod {
 		if !ok || !slices.Contains(paykit.AllOps(), pe.Op) {
 			t.Fatalf("UnimplementedProvider.%s names no operation of the table (%v)", m.Name, err)
 		}
+		for _, prev := range out {
+			if prev.op == pe.Op {
+				t.Fatalf("UnimplementedProvider.%s and .%s both name %s: see paykit's TestUnimplementedProviderIsTheTable", prev.name, m.Name, pe.Op)
+			}
+		}
 		out = append(out, opMethod{m.Name, m.Type, pe.Op})
 	}
 	if len(out) != len(paykit.AllOps()) {
