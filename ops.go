@@ -33,6 +33,12 @@ type opRow struct {
 // bodies, so a generator would have to template most of each file to
 // save one line per operation, and every build would depend on running
 // it; a test is smaller and reads as plain Go.
+//
+// The method names stay unexported: a program has no use for them (a
+// MockProvider expectation names its method directly), and an exported
+// lookup would be one more API to keep. The tests of this package read
+// them through export_test.go; paykittest's read them from
+// UnimplementedProvider, whose refusals name each method's Op.
 var opTable = [...]opRow{
 	{OpCustomersCreate, write, "CreateCustomer"},
 	{OpCustomersRetrieve, read, "RetrieveCustomer"},
