@@ -48,31 +48,6 @@ const (
 	OpWebhooksHandle Op = "webhooks.handle"
 )
 
-// AllOps returns every operation of the API, in a stable order.
-func AllOps() []Op {
-	return []Op{
-		OpCustomersCreate, OpCustomersRetrieve, OpCustomersUpdate, OpCustomersDelete, OpCustomersList,
-		OpCheckoutsCreate, OpCheckoutsRetrieve, OpCheckoutsUpdate, OpCheckoutsDelete, OpCheckoutsList,
-		OpSubscriptionsCreate, OpSubscriptionsRetrieve, OpSubscriptionsUpdate, OpSubscriptionsCancel, OpSubscriptionsDelete, OpSubscriptionsList,
-		OpPaymentsCreate, OpPaymentsRetrieve, OpPaymentsUpdate, OpPaymentsCapture, OpPaymentsCancel, OpPaymentsDelete, OpPaymentsList,
-		OpRefundsCreate, OpRefundsRetrieve, OpRefundsList,
-		OpInvoicesRetrieve, OpInvoicesList,
-		OpWebhooksHandle,
-	}
-}
-
-// IsWrite reports whether op changes state at the provider. Writes carry an
-// idempotency key.
-func (op Op) IsWrite() bool {
-	switch op {
-	case OpCustomersRetrieve, OpCustomersList, OpCheckoutsRetrieve, OpCheckoutsList,
-		OpSubscriptionsRetrieve, OpSubscriptionsList, OpPaymentsRetrieve, OpPaymentsList,
-		OpRefundsRetrieve, OpRefundsList, OpInvoicesRetrieve, OpInvoicesList, OpWebhooksHandle:
-		return false
-	}
-	return true
-}
-
 // Capabilities describes what a provider can do.
 type Capabilities struct {
 	// Ops lists the supported operations. The Client refuses every other
