@@ -34,11 +34,8 @@ type opRow struct {
 // save one line per operation, and every build would depend on running
 // it; a test is smaller and reads as plain Go.
 //
-// The method names stay unexported: a program has no use for them (a
-// MockProvider expectation names its method directly), and an exported
-// lookup would be one more API to keep. The tests of this package read
-// them through export_test.go; paykittest's read them from
-// UnimplementedProvider, whose refusals name each method's Op.
+// Op.Method gives the method names to code that drives a Provider by
+// reflection, such as paykittest's zero-argument step.
 var opTable = [...]opRow{
 	{OpCustomersCreate, write, "CreateCustomer"},
 	{OpCustomersRetrieve, read, "RetrieveCustomer"},
@@ -104,3 +101,10 @@ func AllOps() []Op { return slices.Clone(allOps) }
 // idempotency key. An Op that is not an operation of the API (not in
 // AllOps) is not a write.
 func (op Op) IsWrite() bool { return opRows[op].access == write }
+
+// Method returns the name of the Provider method that serves op
+// ("CreateCustomer" for OpCustomersCreate, "ParseWebhook" for
+// OpWebhooksHandle), from the table of operations; "" for an Op that is
+// not an operation of the API. Code that drives a Provider by reflection,
+// such as a conformance kit, uses it instead of deriving names.
+func (op Op) Method() string { return opRows[op].method }

@@ -23,7 +23,7 @@ import (
 
 // The tests of this file tie every hand-written list of operations in
 // this package and in paykittest's mock to the table of operations
-// (ops.go), which AllOps, Op.IsWrite and paykit.OpMethod read.
+// (ops.go), which AllOps, Op.IsWrite and Op.Method read.
 
 // notOps are the Provider methods that serve no operation.
 var notOps = []string{"Name", "Capabilities"}
@@ -33,7 +33,7 @@ func opByMethod(t *testing.T) map[string]paykit.Op {
 	t.Helper()
 	m := map[string]paykit.Op{}
 	for _, op := range paykit.AllOps() {
-		m[paykit.OpMethod(op)] = op
+		m[op.Method()] = op
 	}
 	return m
 }
@@ -93,7 +93,7 @@ func TestOpTable(t *testing.T) {
 		} else if op.IsWrite() != write {
 			t.Errorf("%s: the table says IsWrite() = %v, but a %q is a %s", op, op.IsWrite(), act, map[bool]string{true: "write", false: "read"}[write])
 		}
-		m := paykit.OpMethod(op)
+		m := op.Method()
 		if m == "" {
 			t.Errorf("the table names no Provider method for %s", op)
 		}
@@ -110,8 +110,8 @@ func TestOpTable(t *testing.T) {
 		if op.IsWrite() {
 			t.Errorf("Op(%q).IsWrite() = true for an op that is not in the table", op)
 		}
-		if m := paykit.OpMethod(op); m != "" {
-			t.Errorf("OpMethod(%q) = %q for an op that is not in the table", op, m)
+		if m := op.Method(); m != "" {
+			t.Errorf("Op(%q).Method() = %q for an op that is not in the table", op, m)
 		}
 	}
 }
@@ -191,8 +191,8 @@ func TestProviderInterfaceIsTheTable(t *testing.T) {
 		}
 	}
 	for _, op := range paykit.AllOps() {
-		if _, ok := pt.MethodByName(paykit.OpMethod(op)); !ok {
-			t.Errorf("the table serves %s with Provider.%s, which the interface lacks", op, paykit.OpMethod(op))
+		if _, ok := pt.MethodByName(op.Method()); !ok {
+			t.Errorf("the table serves %s with Provider.%s, which the interface lacks", op, op.Method())
 		}
 	}
 }
@@ -203,7 +203,7 @@ func TestProviderInterfaceIsTheTable(t *testing.T) {
 func TestUnimplementedProviderIsTheTable(t *testing.T) {
 	v := reflect.ValueOf(paykit.UnimplementedProvider{})
 	for _, op := range paykit.AllOps() {
-		name := paykit.OpMethod(op)
+		name := op.Method()
 		fn := v.MethodByName(name)
 		if !fn.IsValid() {
 			t.Errorf("UnimplementedProvider has no method %s (%s)", name, op)
@@ -231,7 +231,7 @@ func TestUnimplementedProviderIsTheTable(t *testing.T) {
 func expectAll(m *paykittest.MockProvider) *paykittest.MockProvider {
 	pt := reflect.TypeFor[paykit.Provider]()
 	for _, op := range paykit.AllOps() {
-		mt, ok := pt.MethodByName(paykit.OpMethod(op))
+		mt, ok := pt.MethodByName(op.Method())
 		if !ok {
 			continue // TestProviderInterfaceIsTheTable reports it
 		}
@@ -246,7 +246,7 @@ func expectAll(m *paykittest.MockProvider) *paykittest.MockProvider {
 // name a test gives to On.
 func TestMockProviderIsTheTable(t *testing.T) {
 	for _, op := range paykit.AllOps() {
-		name := paykit.OpMethod(op)
+		name := op.Method()
 		m := expectAll(&paykittest.MockProvider{})
 		fn := reflect.ValueOf(m).MethodByName(name)
 		if !fn.IsValid() {
@@ -432,7 +432,7 @@ func TestClientReachesEveryOp(t *testing.T) {
 	}
 	for _, op := range paykit.AllOps() {
 		if len(reachedBy[op]) == 0 {
-			t.Errorf("no Client method reaches %s (Provider.%s)", op, paykit.OpMethod(op))
+			t.Errorf("no Client method reaches %s (Provider.%s)", op, op.Method())
 		}
 	}
 }

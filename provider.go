@@ -98,6 +98,15 @@ type Page[T any] struct {
 // can grow without breaking them. Retrieve of an unknown id must return an
 // error matching ErrNotFound, never (nil, nil); an unsupported operation
 // must return an error matching ErrNotSupported.
+//
+// A program may also call a provider directly, without a Client: no
+// method may then panic on a missing argument. An empty id and nil params
+// of a create or update fail with the VALIDATION_ERROR the Client gives
+// (RequireID, RequireParams), a nil *WebhookRequest with one on
+// "request". Nil list params are the first page with the defaults, and
+// nil *CapturePaymentParams a full capture, as through the Client. Nil
+// *RequestOptions are no timeout and no idempotency key; each provider's
+// doc says whether a write then gets a key of its making.
 type Provider interface {
 	// Name is the provider's short lower-case name, e.g. "stripe".
 	Name() string

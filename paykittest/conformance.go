@@ -33,6 +33,7 @@ func RunConformance(t *testing.T, h Harness) {
 	}{
 		{"Capabilities", s.capabilities},
 		{"ContextCanceled", s.contextCanceled},
+		{"ZeroArguments", s.zeroArguments},
 		{"Customers", s.customers},
 		{"NotFound", s.notFound},
 		{"Idempotency", s.idempotency},

@@ -189,6 +189,38 @@ func (m ignoresCancel) DeleteCheckout(ctx context.Context, id string, o *paykit.
 	return m.Simulator.DeleteCheckout(context.WithoutCancel(ctx), id, o)
 }
 
+// derefsParams reads the params of CreateCustomer before anything checks
+// them, so a direct call with nil params panics.
+type derefsParams struct{ *local.Simulator }
+
+func (m derefsParams) CreateCustomer(ctx context.Context, p *paykit.CreateCustomerParams, o *paykit.RequestOptions) (*paykit.Customer, error) {
+	if p.Email == "" {
+		return nil, paykit.ValidationError("email", "email is required")
+	}
+	return m.Simulator.CreateCustomer(ctx, p, o)
+}
+
+// emptyIDDeletes expires "the" checkout of an empty id without a word,
+// as the Stripe provider did when it sent DELETE /v1/checkout/sessions/.
+type emptyIDDeletes struct{ *local.Simulator }
+
+func (m emptyIDDeletes) DeleteCheckout(ctx context.Context, id string, o *paykit.RequestOptions) error {
+	if id == "" {
+		return nil
+	}
+	return m.Simulator.DeleteCheckout(ctx, id, o)
+}
+
+// nilListPage answers nil list params with no page and no error.
+type nilListPage struct{ *local.Simulator }
+
+func (m nilListPage) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, o *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+	if p == nil {
+		return nil, nil
+	}
+	return m.Simulator.ListInvoices(ctx, p, o)
+}
+
 // defect is a defective provider, and what its harness says.
 type defect struct {
 	wrap    func(*local.Simulator) paykit.Provider
@@ -205,6 +237,9 @@ var defects = map[string]defect{
 	"fresh-event-id":   {wrap: func(s *local.Simulator) paykit.Provider { return freshEventID{s} }},
 	"no-replay-window": {wrap: func(s *local.Simulator) paykit.Provider { return noReplayWindow{s} }},
 	"ignores-cancel":   {wrap: func(s *local.Simulator) paykit.Provider { return ignoresCancel{s} }},
+	"nil-params-panic": {wrap: func(s *local.Simulator) paykit.Provider { return derefsParams{s} }},
+	"empty-id-deletes": {wrap: func(s *local.Simulator) paykit.Provider { return emptyIDDeletes{s} }},
+	"nil-list-page":    {wrap: func(s *local.Simulator) paykit.Provider { return nilListPage{s} }},
 	// A sound provider, but its harness cannot sign deliveries, so the
 	// webhooks.handle it declares would go unchecked.
 	"unsigned-harness": {
@@ -257,6 +292,9 @@ func TestConformanceCatchesDefects(t *testing.T) {
 		"no-replay-window":        "a genuine delivery signed a year ago: got error <nil>",
 		"unsigned-harness":        "webhooks.handle is declared, but the harness cannot sign deliveries",
 		"ignores-cancel":          "provider checkouts.delete with a canceled context returned",
+		"nil-params-panic":        "provider customers.create called directly (CreateCustomer) with nil params, nil options: panicked: runtime error: invalid memory address or nil pointer dereference",
+		"empty-id-deletes":        `provider checkouts.delete called directly (DeleteCheckout) with "" id: returned no error, want a VALIDATION_ERROR naming "id"`,
+		"nil-list-page":           "provider invoices.list called directly (ListInvoices) with nil params: returned a nil result and no error",
 	}
 	for defect, msg := range want {
 		t.Run(defect, func(t *testing.T) {

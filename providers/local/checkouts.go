@@ -20,6 +20,9 @@ const CheckoutTTL = 24 * time.Hour
 // item; a one-time checkout of a recurring item is rejected, as at Stripe.
 // It emits checkout.created.
 func (s *Simulator) CreateCheckout(ctx context.Context, p *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpCheckoutsCreate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsCreate, "", (*wire.CheckoutCreate)(p), ro)
 	}
@@ -88,6 +91,9 @@ func checkoutRenewal(it Item, want *paykit.CheckoutSubscription) (*paykit.Checko
 
 // RetrieveCheckout implements paykit.Provider.
 func (s *Simulator) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpCheckoutsRetrieve, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsRetrieve, id, nil, nil)
 	}
@@ -98,6 +104,12 @@ func (s *Simulator) RetrieveCheckout(ctx context.Context, id string, _ *paykit.R
 // checkout and emits checkout.updated; other states fail with
 // ErrInvalidState.
 func (s *Simulator) UpdateCheckout(ctx context.Context, id string, p *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpCheckoutsUpdate, err)
+	}
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpCheckoutsUpdate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsUpdate, id, (*wire.CheckoutUpdate)(p), ro)
 	}
@@ -118,6 +130,9 @@ func (s *Simulator) UpdateCheckout(ctx context.Context, id string, p *paykit.Upd
 // (it stays retrievable, status expired, and can no longer be completed)
 // and emits checkout.expired.
 func (s *Simulator) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return opError(paykit.OpCheckoutsDelete, err)
+	}
 	if s.remote != nil {
 		return callDone(ctx, s, paykit.OpCheckoutsDelete, id, nil, ro)
 	}

@@ -9,6 +9,9 @@ import (
 
 // CreateCustomer implements paykit.Provider. It emits customer.created.
 func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpCustomersCreate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Customer](ctx, s, paykit.OpCustomersCreate, "", (*wire.CustomerCreate)(p), ro)
 	}
@@ -29,6 +32,9 @@ func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomer
 
 // RetrieveCustomer implements paykit.Provider.
 func (s *Simulator) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpCustomersRetrieve, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Customer](ctx, s, paykit.OpCustomersRetrieve, id, nil, nil)
 	}
@@ -38,6 +44,12 @@ func (s *Simulator) RetrieveCustomer(ctx context.Context, id string, _ *paykit.R
 // UpdateCustomer implements paykit.Provider: nil fields stay, metadata
 // keys merge and a key set to "" is removed. It emits customer.updated.
 func (s *Simulator) UpdateCustomer(ctx context.Context, id string, p *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpCustomersUpdate, err)
+	}
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpCustomersUpdate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Customer](ctx, s, paykit.OpCustomersUpdate, id, (*wire.CustomerUpdate)(p), ro)
 	}
@@ -71,6 +83,9 @@ func (s *Simulator) UpdateCustomer(ctx context.Context, id string, p *paykit.Upd
 // subscriptions are canceled. It emits subscription.canceled for each of
 // those, then customer.deleted.
 func (s *Simulator) DeleteCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return opError(paykit.OpCustomersDelete, err)
+	}
 	if s.remote != nil {
 		return callDone(ctx, s, paykit.OpCustomersDelete, id, nil, ro)
 	}

@@ -38,6 +38,15 @@
 // card declines the first charge starts past_due, not pending, and is
 // charged again at each renewal.
 //
+// Called directly, without a paykit.Client, every method checks for
+// missing arguments as paykit.Provider says (an empty id or nil params is
+// a VALIDATION_ERROR; nil list params are the first page). A write with
+// nil RequestOptions, or no idempotency key, is made without a key: in
+// process nothing retries it, so it is exactly a Client call with the
+// fresh key the Client would make; in remote mode it is not sent again
+// once it may have reached the server. Give a key to make a write safe
+// to repeat.
+//
 // With WithServerURL the Simulator is instead a client of a local
 // payments server (package server, run by "paykit dev"): every operation
 // and helper goes to the server's JSON API, so the app, the server's

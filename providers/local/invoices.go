@@ -9,6 +9,9 @@ import (
 
 // RetrieveInvoice implements paykit.Provider.
 func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpInvoicesRetrieve, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Invoice](ctx, s, paykit.OpInvoicesRetrieve, id, nil, nil)
 	}

@@ -20,6 +20,9 @@ const DeclineCode = "card_declined"
 // RequiresAction and a PaymentURL, paid by ConfirmPayment. It emits
 // payment.created, then payment.updated when the charge settled.
 func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpPaymentsCreate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCreate, "", (*wire.PaymentCreate)(p), ro)
 	}
@@ -88,6 +91,9 @@ func (t *txn) settle(rec *paymentRec, declined bool) error {
 
 // RetrievePayment implements paykit.Provider.
 func (s *Simulator) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpPaymentsRetrieve, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Payment](ctx, s, paykit.OpPaymentsRetrieve, id, nil, nil)
 	}
@@ -97,6 +103,12 @@ func (s *Simulator) RetrievePayment(ctx context.Context, id string, _ *paykit.Re
 // UpdatePayment implements paykit.Provider: it merges metadata, in any
 // state, and emits payment.updated.
 func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpPaymentsUpdate, err)
+	}
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpPaymentsUpdate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Payment](ctx, s, paykit.OpPaymentsUpdate, id, (*wire.PaymentUpdate)(p), ro)
 	}
@@ -119,6 +131,9 @@ func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.Upda
 // "amount"; other states fail with ErrInvalidState. It emits
 // payment.updated.
 func (s *Simulator) CapturePayment(ctx context.Context, id string, p *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpPaymentsCapture, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCapture, id, (*wire.PaymentCapture)(p), ro)
 	}
@@ -163,6 +178,9 @@ func cancelable(st paykit.PaymentStatus) bool {
 // succeeded, failed or been canceled becomes canceled (an authorization
 // is released). It emits payment.canceled.
 func (s *Simulator) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpPaymentsCancel, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCancel, id, nil, ro)
 	}
@@ -192,6 +210,9 @@ func (t *txn) cancelPayment(rec *paymentRec) {
 // canceled first and emits payment.canceled. A succeeded payment fails
 // with ErrInvalidState: refund it instead.
 func (s *Simulator) DeletePayment(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return opError(paykit.OpPaymentsDelete, err)
+	}
 	if s.remote != nil {
 		return callDone(ctx, s, paykit.OpPaymentsDelete, id, nil, ro)
 	}

@@ -13,6 +13,9 @@ import (
 // is), and more than is left fails with ErrValidation naming "amount". It emits refund.created and
 // payment.updated (AmountRefunded grew).
 func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpRefundsCreate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Refund](ctx, s, paykit.OpRefundsCreate, "", (*wire.RefundCreate)(p), ro)
 	}
@@ -55,6 +58,9 @@ func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundPara
 
 // RetrieveRefund implements paykit.Provider.
 func (s *Simulator) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpRefundsRetrieve, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Refund](ctx, s, paykit.OpRefundsRetrieve, id, nil, nil)
 	}

@@ -23,6 +23,9 @@ import (
 // subscription.created, payment.created, payment.updated and
 // invoice.generated as they happen.
 func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpSubscriptionsCreate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCreate, "", (*wire.SubscriptionCreate)(p), ro)
 	}
@@ -133,6 +136,9 @@ func (t *txn) periodInvoice(rec *subscriptionRec, pay *paymentRec) *paykit.Invoi
 
 // RetrieveSubscription implements paykit.Provider.
 func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpSubscriptionsRetrieve, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsRetrieve, id, nil, nil)
 	}
@@ -145,6 +151,12 @@ func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *payk
 // schedules or withdraws the end. A canceled or expired subscription
 // fails with ErrInvalidState. It emits subscription.updated.
 func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpSubscriptionsUpdate, err)
+	}
+	if err := paykit.RequireParams(p); err != nil {
+		return nil, opError(paykit.OpSubscriptionsUpdate, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsUpdate, id, (*wire.SubscriptionUpdate)(p), ro)
 	}
@@ -198,6 +210,9 @@ func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit
 // subscription.canceled. Canceling twice, or an expired subscription,
 // fails with ErrInvalidState.
 func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(paykit.OpSubscriptionsCancel, err)
+	}
 	if s.remote != nil {
 		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCancel, id, nil, ro)
 	}
@@ -215,6 +230,9 @@ func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *payki
 // retrievable, canceled. Deleting a canceled or expired subscription does
 // nothing.
 func (s *Simulator) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return opError(paykit.OpSubscriptionsDelete, err)
+	}
 	if s.remote != nil {
 		return callDone(ctx, s, paykit.OpSubscriptionsDelete, id, nil, ro)
 	}

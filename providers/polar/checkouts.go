@@ -192,6 +192,9 @@ func newCheckout(customer paykit.Payee, productID string, metadata map[string]st
 // from the product whether it charges once or starts a subscription;
 // quantities above 1 are sent as seats.
 func (p *provider) CreateCheckout(ctx context.Context, params *paykit.CreateCheckoutParams, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -231,6 +234,9 @@ func (p *provider) CreateCheckout(ctx context.Context, params *paykit.CreateChec
 // RetrieveCheckout returns a checkout; a succeeded one names the order it
 // created in PaymentID.
 func (p *provider) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -271,6 +277,12 @@ func (p *provider) checkoutOrder(ctx context.Context, checkoutID string) (*wireO
 // UpdateCheckout merges Metadata into an open checkout's metadata (a key
 // set to "" is removed).
 func (p *provider) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -295,5 +307,8 @@ func (p *provider) UpdateCheckout(ctx context.Context, id string, params *paykit
 
 // ListCheckouts lists checkouts, optionally of one customer.
 func (p *provider) ListCheckouts(ctx context.Context, params *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
+	if params == nil {
+		params = &paykit.ListCheckoutsParams{}
+	}
 	return list(ctx, p, checkoutsPath, params.ListParams, map[string]string{"customer_id": params.CustomerID}, nil, checkoutFrom)
 }

@@ -54,6 +54,9 @@ func customerFrom(raw json.RawMessage) (*paykit.Customer, error) {
 // CreateCustomer creates a Polar customer; the phone goes into the
 // reserved metadata key.
 func (p *provider) CreateCustomer(ctx context.Context, params *paykit.CreateCustomerParams, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -71,6 +74,9 @@ func (p *provider) CreateCustomer(ctx context.Context, params *paykit.CreateCust
 
 // RetrieveCustomer returns a customer; a deleted one is not found.
 func (p *provider) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	_, raw, err := p.customer(ctx, id)
 	if err != nil {
 		return nil, err
@@ -104,6 +110,12 @@ func (p *provider) customer(ctx context.Context, id string) (*wireCustomer, json
 // UpdateCustomer changes a customer. Metadata and Phone are merged into
 // the current metadata, read first: Polar replaces metadata whole.
 func (p *provider) UpdateCustomer(ctx context.Context, id string, params *paykit.UpdateCustomerParams, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -133,6 +145,9 @@ func (p *provider) UpdateCustomer(ctx context.Context, id string, params *paykit
 // DeleteCustomer deletes a customer. Polar cancels their subscriptions
 // and revokes their benefits.
 func (p *provider) DeleteCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return err
+	}
 	if err := p.ready(ctx); err != nil {
 		return err
 	}
@@ -145,6 +160,9 @@ func (p *provider) DeleteCustomer(ctx context.Context, id string, _ *paykit.Requ
 
 // ListCustomers lists customers, newest first, optionally by email.
 func (p *provider) ListCustomers(ctx context.Context, params *paykit.ListCustomersParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
+	if params == nil {
+		params = &paykit.ListCustomersParams{}
+	}
 	var filters url.Values
 	if params.Email != "" {
 		filters = url.Values{"email": {params.Email}}

@@ -20,7 +20,11 @@
 // # Mapping
 //
 // Ids are Polar's UUIDs. An id that is not a UUID names nothing: Retrieve,
-// Update and Delete answer ErrNotFound without calling Polar.
+// Update and Delete answer ErrNotFound without calling Polar (an empty id,
+// from a direct call without a paykit.Client, is a VALIDATION_ERROR on
+// "id", as are nil params on "params"; nil list params are the first
+// page). Nil RequestOptions change nothing: Polar takes no idempotency
+// keys, and a write is sent once either way.
 //
 // Metadata: Polar's values may be strings, integers, numbers or booleans;
 // Metadata shows the others in their JSON form ("3", "true"). Updates of

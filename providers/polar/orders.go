@@ -138,6 +138,9 @@ func paymentFromCheckout(raw json.RawMessage) (*paykit.Payment, error) {
 // CaptureManual is refused. The checkout is presented in Currency, the
 // price's; a Billing.Currency that differs from it is refused.
 func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -271,6 +274,9 @@ func refusedOutright(status int) bool {
 // with id that Payments.Create opened: the order it created once paid,
 // or a payment in the checkout's state until then.
 func (p *provider) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -304,6 +310,9 @@ func (p *provider) RetrievePayment(ctx context.Context, id string, _ *paykit.Req
 
 // ListPayments lists orders, optionally of one customer.
 func (p *provider) ListPayments(ctx context.Context, params *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
+	if params == nil {
+		params = &paykit.ListPaymentsParams{}
+	}
 	return list(ctx, p, ordersPath, params.ListParams, map[string]string{"customer_id": params.CustomerID}, nil, paymentFromOrder)
 }
 
@@ -350,6 +359,9 @@ func invoiceFromOrder(raw json.RawMessage) (*paykit.Invoice, error) {
 
 // RetrieveInvoice returns the order with id as an invoice.
 func (p *provider) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -363,6 +375,9 @@ func (p *provider) RetrieveInvoice(ctx context.Context, id string, _ *paykit.Req
 // ListInvoices lists orders as invoices, optionally of one customer or
 // subscription.
 func (p *provider) ListInvoices(ctx context.Context, params *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+	if params == nil {
+		params = &paykit.ListInvoicesParams{}
+	}
 	ids := map[string]string{"customer_id": params.CustomerID, "subscription_id": params.SubscriptionID}
 	return list(ctx, p, ordersPath, params.ListParams, ids, nil, invoiceFromOrder)
 }

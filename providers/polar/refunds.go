@@ -98,6 +98,9 @@ func refundFrom(raw json.RawMessage) (*paykit.Refund, error) {
 // gives with its tax, is refused with a VALIDATION_ERROR on "amount"
 // before anything is sent.
 func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -183,6 +186,9 @@ func (p *provider) orderOfPayment(ctx context.Context, id string) (*wireOrder, e
 // RetrieveRefund returns a refund (Polar lists it by id: it has no
 // single-refund endpoint).
 func (p *provider) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -201,5 +207,8 @@ func (p *provider) RetrieveRefund(ctx context.Context, id string, _ *paykit.Requ
 
 // ListRefunds lists refunds, optionally of one payment (order).
 func (p *provider) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+	if params == nil {
+		params = &paykit.ListRefundsParams{}
+	}
 	return list(ctx, p, refundsPath, params.ListParams, map[string]string{"order_id": params.PaymentID}, nil, refundFrom)
 }

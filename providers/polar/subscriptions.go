@@ -85,6 +85,9 @@ type subscriptionCreate struct {
 // paykit.SessionRecurring. The product is read first (scope
 // products:read) to tell.
 func (p *provider) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -184,6 +187,9 @@ func (p *provider) customerIDOf(ctx context.Context, payee paykit.Payee) (string
 
 // RetrieveSubscription returns a subscription.
 func (p *provider) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -200,6 +206,12 @@ func (p *provider) RetrieveSubscription(ctx context.Context, id string, _ *payki
 // cancellation at period end. If one fails, the error says which were
 // applied.
 func (p *provider) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -268,6 +280,9 @@ func partialUpdate(err error, applied []string) error {
 // canceled. To cancel at the end of the period, Update with
 // CancelAtPeriodEnd.
 func (p *provider) CancelSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -280,6 +295,9 @@ func (p *provider) CancelSubscription(ctx context.Context, id string, _ *paykit.
 
 // DeleteSubscription revokes a subscription at once, like Cancel.
 func (p *provider) DeleteSubscription(ctx context.Context, id string, opts *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return err
+	}
 	_, err := p.CancelSubscription(ctx, id, opts)
 	return err
 }
@@ -287,6 +305,9 @@ func (p *provider) DeleteSubscription(ctx context.Context, id string, opts *payk
 // ListSubscriptions lists subscriptions, optionally of one customer and in
 // one unified status.
 func (p *provider) ListSubscriptions(ctx context.Context, params *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
+	if params == nil {
+		params = &paykit.ListSubscriptionsParams{}
+	}
 	filters := url.Values{}
 	if params.Status != "" {
 		statuses := nativeStatuses(params.Status)

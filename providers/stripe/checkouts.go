@@ -13,6 +13,9 @@ import (
 // only checked (Stripe has no custom intervals). The metadata is copied to
 // the PaymentIntent or the Subscription the session creates.
 func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[CheckoutOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -70,6 +73,9 @@ func setSessionPayee(p *stripeapi.CheckoutSessionParams, c paykit.Payee) {
 
 // RetrieveCheckout returns the session with its line items.
 func (a *Adapter) RetrieveCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -83,6 +89,12 @@ func (a *Adapter) RetrieveCheckout(ctx context.Context, id string, ro *paykit.Re
 
 // UpdateCheckout changes the metadata of an open session.
 func (a *Adapter) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	if params.ProviderMetadata != nil {
 		return nil, paykit.ValidationError("provider_metadata", "Stripe can change only the metadata of a checkout")
 	}
@@ -99,6 +111,9 @@ func (a *Adapter) UpdateCheckout(ctx context.Context, id string, params *paykit.
 
 // DeleteCheckout expires an open session.
 func (a *Adapter) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return err
@@ -109,6 +124,9 @@ func (a *Adapter) DeleteCheckout(ctx context.Context, id string, ro *paykit.Requ
 
 // ListCheckouts returns one page of sessions, newest first.
 func (a *Adapter) ListCheckouts(ctx context.Context, params *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
+	if params == nil {
+		params = &paykit.ListCheckoutsParams{}
+	}
 	lp, err := a.listParams(ctx, params.ListParams)
 	if err != nil {
 		return nil, err

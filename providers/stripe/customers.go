@@ -12,6 +12,9 @@ import (
 // CreateCustomer creates a Stripe customer. Billing.Address becomes the
 // customer's address; CustomerOptions may attach a payment method.
 func (a *Adapter) CreateCustomer(ctx context.Context, params *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[CustomerOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -56,6 +59,9 @@ func addressIn(addr paykit.BillingAddress) *stripeapi.AddressParams {
 
 // RetrieveCustomer returns the customer; a deleted one is not found.
 func (a *Adapter) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -78,6 +84,12 @@ func customerPath(id string) string { return stripeapi.FormatURLPath("/v1/custom
 // UpdateCustomer changes the fields that are set. Stripe keeps no update
 // time, so UpdatedAt is the time Stripe answered.
 func (a *Adapter) UpdateCustomer(ctx context.Context, id string, params *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[CustomerOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -100,6 +112,9 @@ func (a *Adapter) UpdateCustomer(ctx context.Context, id string, params *paykit.
 
 // DeleteCustomer deletes the customer and cancels its subscriptions.
 func (a *Adapter) DeleteCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return err
@@ -110,6 +125,9 @@ func (a *Adapter) DeleteCustomer(ctx context.Context, id string, ro *paykit.Requ
 
 // ListCustomers returns one page of customers, newest first.
 func (a *Adapter) ListCustomers(ctx context.Context, params *paykit.ListCustomersParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
+	if params == nil {
+		params = &paykit.ListCustomersParams{}
+	}
 	lp, err := a.listParams(ctx, params.ListParams)
 	if err != nil {
 		return nil, err

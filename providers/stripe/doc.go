@@ -14,6 +14,11 @@
 // provider, not stripe-go, so that they end with the context: a cancelled
 // call stops waiting, a retry that could not start before the deadline
 // (paykit.WithTimeout) is not made, and the last answer is reported.
+// A write called directly, without a paykit.Client, with nil
+// RequestOptions or no idempotency key gets a new key, as from the
+// Client, so that its own retries are safe (it does not make a repeated
+// call safe). Missing arguments of a direct call are refused as
+// paykit.Provider says, before anything is sent.
 //
 // Customer.Raw is the customer's JSON as Stripe sent it (json.RawMessage),
 // from API calls as from webhooks; json.Unmarshal it into a stripe.Customer

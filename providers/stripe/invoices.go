@@ -9,6 +9,9 @@ import (
 
 // RetrieveInvoice returns the invoice.
 func (a *Adapter) RetrieveInvoice(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Invoice, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -22,6 +25,9 @@ func (a *Adapter) RetrieveInvoice(ctx context.Context, id string, ro *paykit.Req
 
 // ListInvoices returns one page of invoices, newest first.
 func (a *Adapter) ListInvoices(ctx context.Context, params *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+	if params == nil {
+		params = &paykit.ListInvoicesParams{}
+	}
 	lp, err := a.listParams(ctx, params.ListParams)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,9 @@ func isCharge(id string) bool { return strings.HasPrefix(id, "ch_") || strings.H
 // returns a payment that requires action, whose PaymentURL is the checkout
 // page and whose id is the session's.
 func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -165,6 +168,9 @@ var expandIntent = []*string{stripeapi.String("payment_intent"), stripeapi.Strin
 // charge (ch_..., py_...), the id a refund of a charge names: its
 // PaymentIntent's when it has one, under the charge's id.
 func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -194,6 +200,12 @@ func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.Req
 // receipt email) of a payment. A checkout payment not yet paid has only its
 // session's metadata changed.
 func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -244,6 +256,9 @@ func asAsked(id string, s *stripeapi.CheckoutSession, pi *stripeapi.PaymentInten
 // CapturePayment captures an authorized payment, partially when Amount is
 // set (Stripe's amount_to_capture).
 func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -277,6 +292,9 @@ func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.
 // the session; that of a complete session, such as an authorization not yet
 // captured, by cancelling its PaymentIntent.
 func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -316,6 +334,9 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 
 // ListPayments returns one page of PaymentIntents, newest first.
 func (a *Adapter) ListPayments(ctx context.Context, params *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
+	if params == nil {
+		params = &paykit.ListPaymentsParams{}
+	}
 	lp, err := a.listParams(ctx, params.ListParams)
 	if err != nil {
 		return nil, err

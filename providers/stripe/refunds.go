@@ -12,6 +12,9 @@ import (
 // A partial refund first reads the payment's currency, to convert the
 // amount. The reason "other", which Stripe lacks, is kept in metadata.
 func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[RefundOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -59,6 +62,9 @@ func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundP
 
 // RetrieveRefund returns the refund.
 func (a *Adapter) RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -73,6 +79,9 @@ func (a *Adapter) RetrieveRefund(ctx context.Context, id string, ro *paykit.Requ
 // ListRefunds returns one page of refunds, of one payment when PaymentID is
 // set, newest first.
 func (a *Adapter) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+	if params == nil {
+		params = &paykit.ListRefundsParams{}
+	}
 	lp, err := a.listParams(ctx, params.ListParams)
 	if err != nil {
 		return nil, err

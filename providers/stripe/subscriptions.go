@@ -28,6 +28,9 @@ var expandInvoicePayment = []*string{stripeapi.String("latest_invoice.payment_in
 // RequiresAction until the payer pays the first invoice at its PaymentURL
 // (Stripe lets it expire after 23 hours).
 func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -111,6 +114,9 @@ func subscriptionItem(params *paykit.CreateSubscriptionParams) (*stripeapi.Subsc
 
 // RetrieveSubscription returns the subscription.
 func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -128,6 +134,12 @@ func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *payki
 // item is a price, or a product (prod_...), which is given an inline price
 // of the current price's amount and interval, as CreateSubscription does.
 func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
 	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
@@ -211,6 +223,9 @@ func moveItem(item *stripeapi.SubscriptionItemsParams, itemID string, cur *strip
 // CancelSubscription cancels the subscription immediately. To cancel at the
 // end of the period, Update with CancelAtPeriodEnd.
 func (a *Adapter) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
 	base, err := a.params(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -225,6 +240,9 @@ func (a *Adapter) CancelSubscription(ctx context.Context, id string, ro *paykit.
 // DeleteSubscription cancels the subscription immediately: Stripe keeps
 // canceled subscriptions.
 func (a *Adapter) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+	if err := paykit.RequireID(id); err != nil {
+		return err
+	}
 	_, err := a.CancelSubscription(ctx, id, ro)
 	return err
 }
@@ -234,6 +252,9 @@ func (a *Adapter) DeleteSubscription(ctx context.Context, id string, ro *paykit.
 // paykit's statuses group several of Stripe's: a page may hold fewer items
 // than the limit.
 func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
+	if params == nil {
+		params = &paykit.ListSubscriptionsParams{}
+	}
 	lp, err := a.listParams(ctx, params.ListParams)
 	if err != nil {
 		return nil, err
