@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/paykittest"
+	"github.com/paykit-go/paykit/paykittest/paykitmock"
 )
 
 var any3 = []any{mock.Anything, mock.Anything, mock.Anything}
@@ -32,7 +32,7 @@ func TestNewWithNilProviderNeverPanics(t *testing.T) {
 }
 
 func TestInvalidInputNeverReachesTheProvider(t *testing.T) {
-	m := paykittest.NewMockProvider(t) // no expectations: any call fails the test
+	m := paykitmock.New(t) // no expectations: any call fails the test
 	client := paykit.New(m)
 	ctx := context.Background()
 	cases := []struct {
@@ -82,7 +82,7 @@ func TestInvalidInputNeverReachesTheProvider(t *testing.T) {
 }
 
 func TestValidInputIsAccepted(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("CreateCheckout", any3...).Return(&paykit.Checkout{ID: "cs_1"}, nil)
 	m.On("CreatePayment", any3...).Return(&paykit.Payment{ID: "pay_1"}, nil)
 	client := paykit.New(m)
@@ -98,7 +98,7 @@ func TestValidInputIsAccepted(t *testing.T) {
 }
 
 func TestIdempotencyKeys(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	var keys []string
 	m.On("CreateCustomer", any3...).Run(func(args mock.Arguments) {
 		keys = append(keys, args.Get(2).(*paykit.RequestOptions).IdempotencyKey)
@@ -129,7 +129,7 @@ func TestIdempotencyKeys(t *testing.T) {
 }
 
 func TestIdempotencyKeyOnAProviderWithoutKeysIsRefused(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.Caps = &paykit.Capabilities{Ops: paykit.AllOps(), IdempotencyKeys: false}
 	m.On("CreatePayment", any3...).Return(&paykit.Payment{ID: "pay_1"}, nil).Once()
 	m.On("RetrievePayment", any3...).Return(&paykit.Payment{ID: "pay_1"}, nil).Once()
@@ -147,7 +147,7 @@ func TestIdempotencyKeyOnAProviderWithoutKeysIsRefused(t *testing.T) {
 }
 
 func TestUnsupportedOperationIsRefusedBeforeTheProvider(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.Caps = &paykit.Capabilities{Ops: []paykit.Op{paykit.OpCustomersRetrieve}}
 	client := paykit.New(m)
 	assert.True(t, client.Supports(paykit.OpCustomersRetrieve))
@@ -165,7 +165,7 @@ func (e *nativeError) Error() string { return "native: " + e.code }
 
 func TestProviderErrorsAreWrapped(t *testing.T) {
 	native := &nativeError{"card_declined"}
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("CreatePayment", any3...).Return(nil, &paykit.Error{Code: paykit.CodeCardDeclined, DeclineCode: "insufficient_funds", StatusCode: 402, Err: native}).Once()
 	m.On("RetrievePayment", mock.Anything, "plain", mock.Anything).Return(nil, errors.New("boom"))
 	m.On("RetrievePayment", mock.Anything, "sentinel", mock.Anything).Return(nil, paykit.ErrNotFound)
@@ -207,7 +207,7 @@ func TestProviderErrorsAreWrapped(t *testing.T) {
 }
 
 func TestContextAndTimeout(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("RetrieveCustomer", any3...).Run(func(args mock.Arguments) {
 		_, ok := args.Get(0).(context.Context).Deadline()
 		assert.True(t, ok, "WithTimeout sets a deadline")
@@ -241,7 +241,7 @@ func cursorIs(c string) any {
 }
 
 func TestListIteratesEveryPage(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("ListCustomers", mock.Anything, cursorIs(""), mock.Anything).Return(page("c2", true, "cus_1", "cus_2"), nil)
 	m.On("ListCustomers", mock.Anything, cursorIs("c2"), mock.Anything).Return(page("", false, "cus_3"), nil)
 	client := paykit.New(m)
@@ -276,7 +276,7 @@ func TestListIteratesEveryPage(t *testing.T) {
 }
 
 func TestListStopsOnAStuckCursor(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("ListCustomers", mock.Anything, cursorIs(""), mock.Anything).Return(page("same", true, "cus_1"), nil)
 	m.On("ListCustomers", mock.Anything, cursorIs("same"), mock.Anything).Return(page("same", true, "cus_2"), nil)
 	client := paykit.New(m)
@@ -294,7 +294,7 @@ func TestListStopsOnAStuckCursor(t *testing.T) {
 }
 
 func TestListStopsWhenTheCursorComesBackToTheStart(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("ListCustomers", mock.Anything, cursorIs("c1"), mock.Anything).Return(page("c1", true, "cus_1"), nil)
 	client := paykit.New(m)
 	params := &paykit.ListCustomersParams{ListParams: paykit.ListParams{Cursor: "c1"}}
@@ -320,7 +320,7 @@ func TestListStopsWhenTheCursorComesBackToTheStart(t *testing.T) {
 func TestListFollowsEmptyPages(t *testing.T) {
 	calls := 0
 	pg := &paykit.Page[paykit.Customer]{}
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("ListCustomers", mock.Anything, mock.Anything, mock.Anything).Return(pg, nil).Run(func(mock.Arguments) {
 		if calls++; calls <= 1000 {
 			*pg = paykit.Page[paykit.Customer]{HasMore: true, NextCursor: "c" + strconv.Itoa(calls)}
@@ -338,7 +338,7 @@ func TestListFollowsEmptyPages(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	calls = 0
-	m = paykittest.NewMockProvider(t)
+	m = paykitmock.New(t)
 	m.On("ListCustomers", mock.Anything, mock.Anything, mock.Anything).Return(pg, nil).Run(func(mock.Arguments) {
 		if calls++; calls == 500 {
 			cancel()
@@ -356,7 +356,7 @@ func TestListFollowsEmptyPages(t *testing.T) {
 func TestErrorsAndLogsCarryNoSecrets(t *testing.T) {
 	const key = "sk_test_51HqLyjWDarjtT1zdp7dcXYZ1234567890"
 	const card = "4242 4242 4242 4242"
-	m := paykittest.NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.On("RetrieveCustomer", any3...).Return(nil, &paykit.Error{
 		Code:    paykit.CodeAuthentication,
 		Message: "Invalid API Key provided: " + key + "; card " + card + "; header Bearer polar_oat_abcdefghijklmnop; secret whsec_abcdefghijkl",
@@ -375,11 +375,11 @@ func TestErrorsAndLogsCarryNoSecrets(t *testing.T) {
 	assert.Contains(t, logs.String(), "customers.retrieve")
 }
 
-func TestMockProviderRejectsAValueWhereAPointerBelongs(t *testing.T) {
-	m := paykittest.NewMockProvider(t)
+func TestMockRejectsAValueWhereAPointerBelongs(t *testing.T) {
+	m := paykitmock.New(t)
 	m.On("RetrieveCustomer", any3...).Return(paykit.Customer{ID: "cus_1"}, nil)
 	client := paykit.New(m)
-	assert.PanicsWithValue(t, "paykittest: MockProvider: Return(paykit.Customer, ...) where *paykit.Customer was expected", func() {
+	assert.PanicsWithValue(t, "paykitmock: Provider: Return(paykit.Customer, ...) where *paykit.Customer was expected", func() {
 		_, _ = client.Customers.Retrieve(context.Background(), "cus_1")
 	})
 }
@@ -395,7 +395,7 @@ func TestUnknownOutcomeOfAWrite(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("generated key", func(t *testing.T) {
-		m := paykittest.NewMockProvider(t)
+		m := paykitmock.New(t)
 		m.On("CreateRefund", any3...).Return(nil, lost()).Once()
 		client := paykit.New(m, paykit.WithIdempotencyKeyGenerator(func() string { return "gen-key-1" }))
 		_, err := client.Refunds.Create(ctx, params)
@@ -408,7 +408,7 @@ func TestUnknownOutcomeOfAWrite(t *testing.T) {
 		assert.Equal(t, paykit.CodeNetwork, pe.Code)
 	})
 	t.Run("caller's key", func(t *testing.T) {
-		m := paykittest.NewMockProvider(t)
+		m := paykitmock.New(t)
 		m.On("CreateRefund", any3...).Return(nil, lost()).Once()
 		_, err := paykit.New(m).Refunds.Create(ctx, params, paykit.WithIdempotencyKey("order-7"))
 		pe, _ := paykit.AsError(err)
@@ -418,7 +418,7 @@ func TestUnknownOutcomeOfAWrite(t *testing.T) {
 		assert.True(t, pe.Retryable, "the same key makes the retry safe")
 	})
 	t.Run("provider without keys", func(t *testing.T) {
-		m := paykittest.NewMockProvider(t)
+		m := paykitmock.New(t)
 		m.Caps = &paykit.Capabilities{Ops: paykit.AllOps()}
 		m.On("CreateRefund", any3...).Return(nil, lost()).Once()
 		_, err := paykit.New(m).Refunds.Create(ctx, params)
@@ -430,7 +430,7 @@ func TestUnknownOutcomeOfAWrite(t *testing.T) {
 		assert.Contains(t, pe.Message, "check before repeating it")
 	})
 	t.Run("write ended by its deadline", func(t *testing.T) {
-		m := paykittest.NewMockProvider(t)
+		m := paykitmock.New(t)
 		m.On("CreateRefund", any3...).Return(nil, context.DeadlineExceeded).Twice()
 		client := paykit.New(m)
 		_, err := client.Refunds.Create(ctx, params)
@@ -444,7 +444,7 @@ func TestUnknownOutcomeOfAWrite(t *testing.T) {
 		assert.True(t, paykit.IsRetryable(err), "with the caller's key a timed-out write may be retried")
 	})
 	t.Run("a known failure and a read stay as they are", func(t *testing.T) {
-		m := paykittest.NewMockProvider(t)
+		m := paykitmock.New(t)
 		m.On("CreateRefund", any3...).Return(nil, &paykit.Error{Code: paykit.CodeInvalidState, Message: "already refunded"}).Once()
 		m.On("RetrieveRefund", any3...).Return(nil, lost()).Once()
 		client := paykit.New(m)

@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/paykittest"
+	"github.com/paykit-go/paykit/paykittest/paykitmock"
 )
 
 // The tests of this file tie every hand-written list of operations in
@@ -228,7 +228,7 @@ func TestUnimplementedProviderIsTheTable(t *testing.T) {
 
 // expectAll sets an expectation on m for every method of the table that
 // answers zero values, and returns m.
-func expectAll(m *paykittest.MockProvider) *paykittest.MockProvider {
+func expectAll(m *paykitmock.Provider) *paykitmock.Provider {
 	pt := reflect.TypeFor[paykit.Provider]()
 	for _, op := range paykit.AllOps() {
 		mt, ok := pt.MethodByName(op.Method())
@@ -241,16 +241,16 @@ func expectAll(m *paykittest.MockProvider) *paykittest.MockProvider {
 	return m
 }
 
-// TestMockProviderIsTheTable calls each row's method of the mock by
+// TestMockIsTheTable calls each row's method of the mock by
 // reflection: it must exist and record the call under its own name, the
 // name a test gives to On.
-func TestMockProviderIsTheTable(t *testing.T) {
+func TestMockIsTheTable(t *testing.T) {
 	for _, op := range paykit.AllOps() {
 		name := op.Method()
-		m := expectAll(&paykittest.MockProvider{})
+		m := expectAll(&paykitmock.Provider{})
 		fn := reflect.ValueOf(m).MethodByName(name)
 		if !fn.IsValid() {
-			t.Errorf("paykittest.MockProvider has no method %s (%s)", name, op)
+			t.Errorf("paykitmock.Provider has no method %s (%s)", name, op)
 			continue
 		}
 		// A method the mock left to the embedded UnimplementedProvider
@@ -261,7 +261,7 @@ func TestMockProviderIsTheTable(t *testing.T) {
 			for _, c := range m.Calls {
 				got = append(got, c.Method)
 			}
-			t.Errorf("MockProvider.%s (%s) recorded the calls %q, want [%q]", name, op, got, name)
+			t.Errorf("paykitmock.Provider.%s (%s) recorded the calls %q, want [%q]", name, op, got, name)
 		}
 	}
 }
@@ -363,7 +363,7 @@ func clientMethods(t *testing.T) []clientMethod {
 // run calls cm on a Client over m, drains an iterator it returns, and
 // returns the Provider methods it reached and the error it returned, if
 // it returns one (hasErr).
-func run(cm clientMethod, m *paykittest.MockProvider) (reached []string, hasErr bool, err error) {
+func run(cm clientMethod, m *paykitmock.Provider) (reached []string, hasErr bool, err error) {
 	c := paykit.New(m)
 	for _, o := range cm.call(c) {
 		switch {
@@ -399,7 +399,7 @@ func TestClientReachesEveryOp(t *testing.T) {
 	byMethod := opByMethod(t)
 	reachedBy := map[paykit.Op][]string{}
 	for _, cm := range clientMethods(t) {
-		reached, hasErr, err := run(cm, expectAll(&paykittest.MockProvider{}))
+		reached, hasErr, err := run(cm, expectAll(&paykitmock.Provider{}))
 		if len(reached) == 0 {
 			// On and Setup call no provider method and return no error.
 			switch {
@@ -422,7 +422,7 @@ func TestClientReachesEveryOp(t *testing.T) {
 		reachedBy[op] = append(reachedBy[op], cm.name)
 
 		others := slices.DeleteFunc(paykit.AllOps(), func(o paykit.Op) bool { return o == op })
-		m := expectAll(&paykittest.MockProvider{Caps: &paykit.Capabilities{Ops: others, IdempotencyKeys: true}})
+		m := expectAll(&paykitmock.Provider{Caps: &paykit.Capabilities{Ops: others, IdempotencyKeys: true}})
 		again, hasErr, err := run(cm, m)
 		pe, _ := paykit.AsError(err)
 		if len(again) != 0 || hasErr && (!errors.Is(err, paykit.ErrNotSupported) || pe.Op != op) {

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/paykittest"
+	"github.com/paykit-go/paykit/paykittest/paykitmock"
 )
 
 func TestPayeeJSON(t *testing.T) {
@@ -135,7 +135,7 @@ func TestParseInterval(t *testing.T) {
 func TestCurrencies(t *testing.T) {
 	ctx := context.Background()
 	for _, code := range []string{"HRK", "VEF", "MRO", "XTS", "XXX", "XAU", "ABC"} {
-		m := paykittest.NewMockProvider(t) // no expectations: any call fails the test
+		m := paykitmock.New(t) // no expectations: any call fails the test
 		_, err := paykit.New(m).Payments.Create(ctx, &paykit.CreatePaymentParams{Customer: paykit.CustomerID("cus_1"), Amount: 100, Currency: code})
 		pe, ok := paykit.AsError(err)
 		require.True(t, ok, code)
@@ -143,7 +143,7 @@ func TestCurrencies(t *testing.T) {
 		assert.Equal(t, "currency", pe.Param, code)
 	}
 	for _, code := range []string{"MRU", "VES", "SLE", "ZWG", "IDR"} {
-		m := paykittest.NewMockProvider(t)
+		m := paykitmock.New(t)
 		m.On("CreatePayment", mock.Anything, mock.Anything, mock.Anything).Return(&paykit.Payment{ID: "pay_1", Currency: code}, nil).Once()
 		_, err := paykit.New(m).Payments.Create(ctx, &paykit.CreatePaymentParams{Customer: paykit.CustomerID("cus_1"), Amount: 100, Currency: code})
 		require.NoError(t, err, code)

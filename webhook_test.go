@@ -21,13 +21,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/paykittest"
+	"github.com/paykit-go/paykit/paykittest/paykitmock"
 )
 
 // signedBy is the mock's stand-in for a provider's signature check: a
 // delivery is genuine when its X-Sig header equals the secret.
-func webhookMock(t *testing.T, events ...*paykit.Event) *paykittest.MockProvider {
-	m := paykittest.NewMockProvider(t)
+func webhookMock(t *testing.T, events ...*paykit.Event) *paykitmock.Provider {
+	m := paykitmock.New(t)
 	m.On("ParseWebhook", mock.Anything, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
 			if req.Header.Get("X-Sig") != secret {

@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest/paykitmock"
 )
 
 // These are properties of the Client, whatever the provider: they were
 // part of RunConformance, where no provider could fail them. They run
-// here over a MockProvider with no expectations, counted, so that any
+// here over a paykitmock.Provider with no expectations, counted, so that any
 // call reaching it shows.
 
 // TestClientRejectsInvalidInputBeforeTheProvider: each bad call fails
@@ -20,7 +21,7 @@ import (
 // never reaches the provider.
 func TestClientRejectsInvalidInputBeforeTheProvider(t *testing.T) {
 	for _, declared := range []bool{true, false} {
-		m := NewMockProvider(t)
+		m := paykitmock.New(t)
 		if !declared {
 			m.Caps = &paykit.Capabilities{}
 		}
@@ -50,7 +51,7 @@ func TestClientRejectsInvalidInputBeforeTheProvider(t *testing.T) {
 // operation the provider does not declare fails with ErrNotSupported,
 // also for valid input, and never reaches the provider.
 func TestClientRefusesUndeclaredOperationsBeforeTheProvider(t *testing.T) {
-	m := NewMockProvider(t)
+	m := paykitmock.New(t)
 	m.Caps = &paykit.Capabilities{}
 	cp := &counting{Provider: m}
 	client := paykit.New(cp)
@@ -69,7 +70,7 @@ func TestClientRefusesUndeclaredOperationsBeforeTheProvider(t *testing.T) {
 // called with a canceled context fails with context.Canceled and never
 // reaches the provider.
 func TestClientRefusesACanceledContextBeforeTheProvider(t *testing.T) {
-	cp := &counting{Provider: NewMockProvider(t)}
+	cp := &counting{Provider: paykitmock.New(t)}
 	client := paykit.New(cp)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -1,5 +1,7 @@
-// Package paykittest is paykit's test kit: MockProvider for users' unit
-// tests, and RunConformance, the contract suite every provider passes.
+// Package paykittest is paykit's test kit for provider authors:
+// RunConformance, the contract suite every provider passes. The testify
+// mock for programs' unit tests is package paykitmock beside it, and the
+// OpenAPI-validating fake server package openapitest.
 package paykittest
 
 import (

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest/paykitmock"
 )
 
 // The tests of this file tie the counting wrapper and the call log to
@@ -53,9 +54,9 @@ func zeroArgs(ft reflect.Type) []reflect.Value {
 
 // succeedingMock returns a mock whose every operation succeeds with zero
 // values.
-func succeedingMock(t *testing.T, ms []opMethod) *MockProvider {
+func succeedingMock(t *testing.T, ms []opMethod) *paykitmock.Provider {
 	t.Helper()
-	m := &MockProvider{}
+	m := &paykitmock.Provider{}
 	for _, om := range ms {
 		m.On(om.name, slices.Repeat([]any{mock.Anything}, om.typ.NumIn())...).Return(make([]any, om.typ.NumOut())...)
 	}
@@ -63,7 +64,7 @@ func succeedingMock(t *testing.T, ms []opMethod) *MockProvider {
 }
 
 // called lists the methods m recorded.
-func called(m *MockProvider) []string {
+func called(m *paykitmock.Provider) []string {
 	var names []string
 	for _, c := range m.Calls {
 		names = append(names, c.Method)
