@@ -16,8 +16,8 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/money"
-	"github.com/paykit-go/paykit/internal/rest"
 	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 // Name is the provider name the simulator reports.
@@ -256,7 +256,7 @@ type Simulator struct {
 	targets []target
 	// remote is the client of the local payments server of
 	// WithServerURL; nil in-process.
-	remote *rest.Client
+	remote *providerkit.RESTClient
 	// webhookClient posts deliveries: a copy of the configured client
 	// that does not follow redirects.
 	webhookClient *http.Client

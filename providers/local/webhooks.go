@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/rest"
 	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -360,7 +360,7 @@ func (s *Simulator) EventsPage(ctx context.Context, lp paykit.ListParams) (*payk
 		return nil, opError(op, paykit.ValidationError("limit", fmt.Sprintf("limit must be between 0 and %d", maxLimit)))
 	}
 	if s.remote != nil {
-		evs, err := send[wire.Events[Delivery]](ctx, s, op, "", &rest.Request{Query: wire.ListQuery{Limit: lp.Limit, Cursor: lp.Cursor}.Values()})
+		evs, err := send[wire.Events[Delivery]](ctx, s, op, "", &providerkit.Request{Query: wire.ListQuery{Limit: lp.Limit, Cursor: lp.Cursor}.Values()})
 		if err != nil {
 			return nil, err
 		}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/rest"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 // The wire types hold the fields of Polar's objects this package reads;
@@ -280,8 +280,8 @@ var errorCodes = map[string]paykit.ErrorCode{
 // 409 and 412 invalid state, 422 validation, 429 rate limit, 5xx provider
 // unavailable), a named Polar error may refine it, and the detail becomes
 // the Message. A 422 names the first offending field in Param.
-func mapError(res *rest.Response) *paykit.Error {
-	pe := rest.StatusError(res)
+func mapError(res *providerkit.Response) *paykit.Error {
+	pe := providerkit.StatusError(res)
 	pe.Provider = name
 	var body struct {
 		Error  string          `json:"error"`
