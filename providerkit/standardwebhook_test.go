@@ -1,4 +1,4 @@
-package standardwebhooks
+package providerkit
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 )
 
 // The example of the Standard Webhooks specification.
-func TestSpecExample(t *testing.T) {
+func TestStandardWebhookSpecExample(t *testing.T) {
 	key := KeyFromSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	ts := time.Unix(1614265330, 0)
 	body := []byte(`{"test": 2432232314}`)
@@ -24,7 +24,7 @@ func TestSpecExample(t *testing.T) {
 	}
 }
 
-func TestVerifyRejects(t *testing.T) {
+func TestVerifyStandardWebhookRejects(t *testing.T) {
 	key := []byte("secret")
 	now := time.Now()
 	body := []byte(`{"a":1}`)
@@ -59,7 +59,7 @@ func TestVerifyRejects(t *testing.T) {
 	}
 }
 
-func TestVerifyAcceptsAnyOfSeveralSignatures(t *testing.T) {
+func TestVerifyStandardWebhookAcceptsAnyOfSeveralSignatures(t *testing.T) {
 	now := time.Now()
 	body := []byte(`{}`)
 	h := Headers([]byte("new"), "evt_1", now, body)
@@ -72,7 +72,7 @@ func TestVerifyAcceptsAnyOfSeveralSignatures(t *testing.T) {
 	}
 }
 
-func TestKeyFromSecret(t *testing.T) {
+func TestStandardWebhookKey(t *testing.T) {
 	if got := string(KeyFromSecret("plain")); got != "plain" {
 		t.Errorf("plain secret = %q", got)
 	}

@@ -1,8 +1,9 @@
-// Package standardwebhooks signs and verifies deliveries in the Standard
+// Standard Webhooks: this file signs and verifies deliveries in the Standard
 // Webhooks format (https://www.standardwebhooks.com): headers webhook-id,
 // webhook-timestamp and webhook-signature ("v1,<base64>" entries separated
 // by spaces), the signature being HMAC-SHA256 of "id.timestamp.body".
-package standardwebhooks
+
+package providerkit
 
 import (
 	"crypto/hmac"
