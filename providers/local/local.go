@@ -314,7 +314,7 @@ func Provider(opts ...Option) *Simulator {
 	if s.secret == "" {
 		s.secret = NewWebhookSecret()
 	}
-	s.key = providerkit.KeyFromSecret(s.secret)
+	s.key = providerkit.StandardWebhookKey(s.secret)
 	if cfg.webhookURL != "" {
 		s.targets = append(s.targets, target{name: cfg.webhookURL, url: cfg.webhookURL})
 	}
@@ -327,7 +327,7 @@ func Provider(opts ...Option) *Simulator {
 		}
 		s.remote, s.targets, s.store = newRemote(&cfg), nil, nil
 		s.secret = cfg.webhookSecret
-		s.key = providerkit.KeyFromSecret(s.secret)
+		s.key = providerkit.StandardWebhookKey(s.secret)
 	}
 	if len(cfg.errs) > 0 {
 		s.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: Name,

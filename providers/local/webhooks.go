@@ -258,7 +258,7 @@ func (s *Simulator) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest
 	if secret == "" {
 		return nil, opError(op, &paykit.Error{Code: paykit.CodeConfiguration, Param: "secret", Message: "webhook secret is empty"})
 	}
-	id, _, err := providerkit.Verify(providerkit.KeyFromSecret(secret), req.Header, req.Body, providerkit.DefaultTolerance, time.Now())
+	id, _, err := providerkit.VerifyStandardWebhook(providerkit.StandardWebhookKey(secret), req.Header, req.Body, providerkit.DefaultWebhookTolerance, time.Now())
 	if err != nil {
 		return nil, opError(op, err)
 	}
@@ -297,7 +297,7 @@ var knownEvents = map[paykit.EventType]bool{
 // simulator's secret, as its webhook worker would send it: for testing
 // webhook endpoints.
 func (s *Simulator) SignedRequest(id string, body []byte) *paykit.WebhookRequest {
-	h := providerkit.Headers(s.key, id, time.Now(), body)
+	h := providerkit.StandardWebhookHeaders(s.key, id, time.Now(), body)
 	h.Set("Content-Type", "application/json")
 	return &paykit.WebhookRequest{Body: body, Header: h, URL: "http://127.0.0.1/webhooks"}
 }
@@ -778,7 +778,7 @@ func (s *Simulator) logWarn(msg string, attrs ...slog.Attr) {
 // attempt delivers one event to one endpoint, signed now.
 func (s *Simulator) attempt(ctx context.Context, tg target, ev *eventRec) DeliveryAttempt {
 	start := time.Now()
-	h := providerkit.Headers(s.key, ev.ID, start, ev.Body)
+	h := providerkit.StandardWebhookHeaders(s.key, ev.ID, start, ev.Body)
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "paykit-local")
 	var (

@@ -87,7 +87,7 @@ func (p *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, s
 	if req == nil {
 		return nil, paykit.ValidationError("request", "webhook request is nil")
 	}
-	id, ts, err := providerkit.Verify([]byte(secret), req.Header, req.Body, providerkit.DefaultTolerance, time.Now())
+	id, ts, err := providerkit.VerifyStandardWebhook([]byte(secret), req.Header, req.Body, providerkit.DefaultWebhookTolerance, time.Now())
 	if err != nil {
 		return nil, err
 	}
