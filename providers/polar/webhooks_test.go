@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/openapitest"
+	"github.com/paykit-go/paykit/paykittest/openapitest"
 	"github.com/paykit-go/paykit/providerkit"
 )
 
