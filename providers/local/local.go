@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/money"
 	"github.com/paykit-go/paykit/providerkit"
 )
 
@@ -100,7 +99,7 @@ func WithRecurringItem(id string, amount int64, currency string, interval paykit
 }
 
 func (c *config) addItem(it Item) {
-	cur, err := money.Normalize(it.Currency)
+	cur, err := providerkit.NormalizeCurrency(it.Currency)
 	switch {
 	case it.ID == "":
 		c.fail("item id is empty")

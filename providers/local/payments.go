@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/money"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -28,7 +28,7 @@ func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentPa
 		if err != nil {
 			return nil, err
 		}
-		cur, err := money.Normalize(p.Currency)
+		cur, err := providerkit.NormalizeCurrency(p.Currency)
 		if err != nil {
 			return nil, paykit.ValidationError("currency", err.Error())
 		}
