@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -13,7 +14,7 @@ import (
 // only checked (Stripe has no custom intervals). The metadata is copied to
 // the PaymentIntent or the Subscription the session creates.
 func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
-	opts, err := optionsOf[CheckoutOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[CheckoutOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

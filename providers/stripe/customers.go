@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
 // CreateCustomer creates a Stripe customer. Billing.Address becomes the
 // customer's address; CustomerOptions may attach a payment method.
 func (a *Adapter) CreateCustomer(ctx context.Context, params *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
-	opts, err := optionsOf[CustomerOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[CustomerOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func customerPath(id string) string { return stripeapi.FormatURLPath("/v1/custom
 // UpdateCustomer changes the fields that are set. Stripe keeps no update
 // time, so UpdatedAt is the time Stripe answered.
 func (a *Adapter) UpdateCustomer(ctx context.Context, id string, params *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
-	opts, err := optionsOf[CustomerOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[CustomerOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

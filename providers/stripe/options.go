@@ -1,7 +1,6 @@
 package stripe
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -252,21 +251,4 @@ func (o *RefundOptions) apply(p *stripeapi.RefundParams) {
 	if o.ReverseTransfer {
 		p.ReverseTransfer = stripeapi.Bool(true)
 	}
-}
-
-// optionsOf returns the ProviderMetadata v as *T: v may be nil, a T or a
-// *T. Anything else is a VALIDATION_ERROR naming provider_metadata.
-func optionsOf[T any](v any) (*T, error) {
-	switch o := v.(type) {
-	case nil:
-		return new(T), nil
-	case T:
-		return &o, nil
-	case *T:
-		if o == nil {
-			return new(T), nil
-		}
-		return o, nil
-	}
-	return nil, paykit.ValidationError("provider_metadata", fmt.Sprintf("provider_metadata must be a %T, not %T", *new(T), v))
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -22,7 +23,7 @@ func isCharge(id string) bool { return strings.HasPrefix(id, "ch_") || strings.H
 // returns a payment that requires action, whose PaymentURL is the checkout
 // page and whose id is the session's.
 func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
-	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +195,7 @@ func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.Req
 // receipt email) of a payment. A checkout payment not yet paid has only its
 // session's metadata changed.
 func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
-	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

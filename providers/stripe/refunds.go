@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -12,7 +13,7 @@ import (
 // A partial refund first reads the payment's currency, to convert the
 // amount. The reason "other", which Stripe lacks, is kept in metadata.
 func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
-	opts, err := optionsOf[RefundOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[RefundOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

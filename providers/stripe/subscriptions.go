@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -28,7 +29,7 @@ var expandInvoicePayment = []*string{stripeapi.String("latest_invoice.payment_in
 // RequiresAction until the payer pays the first invoice at its PaymentURL
 // (Stripe lets it expire after 23 hours).
 func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
-	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +129,7 @@ func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *payki
 // item is a price, or a product (prod_...), which is given an inline price
 // of the current price's amount and interval, as CreateSubscription does.
 func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
-	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
