@@ -59,7 +59,7 @@ func (t *txn) newPayment(amount int64, currency string, payee paykit.Payee, item
 	}
 	return &paymentRec{Payment: paykit.Payment{
 		ID: newID("pay"), Amount: amount, Currency: currency, Customer: payee,
-		Status: paykit.PaymentPending, Metadata: cloneMetadata(md), ItemID: itemID,
+		Status: paykit.PaymentPending, Metadata: providerkit.CloneMetadata(md), ItemID: itemID,
 		CaptureMethod: method, CreatedAt: t.now,
 	}}
 }
@@ -105,7 +105,7 @@ func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.Upda
 		if err != nil {
 			return nil, err
 		}
-		rec.Payment.Metadata = mergeMetadata(rec.Payment.Metadata, p.Metadata)
+		rec.Payment.Metadata = providerkit.MergeMetadata(rec.Payment.Metadata, p.Metadata)
 		if err := saveEmit(t, payments, rec, paykit.EventPaymentUpdated); err != nil {
 			return nil, err
 		}

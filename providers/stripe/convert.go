@@ -1,7 +1,6 @@
 package stripe
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
-	"github.com/tidwall/gjson"
 )
 
 // stripeExponents are the decimals of Stripe's amounts where they differ
@@ -99,48 +97,17 @@ type internal struct {
 // metadataOut returns the metadata to send: the user's keys plus, when in
 // is not empty, paykit's own under the reserved key.
 func metadataOut(user map[string]string, in internal) (map[string]string, error) {
-	if in == (internal{}) {
-		return user, nil
-	}
-	if len(user) >= paykit.MaxMetadataKeys {
+	if in != (internal{}) && len(user) >= paykit.MaxMetadataKeys {
 		return nil, paykit.ValidationError("metadata", "Stripe allows "+strconv.Itoa(paykit.MaxMetadataKeys-1)+" metadata keys here: paykit keeps one")
 	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(user)+1)
-	for k, v := range user {
-		out[k] = v
-	}
-	out[paykit.ReservedMetadataKey] = string(b)
-	return out, nil
+	return providerkit.EncodeReserved(user, in)
 }
 
 // metadataIn splits metadata as Stripe returned it into the user's part,
 // nil when empty, and paykit's own. It deletes the reserved key from m.
 func metadataIn(m map[string]string) (map[string]string, internal) {
 	var in internal
-	if raw, ok := m[paykit.ReservedMetadataKey]; ok {
-		delete(m, paykit.ReservedMetadataKey)
-		gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
-			switch k.Str {
-			case "item_id":
-				in.ItemID = v.String()
-			case "quantity":
-				in.Quantity = v.Int()
-			case "reason":
-				in.Reason = v.String()
-			case "payment_id":
-				in.PaymentID = v.String()
-			}
-			return true
-		})
-	}
-	if len(m) == 0 {
-		return nil, in
-	}
-	return m, in
+	return providerkit.DecodeReserved(m, &in), in
 }
 
 // payee returns the customer id, or the email when there is none.

@@ -182,7 +182,7 @@ func moveItem(item *stripeapi.SubscriptionItemsParams, itemID string, cur *strip
 		if out == nil {
 			out = make(map[string]string, 1)
 		}
-		out[paykit.ReservedMetadataKey] = "" // Stripe deletes a key set to ""
+		out[providerkit.ReservedKey] = "" // Stripe deletes a key set to ""
 		return out, nil
 	}
 	if cur == nil || cur.Recurring == nil || cur.BillingScheme == stripeapi.PriceBillingSchemeTiered || cur.Recurring.UsageType == stripeapi.PriceRecurringUsageTypeMetered {
