@@ -33,7 +33,7 @@ import (
 func WithServerURL(url string) Option {
 	return func(c *config) {
 		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-			c.fail("server URL must be an absolute http or https URL")
+			c.errs.Fail("server_url", "server URL must be an absolute http or https URL")
 			return
 		}
 		c.serverURL = strings.TrimRight(url, "/")

@@ -79,7 +79,7 @@ func Provider(accessToken string, opts ...Option) paykit.Provider {
 	}
 	p := &provider{paymentProduct: cfg.paymentProduct}
 	if u, err := url.Parse(cfg.baseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: name, Param: "base_url", Message: "base URL must be an absolute http(s) URL"}
+		p.cfgErr = providerkit.ConfigError(name, "base_url", "base URL must be an absolute http(s) URL")
 	}
 	p.api = providerkit.NewRESTClient(providerkit.RESTConfig{
 		Provider:   name,
