@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -124,9 +123,10 @@ type RESTConfig struct {
 // wait would end), that error also carries the last answer's StatusCode,
 // RequestID and RetryAfter, and its message.
 type RESTClient struct {
-	cfg   RESTConfig
-	http  *http.Client
-	sleep func(ctx context.Context, d time.Duration) error
+	cfg     RESTConfig
+	http    *http.Client
+	backoff Backoff
+	sleep   func(ctx context.Context, d time.Duration) error
 }
 
 // NewRESTClient returns a RESTClient for cfg.
@@ -157,7 +157,10 @@ func NewRESTClient(cfg RESTConfig) *RESTClient {
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	return &RESTClient{cfg: cfg, http: hc, sleep: sleepCtx}
+	// The wait before retry n: BaseDelay doubled n-1 times, capped at
+	// MaxDelay, with jitter in [d/2, d].
+	backoff := Backoff{Initial: cfg.BaseDelay, Max: cfg.MaxDelay, Jitter: 0.5}
+	return &RESTClient{cfg: cfg, http: hc, backoff: backoff, sleep: sleepCtx}
 }
 
 // Request is one logical call.
@@ -250,7 +253,7 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 		if !retry || attempt > c.cfg.MaxRetries || pe.RetryAfter > c.cfg.MaxRetryAfter {
 			return res, pe
 		}
-		wait := max(c.backoff(attempt), pe.RetryAfter)
+		wait := max(c.backoff.Delay(attempt), pe.RetryAfter)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
 			return res, interrupted(context.DeadlineExceeded, pe)
 		}
@@ -491,18 +494,6 @@ func transportError(ctx context.Context, err error) *paykit.Error {
 		return paykit.ContextError(ctxErr)
 	}
 	return &paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err}
-}
-
-// backoff returns the wait before retry n (1-based): BaseDelay doubled
-// n-1 times, capped at MaxDelay, with jitter in [d/2, d].
-func (c *RESTClient) backoff(n int) time.Duration {
-	d := c.cfg.BaseDelay
-	for i := 1; i < n && d < c.cfg.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, c.cfg.MaxDelay)
-	half := d / 2
-	return half + rand.N(half+1)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

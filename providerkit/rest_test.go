@@ -377,7 +377,7 @@ func TestBackoffGrowsWithJitterAndIsCapped(t *testing.T) {
 	} {
 		seen := map[time.Duration]bool{}
 		for range 50 {
-			d := c.backoff(n)
+			d := c.backoff.Delay(n)
 			assert.GreaterOrEqual(t, d, bounds[0])
 			assert.LessOrEqual(t, d, bounds[1])
 			seen[d] = true

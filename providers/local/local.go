@@ -68,9 +68,11 @@ type config struct {
 // The local payments server delivers this way.
 const UnlimitedAttempts = math.MaxInt
 
+// retryPolicy is how a delivery is retried: at most attempts times, the
+// wait doubling from the initial one up to the max, without jitter.
 type retryPolicy struct {
-	attempts     int
-	initial, max time.Duration
+	attempts int
+	backoff  providerkit.Backoff
 }
 
 // WithItem adds a one-time price: amount in minor units of currency (1500
@@ -210,7 +212,7 @@ func WithDeliveryRetry(attempts int, initial, max time.Duration) Option {
 			c.errs.Fail("delivery_retry", "delivery retry needs attempts >= 1 and 0 < initial <= max")
 			return
 		}
-		c.retry = retryPolicy{attempts, initial, max}
+		c.retry = retryPolicy{attempts, providerkit.Backoff{Initial: initial, Max: max}}
 	}
 }
 
@@ -282,7 +284,7 @@ func Provider(opts ...Option) *Simulator {
 		clock:      time.Now,
 		pageURL:    DefaultPaymentPageURL,
 		errs:       providerkit.ConfigErrors{Provider: Name, Prefix: "invalid local provider option: "},
-		retry:      retryPolicy{attempts: 8, initial: 100 * time.Millisecond, max: 5 * time.Second},
+		retry:      retryPolicy{attempts: 8, backoff: providerkit.Backoff{Initial: 100 * time.Millisecond, Max: 5 * time.Second}},
 
 		eventRetention: DefaultEventRetention,
 	}

@@ -748,7 +748,7 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 			s.logWarn("local: webhook delivery gave up", slog.String("event", eventID),
 				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempts", d.Tries))
 		default:
-			retryAt = time.Now().Add(s.cfg.retry.backoff(d.Tries))
+			retryAt = time.Now().Add(s.cfg.retry.backoff.Delay(d.Tries))
 			d.NextAttemptAt = retryAt.UTC()
 			s.logWarn("local: webhook delivery failed", slog.String("event", eventID),
 				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempt", d.Tries),
@@ -757,16 +757,6 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 		return true, nil
 	})
 	return retryAt, err
-}
-
-// backoff is the wait after the n-th failed attempt: initial, doubling,
-// capped at max.
-func (p retryPolicy) backoff(n int) time.Duration {
-	d := p.initial
-	for i := 1; i < n && d < p.max; i++ {
-		d *= 2
-	}
-	return min(d, p.max)
 }
 
 func (s *Simulator) logWarn(msg string, attrs ...slog.Attr) {
