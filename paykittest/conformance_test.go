@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
 	"github.com/paykit-go/paykit/paykittest"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local"
 )
 
@@ -76,7 +76,7 @@ func deliveries(t *testing.T, _ paykit.Provider) ([]*paykit.WebhookRequest, stri
 // signAt signs req as the simulator's worker signs a delivery at time at.
 func signAt(_ *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
 	h := req.Header.Clone()
-	maps.Copy(h, standardwebhooks.Headers(standardwebhooks.KeyFromSecret(secret), req.Header.Get("webhook-id"), at, req.Body))
+	maps.Copy(h, providerkit.StandardWebhookHeaders(providerkit.StandardWebhookKey(secret), req.Header.Get("webhook-id"), at, req.Body))
 	return &paykit.WebhookRequest{Body: req.Body, Header: h, URL: req.URL}
 }
 
@@ -175,8 +175,8 @@ func (m freshEventID) ParseWebhook(ctx context.Context, req *paykit.WebhookReque
 type noReplayWindow struct{ *local.Simulator }
 
 func (m noReplayWindow) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
-	key := standardwebhooks.KeyFromSecret(secret)
-	if _, _, err := standardwebhooks.Verify(key, req.Header, req.Body, 100*365*24*time.Hour, time.Now()); err == nil {
+	key := providerkit.StandardWebhookKey(secret)
+	if _, _, err := providerkit.VerifyStandardWebhook(key, req.Header, req.Body, 100*365*24*time.Hour, time.Now()); err == nil {
 		req = signAt(nil, req, secret, time.Now())
 	}
 	return m.Simulator.ParseWebhook(ctx, req, secret)

@@ -59,6 +59,12 @@ func FormatMajor(minor int64, code string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return FormatDecimal(minor, exp), nil
+}
+
+// FormatDecimal renders minor units of a currency with exp decimals as a
+// decimal string: 1050 with 2 is "10.50", -5 with 3 is "-0.005".
+func FormatDecimal(minor int64, exp int) string {
 	neg := minor < 0
 	u := uint64(minor)
 	if neg {
@@ -74,7 +80,7 @@ func FormatMajor(minor int64, code string) (string, error) {
 	if neg {
 		digits = "-" + digits
 	}
-	return digits, nil
+	return digits
 }
 
 // ParseMajor reads a decimal string in major units into minor units. It
@@ -85,21 +91,37 @@ func ParseMajor(s, code string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	n, err := ParseDecimal(s, exp)
+	if err != nil {
+		return 0, fmt.Errorf("amount %q is not a valid %s amount", strings.TrimPrefix(s, "-"), code)
+	}
+	return n, nil
+}
+
+// ParseDecimal reads a decimal string of a currency with exp decimals
+// into minor units. It rejects more fractional digits than exp, so no
+// amount is ever silently rounded, and amounts that do not fit in int64
+// (with an error matching ErrOverflow).
+func ParseDecimal(s string, exp int) (int64, error) {
+	orig := s
 	neg := strings.HasPrefix(s, "-")
 	if neg {
 		s = s[1:]
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" || (hasDot && frac == "") || len(frac) > exp {
-		return 0, fmt.Errorf("amount %q is not a valid %s amount", s, code)
+		return 0, fmt.Errorf("amount %q has no more than %d decimals", orig, exp)
 	}
 	frac += strings.Repeat("0", exp-len(frac))
-	n, err := strconv.ParseUint(whole+frac, 10, 63)
-	if err != nil {
-		return 0, fmt.Errorf("amount %q is not a valid %s amount", s, code)
+	n, err := strconv.ParseUint(whole+frac, 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, fmt.Errorf("amount %q is not a decimal number", orig)
 	}
-	if neg {
-		return -int64(n), nil
+	switch {
+	case err != nil, n > 1<<63, n == 1<<63 && !neg:
+		return 0, fmt.Errorf("amount %q: %w", orig, ErrOverflow)
+	case neg:
+		return int64(-n), nil
 	}
 	return int64(n), nil
 }
@@ -114,8 +136,14 @@ func FromFloat(major float64, code string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return FloatDecimal(major, exp)
+}
+
+// FloatDecimal converts a major-unit float to minor units of a currency
+// with exp decimals, rounding half away from zero.
+func FloatDecimal(major float64, exp int) (int64, error) {
 	v := math.Round(major * math.Pow10(exp))
-	if v > math.MaxInt64 || v < math.MinInt64 || math.IsNaN(v) {
+	if v >= math.MaxInt64 || v < math.MinInt64 || math.IsNaN(v) {
 		return 0, ErrOverflow
 	}
 	return int64(v), nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -52,7 +53,7 @@ func (s *Simulator) CreateCheckout(ctx context.Context, p *paykit.CreateCheckout
 		rec := &checkoutRec{
 			Checkout: paykit.Checkout{
 				ID: id, Customer: p.Customer, PaymentURL: s.pageURL("checkout", id),
-				Metadata: cloneMetadata(p.Metadata), SessionType: p.SessionType,
+				Metadata: providerkit.CloneMetadata(p.Metadata), SessionType: p.SessionType,
 				Products: []paykit.LineItem{{ID: it.ID, Quantity: qty}},
 				Currency: it.Currency, Amount: amount, Subscription: sub,
 				Status: paykit.CheckoutOpen, SuccessURL: p.SuccessURL, CancelURL: p.CancelURL,
@@ -118,7 +119,7 @@ func (s *Simulator) UpdateCheckout(ctx context.Context, id string, p *paykit.Upd
 		if err != nil {
 			return nil, err
 		}
-		rec.Checkout.Metadata = mergeMetadata(rec.Checkout.Metadata, p.Metadata)
+		rec.Checkout.Metadata = providerkit.MergeMetadata(rec.Checkout.Metadata, p.Metadata)
 		if err := saveEmit(t, checkouts, rec, paykit.EventCheckoutUpdated); err != nil {
 			return nil, err
 		}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
 	"github.com/paykit-go/paykit/paykittest"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local"
 	"github.com/paykit-go/paykit/providers/local/sqlite"
 )
@@ -55,6 +55,6 @@ func harness(newProvider func(*testing.T) paykit.Provider, deliveries func(testi
 // at: same webhook-id and body, new timestamp and signature.
 func signAt(_ *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
 	h := req.Header.Clone()
-	maps.Copy(h, standardwebhooks.Headers(standardwebhooks.KeyFromSecret(secret), req.Header.Get("webhook-id"), at, req.Body))
+	maps.Copy(h, providerkit.StandardWebhookHeaders(providerkit.StandardWebhookKey(secret), req.Header.Get("webhook-id"), at, req.Body))
 	return &paykit.WebhookRequest{Body: req.Body, Header: h, URL: req.URL}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -19,7 +20,7 @@ func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomer
 		rec := &customerRec{
 			Customer: paykit.Customer{
 				ID: newID("cus"), Email: p.Email, Name: p.Name, Phone: p.Phone,
-				Metadata: cloneMetadata(p.Metadata), CreatedAt: t.now,
+				Metadata: providerkit.CloneMetadata(p.Metadata), CreatedAt: t.now,
 			},
 			Billing: p.Billing,
 		}
@@ -68,7 +69,7 @@ func (s *Simulator) UpdateCustomer(ctx context.Context, id string, p *paykit.Upd
 		if p.Phone != nil {
 			c.Phone = *p.Phone
 		}
-		c.Metadata = mergeMetadata(c.Metadata, p.Metadata)
+		c.Metadata = providerkit.MergeMetadata(c.Metadata, p.Metadata)
 		now := t.now
 		c.UpdatedAt = &now
 		if err := saveEmit(t, customers, rec, paykit.EventCustomerUpdated); err != nil {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local"
 )
 
@@ -28,7 +28,7 @@ func FuzzParseWebhook(f *testing.F) {
 	f.Add([]byte(`{"type":"payment.updated","data":{"customer":{"email":5}}}`), "evt_2", "", "", true)
 	sim := local.Provider()
 	defer sim.Close()
-	key := standardwebhooks.KeyFromSecret(secret)
+	key := providerkit.StandardWebhookKey(secret)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte, id, ts, sig string, resign bool) {
 		h := http.Header{}
@@ -36,7 +36,7 @@ func FuzzParseWebhook(f *testing.F) {
 		h.Set("webhook-timestamp", ts)
 		h.Set("webhook-signature", sig)
 		if resign && id != "" {
-			h = standardwebhooks.Headers(key, id, time.Now(), body)
+			h = providerkit.StandardWebhookHeaders(key, id, time.Now(), body)
 		}
 		evs, err := sim.ParseWebhook(ctx, &paykit.WebhookRequest{Body: body, Header: h}, secret)
 		if err != nil {
@@ -48,7 +48,7 @@ func FuzzParseWebhook(f *testing.F) {
 			}
 			return
 		}
-		if _, _, verr := standardwebhooks.Verify(key, h, body, standardwebhooks.DefaultTolerance, time.Now()); verr != nil {
+		if _, _, verr := providerkit.VerifyStandardWebhook(key, h, body, providerkit.DefaultWebhookTolerance, time.Now()); verr != nil {
 			t.Fatalf("accepted a delivery whose signature does not verify: %v", verr)
 		}
 		if len(evs) != 1 || evs[0].ID == "" || evs[0].Type == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -47,7 +48,7 @@ func (t *txn) issueInvoice(inv *paykit.Invoice, pay *paymentRec) error {
 func (t *txn) newInvoice(pay *paymentRec, mode paykit.BillingMode, subID string, items []paykit.LineItem, md map[string]string) *paykit.Invoice {
 	return &paykit.Invoice{
 		ID: newID("in"), Customer: pay.Payment.Customer, SubscriptionID: subID, BillingMode: mode,
-		Currency: pay.Payment.Currency, Status: paykit.InvoiceOpen, LineItems: items, Metadata: cloneMetadata(md),
+		Currency: pay.Payment.Currency, Status: paykit.InvoiceOpen, LineItems: items, Metadata: providerkit.CloneMetadata(md),
 		PaymentID: pay.Payment.ID, CreatedAt: t.now,
 	}
 }

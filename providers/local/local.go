@@ -15,9 +15,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/money"
-	"github.com/paykit-go/paykit/internal/rest"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 // Name is the provider name the simulator reports.
@@ -62,7 +60,7 @@ type config struct {
 	eventRetention int
 	customHTTP     bool     // WithHTTPClient was given
 	serverOpts     []string // server-side options given, refused with serverURL
-	errs           []string
+	errs           providerkit.ConfigErrors
 }
 
 // UnlimitedAttempts, given to WithDeliveryRetry, retries a delivery until
@@ -70,13 +68,11 @@ type config struct {
 // The local payments server delivers this way.
 const UnlimitedAttempts = math.MaxInt
 
+// retryPolicy is how a delivery is retried: at most attempts times, the
+// wait doubling from the initial one up to the max, without jitter.
 type retryPolicy struct {
-	attempts     int
-	initial, max time.Duration
-}
-
-func (c *config) fail(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Sprintf(format, args...))
+	attempts int
+	backoff  providerkit.Backoff
 }
 
 // WithItem adds a one-time price: amount in minor units of currency (1500
@@ -93,7 +89,7 @@ func WithRecurringItem(id string, amount int64, currency string, interval paykit
 	return func(c *config) {
 		c.serverSide("WithRecurringItem")
 		if err := interval.Validate(); err != nil {
-			c.fail("item %q: %v", id, err)
+			c.errs.Fail("item", fmt.Sprintf("item %q: %v", id, err))
 			return
 		}
 		c.addItem(Item{ID: id, Amount: amount, Currency: currency, Interval: interval})
@@ -101,16 +97,16 @@ func WithRecurringItem(id string, amount int64, currency string, interval paykit
 }
 
 func (c *config) addItem(it Item) {
-	cur, err := money.Normalize(it.Currency)
+	cur, err := providerkit.NormalizeCurrency(it.Currency)
 	switch {
 	case it.ID == "":
-		c.fail("item id is empty")
+		c.errs.Fail("item", "item id is empty")
 		return
 	case it.Amount < 0:
-		c.fail("item %q: amount must not be negative", it.ID)
+		c.errs.Fail("item", fmt.Sprintf("item %q: amount must not be negative", it.ID))
 		return
 	case err != nil:
-		c.fail("item %q: %v", it.ID, err)
+		c.errs.Fail("item", fmt.Sprintf("item %q: %v", it.ID, err))
 		return
 	}
 	it.Currency = cur
@@ -125,7 +121,7 @@ func WithWebhookURL(url string) Option {
 	return func(c *config) {
 		c.serverSide("WithWebhookURL")
 		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-			c.fail("webhook URL must be an absolute http or https URL")
+			c.errs.Fail("webhook_url", "webhook URL must be an absolute http or https URL")
 			return
 		}
 		c.webhookURL = url
@@ -139,7 +135,7 @@ func WithWebhookURL(url string) Option {
 func WithWebhookSecret(secret string) Option {
 	return func(c *config) {
 		if secret == "" {
-			c.fail("webhook secret is empty")
+			c.errs.Fail("webhook_secret", "webhook secret is empty")
 			return
 		}
 		c.webhookSecret = secret
@@ -187,7 +183,7 @@ func WithPaymentPageURL(base string) Option {
 	return func(c *config) {
 		c.serverSide("WithPaymentPageURL")
 		if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
-			c.fail("payment page URL must be an absolute http or https URL")
+			c.errs.Fail("payment_page_url", "payment page URL must be an absolute http or https URL")
 			return
 		}
 		c.pageURL = strings.TrimRight(base, "/")
@@ -213,10 +209,10 @@ func WithDeliveryRetry(attempts int, initial, max time.Duration) Option {
 	return func(c *config) {
 		c.serverSide("WithDeliveryRetry")
 		if attempts < 1 || initial <= 0 || max < initial {
-			c.fail("delivery retry needs attempts >= 1 and 0 < initial <= max")
+			c.errs.Fail("delivery_retry", "delivery retry needs attempts >= 1 and 0 < initial <= max")
 			return
 		}
-		c.retry = retryPolicy{attempts, initial, max}
+		c.retry = retryPolicy{attempts, providerkit.Backoff{Initial: initial, Max: max}}
 	}
 }
 
@@ -229,7 +225,7 @@ func WithEventRetention(n int) Option {
 	return func(c *config) {
 		c.serverSide("WithEventRetention")
 		if n < 1 {
-			c.fail("event retention must keep at least 1 event")
+			c.errs.Fail("event_retention", "event retention must keep at least 1 event")
 			return
 		}
 		c.eventRetention = n
@@ -256,7 +252,7 @@ type Simulator struct {
 	targets []target
 	// remote is the client of the local payments server of
 	// WithServerURL; nil in-process.
-	remote *rest.Client
+	remote *providerkit.RESTClient
 	// webhookClient posts deliveries: a copy of the configured client
 	// that does not follow redirects.
 	webhookClient *http.Client
@@ -287,7 +283,8 @@ func Provider(opts ...Option) *Simulator {
 		httpClient: &http.Client{Timeout: 10 * time.Second},
 		clock:      time.Now,
 		pageURL:    DefaultPaymentPageURL,
-		retry:      retryPolicy{attempts: 8, initial: 100 * time.Millisecond, max: 5 * time.Second},
+		errs:       providerkit.ConfigErrors{Provider: Name, Prefix: "invalid local provider option: "},
+		retry:      retryPolicy{attempts: 8, backoff: providerkit.Backoff{Initial: 100 * time.Millisecond, Max: 5 * time.Second}},
 
 		eventRetention: DefaultEventRetention,
 	}
@@ -315,7 +312,7 @@ func Provider(opts ...Option) *Simulator {
 	if s.secret == "" {
 		s.secret = NewWebhookSecret()
 	}
-	s.key = standardwebhooks.KeyFromSecret(s.secret)
+	s.key = providerkit.StandardWebhookKey(s.secret)
 	if cfg.webhookURL != "" {
 		s.targets = append(s.targets, target{name: cfg.webhookURL, url: cfg.webhookURL})
 	}
@@ -324,15 +321,14 @@ func Provider(opts ...Option) *Simulator {
 	}
 	if cfg.serverURL != "" {
 		if len(cfg.serverOpts) > 0 {
-			cfg.fail("with WithServerURL the server owns items, webhooks, store and clock: remove %s", strings.Join(slices.Compact(slices.Sorted(slices.Values(cfg.serverOpts))), ", "))
+			cfg.errs.Fail("server_url", "with WithServerURL the server owns items, webhooks, store and clock: remove "+strings.Join(slices.Compact(slices.Sorted(slices.Values(cfg.serverOpts))), ", "))
 		}
 		s.remote, s.targets, s.store = newRemote(&cfg), nil, nil
 		s.secret = cfg.webhookSecret
-		s.key = standardwebhooks.KeyFromSecret(s.secret)
+		s.key = providerkit.StandardWebhookKey(s.secret)
 	}
-	if len(cfg.errs) > 0 {
-		s.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: Name,
-			Message: "invalid local provider option: " + strings.Join(cfg.errs, "; ")}
+	if err := cfg.errs.Err(); err != nil {
+		s.cfgErr = err
 		return s
 	}
 	if cfg.store != nil && s.remote == nil {

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/money"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -31,7 +31,7 @@ func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentPa
 		if err != nil {
 			return nil, err
 		}
-		cur, err := money.Normalize(p.Currency)
+		cur, err := providerkit.NormalizeCurrency(p.Currency)
 		if err != nil {
 			return nil, paykit.ValidationError("currency", err.Error())
 		}
@@ -62,7 +62,7 @@ func (t *txn) newPayment(amount int64, currency string, payee paykit.Payee, item
 	}
 	return &paymentRec{Payment: paykit.Payment{
 		ID: newID("pay"), Amount: amount, Currency: currency, Customer: payee,
-		Status: paykit.PaymentPending, Metadata: cloneMetadata(md), ItemID: itemID,
+		Status: paykit.PaymentPending, Metadata: providerkit.CloneMetadata(md), ItemID: itemID,
 		CaptureMethod: method, CreatedAt: t.now,
 	}}
 }
@@ -117,7 +117,7 @@ func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.Upda
 		if err != nil {
 			return nil, err
 		}
-		rec.Payment.Metadata = mergeMetadata(rec.Payment.Metadata, p.Metadata)
+		rec.Payment.Metadata = providerkit.MergeMetadata(rec.Payment.Metadata, p.Metadata)
 		if err := saveEmit(t, payments, rec, paykit.EventPaymentUpdated); err != nil {
 			return nil, err
 		}

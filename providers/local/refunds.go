@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -42,7 +43,7 @@ func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundPara
 		}
 		ref := &paykit.Refund{
 			ID: newID("re"), Amount: amount, Currency: pay.Currency, Reason: p.Reason,
-			Metadata: cloneMetadata(p.Metadata), PaymentID: pay.ID, Status: paykit.RefundSucceeded,
+			Metadata: providerkit.CloneMetadata(p.Metadata), PaymentID: pay.ID, Status: paykit.RefundSucceeded,
 			CreatedAt: t.now,
 		}
 		if err := save(t, refunds, ref); err != nil {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/rest"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -33,7 +33,7 @@ import (
 func WithServerURL(url string) Option {
 	return func(c *config) {
 		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-			c.fail("server URL must be an absolute http or https URL")
+			c.errs.Fail("server_url", "server URL must be an absolute http or https URL")
 			return
 		}
 		c.serverURL = strings.TrimRight(url, "/")
@@ -47,12 +47,12 @@ func (c *config) serverSide(name string) { c.serverOpts = append(c.serverOpts, n
 // newRemote returns the API client of the server at c.serverURL. Its
 // default HTTP client has no timeout of its own (the webhook client's
 // 10 s would cut Flush's long polls); rest bounds each attempt.
-func newRemote(c *config) *rest.Client {
+func newRemote(c *config) *providerkit.RESTClient {
 	var hc *http.Client
 	if c.customHTTP {
 		hc = c.httpClient
 	}
-	return rest.New(rest.Config{
+	return providerkit.NewRESTClient(providerkit.RESTConfig{
 		Provider:          Name,
 		BaseURL:           c.serverURL,
 		HTTPClient:        hc,
@@ -67,10 +67,10 @@ func newRemote(c *config) *rest.Client {
 
 // remoteError reads the server's error envelope; an answer without one
 // (a proxy in between) is mapped by its status.
-func remoteError(res *rest.Response) *paykit.Error {
+func remoteError(res *providerkit.Response) *paykit.Error {
 	var body wire.ErrorBody
 	if err := json.Unmarshal(res.Body, &body); err != nil || body.Error.Code == "" {
-		return rest.StatusError(res)
+		return providerkit.StatusError(res)
 	}
 	return body.Error.Err(res.StatusCode)
 }
@@ -78,7 +78,7 @@ func remoteError(res *rest.Response) *paykit.Error {
 // call sends one operation to the server and decodes its answer into a
 // new T: id fills the route's {id}, body is the JSON body (nil for none).
 func call[T any](ctx context.Context, s *Simulator, op paykit.Op, id string, body any, ro *paykit.RequestOptions) (*T, error) {
-	req := &rest.Request{JSON: body}
+	req := &providerkit.Request{JSON: body}
 	if ro != nil {
 		req.IdempotencyKey = ro.IdempotencyKey
 	}
@@ -87,7 +87,7 @@ func call[T any](ctx context.Context, s *Simulator, op paykit.Op, id string, bod
 
 // callList is call for a list operation.
 func callList[T any](ctx context.Context, s *Simulator, op paykit.Op, q wire.ListQuery) (*paykit.Page[T], error) {
-	p, err := send[wire.Page[T]](ctx, s, op, "", &rest.Request{Query: q.Values()})
+	p, err := send[wire.Page[T]](ctx, s, op, "", &providerkit.Request{Query: q.Values()})
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func callList[T any](ctx context.Context, s *Simulator, op paykit.Op, q wire.Lis
 }
 
 // send completes req with op's route and sends it.
-func send[T any](ctx context.Context, s *Simulator, op paykit.Op, id string, req *rest.Request) (*T, error) {
+func send[T any](ctx context.Context, s *Simulator, op paykit.Op, id string, req *providerkit.Request) (*T, error) {
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -142,7 +143,7 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 				ID: newID("sub"), Customer: pay.Payment.Customer, Amount: co.Amount, Currency: co.Currency,
 				Status: paykit.SubscriptionActive, ItemID: rec.ItemID, Quantity: rec.Quantity,
 				BillingInterval: co.Subscription.BillingInterval, BillingIntervalCount: co.Subscription.BillingIntervalCount,
-				Metadata: cloneMetadata(co.Metadata), CreatedAt: t.now,
+				Metadata: providerkit.CloneMetadata(co.Metadata), CreatedAt: t.now,
 			},
 		}
 		sub.start(t.now)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -47,7 +48,7 @@ func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubs
 			Subscription: paykit.Subscription{
 				ID: newID("sub"), Customer: p.Customer, Amount: amount, Currency: it.Currency,
 				Status: paykit.SubscriptionActive, ItemID: it.ID, Quantity: qty, BillingInterval: it.Interval, BillingIntervalCount: 1,
-				Metadata: cloneMetadata(p.Metadata), CreatedAt: t.now,
+				Metadata: providerkit.CloneMetadata(p.Metadata), CreatedAt: t.now,
 			},
 		}
 		rec.start(t.now)
@@ -166,7 +167,7 @@ func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit
 			return nil, err
 		}
 		sub := &rec.Subscription
-		sub.Metadata = mergeMetadata(sub.Metadata, p.Metadata)
+		sub.Metadata = providerkit.MergeMetadata(sub.Metadata, p.Metadata)
 		if p.ItemID != "" && p.ItemID != sub.ItemID {
 			it, err := s.item(p.ItemID)
 			if err != nil {

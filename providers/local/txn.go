@@ -486,27 +486,3 @@ func newID(prefix string) string {
 	}
 	return string(out)
 }
-
-// mergeMetadata applies update to dst and returns it: a key set to "" is
-// removed, any other key is set, and paykit's reserved key is never
-// taken. It is the one way metadata is written; cloneMetadata merges into
-// a new map.
-func mergeMetadata(dst, update map[string]string) map[string]string {
-	if dst == nil {
-		dst = make(map[string]string, len(update))
-	}
-	for k, v := range update {
-		switch {
-		case k == paykit.ReservedMetadataKey:
-		case v == "":
-			delete(dst, k)
-		default:
-			dst[k] = v
-		}
-	}
-	return dst
-}
-
-// cloneMetadata copies m as mergeMetadata writes it: without empty
-// values and paykit's reserved key.
-func cloneMetadata(m map[string]string) map[string]string { return mergeMetadata(nil, m) }

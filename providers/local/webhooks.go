@@ -12,8 +12,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/rest"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -259,7 +258,7 @@ func (s *Simulator) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest
 	if secret == "" {
 		return nil, opError(op, &paykit.Error{Code: paykit.CodeConfiguration, Param: "secret", Message: "webhook secret is empty"})
 	}
-	id, _, err := standardwebhooks.Verify(standardwebhooks.KeyFromSecret(secret), req.Header, req.Body, standardwebhooks.DefaultTolerance, time.Now())
+	id, _, err := providerkit.VerifyStandardWebhook(providerkit.StandardWebhookKey(secret), req.Header, req.Body, providerkit.DefaultWebhookTolerance, time.Now())
 	if err != nil {
 		return nil, opError(op, err)
 	}
@@ -298,7 +297,7 @@ var knownEvents = map[paykit.EventType]bool{
 // simulator's secret, as its webhook worker would send it: for testing
 // webhook endpoints.
 func (s *Simulator) SignedRequest(id string, body []byte) *paykit.WebhookRequest {
-	h := standardwebhooks.Headers(s.key, id, time.Now(), body)
+	h := providerkit.StandardWebhookHeaders(s.key, id, time.Now(), body)
 	h.Set("Content-Type", "application/json")
 	return &paykit.WebhookRequest{Body: body, Header: h, URL: "http://127.0.0.1/webhooks"}
 }
@@ -360,7 +359,7 @@ func (s *Simulator) EventsPage(ctx context.Context, lp paykit.ListParams) (*payk
 		return nil, opError(op, paykit.ValidationError("limit", fmt.Sprintf("limit must be between 0 and %d", maxLimit)))
 	}
 	if s.remote != nil {
-		evs, err := send[wire.Events[Delivery]](ctx, s, op, "", &rest.Request{Query: wire.ListQuery{Limit: lp.Limit, Cursor: lp.Cursor}.Values()})
+		evs, err := send[wire.Events[Delivery]](ctx, s, op, "", &providerkit.Request{Query: wire.ListQuery{Limit: lp.Limit, Cursor: lp.Cursor}.Values()})
 		if err != nil {
 			return nil, err
 		}
@@ -749,7 +748,7 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 			s.logWarn("local: webhook delivery gave up", slog.String("event", eventID),
 				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempts", d.Tries))
 		default:
-			retryAt = time.Now().Add(s.cfg.retry.backoff(d.Tries))
+			retryAt = time.Now().Add(s.cfg.retry.backoff.Delay(d.Tries))
 			d.NextAttemptAt = retryAt.UTC()
 			s.logWarn("local: webhook delivery failed", slog.String("event", eventID),
 				slog.String("endpoint", paykit.Redact(endpoint)), slog.Int("attempt", d.Tries),
@@ -758,16 +757,6 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 		return true, nil
 	})
 	return retryAt, err
-}
-
-// backoff is the wait after the n-th failed attempt: initial, doubling,
-// capped at max.
-func (p retryPolicy) backoff(n int) time.Duration {
-	d := p.initial
-	for i := 1; i < n && d < p.max; i++ {
-		d *= 2
-	}
-	return min(d, p.max)
 }
 
 func (s *Simulator) logWarn(msg string, attrs ...slog.Attr) {
@@ -779,7 +768,7 @@ func (s *Simulator) logWarn(msg string, attrs ...slog.Attr) {
 // attempt delivers one event to one endpoint, signed now.
 func (s *Simulator) attempt(ctx context.Context, tg target, ev *eventRec) DeliveryAttempt {
 	start := time.Now()
-	h := standardwebhooks.Headers(s.key, ev.ID, start, ev.Body)
+	h := providerkit.StandardWebhookHeaders(s.key, ev.ID, start, ev.Body)
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "paykit-local")
 	var (

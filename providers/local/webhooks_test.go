@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local"
 	"github.com/paykit-go/paykit/providers/local/sqlite"
 )
@@ -406,7 +406,7 @@ func TestEventPayload(t *testing.T) {
 	if evs, err := e.sim.ParseWebhook(e.ctx, e.sim.SignedRequest("evt_own", reqs[0].Body), e.sim.WebhookSecret()); err != nil || evs[0].Customer().ID != cus.ID {
 		t.Errorf("ParseWebhook(SignedRequest) = %+v, %v", evs, err)
 	}
-	if s := e.sim.WebhookSecret(); !strings.HasPrefix(s, "whsec_") || len(standardwebhooks.KeyFromSecret(s)) != 24 {
+	if s := e.sim.WebhookSecret(); !strings.HasPrefix(s, "whsec_") || len(providerkit.StandardWebhookKey(s)) != 24 {
 		t.Errorf("generated secret %q is not whsec_ with a 24-byte key", s)
 	}
 }
@@ -416,9 +416,9 @@ func TestParseWebhook(t *testing.T) {
 	sim := newSim(t)
 	ctx := context.Background()
 	genuine := reqs[0]
-	key := standardwebhooks.KeyFromSecret(secret)
+	key := providerkit.StandardWebhookKey(secret)
 	signed := func(body []byte, at time.Time) *paykit.WebhookRequest {
-		return &paykit.WebhookRequest{Body: body, Header: standardwebhooks.Headers(key, "evt_test", at, body)}
+		return &paykit.WebhookRequest{Body: body, Header: providerkit.StandardWebhookHeaders(key, "evt_test", at, body)}
 	}
 	without := func(name string) *paykit.WebhookRequest {
 		h := genuine.Header.Clone()

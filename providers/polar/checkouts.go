@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 const checkoutsPath = "/v1/checkouts/"
@@ -145,23 +146,6 @@ func interval(unit string) paykit.BillingInterval {
 	return b
 }
 
-// options reads the ProviderMetadata of a call: nil, a T or a *T.
-func options[T any](pm any, typeName string) (T, error) {
-	var zero T
-	switch o := pm.(type) {
-	case nil:
-		return zero, nil
-	case T:
-		return o, nil
-	case *T:
-		if o != nil {
-			return *o, nil
-		}
-		return zero, nil
-	}
-	return zero, paykit.ValidationError("provider_metadata", "polar takes polar."+typeName+" as provider metadata here")
-}
-
 // newCheckout builds the body shared by Checkouts.Create and
 // Payments.Create.
 func newCheckout(customer paykit.Payee, productID string, metadata map[string]string, billing *paykit.BillingInfo) (*checkoutCreate, error) {
@@ -198,7 +182,7 @@ func (p *provider) CreateCheckout(ctx context.Context, params *paykit.CreateChec
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
-	opts, err := options[CheckoutOptions](params.ProviderMetadata, "CheckoutOptions")
+	opts, err := providerkit.OptionsOf[CheckoutOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@
 //	client := paykit.New(polar.Provider(os.Getenv("POLAR_ACCESS_TOKEN"), polar.WithSandbox()))
 //
 // It talks to Polar's REST API through paykit's own transport
-// (internal/rest), not through github.com/polarsource/polar-go: that
+// (providerkit.RESTClient), not through github.com/polarsource/polar-go: that
 // generated SDK lags the 2026-10 document (Orders.Get, for one, demands a
 // field the document dropped), and it has no webhook verification. The transport never repeats a write that
 // may have reached Polar, because Polar takes no idempotency keys:

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/openapitest"
+	"github.com/paykit-go/paykit/paykittest/openapitest"
 )
 
 // Faults and error answers Polar's document cannot express are played by

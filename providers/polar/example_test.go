@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/polar"
 )
 
@@ -133,7 +133,7 @@ func ExampleProvider_webhooks() {
 		`"current_period_end":"2026-10-01T12:00:00Z","cancel_at_period_end":false,"customer_id":"7e1f5c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b",` +
 		`"product_id":"1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d","metadata":{}}}`)
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/polar", bytes.NewReader(body))
-	req.Header = standardwebhooks.Headers([]byte(secret), "msg_1", time.Now(), body)
+	req.Header = providerkit.StandardWebhookHeaders([]byte(secret), "msg_1", time.Now(), body)
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)
 	fmt.Println(rec.Code)

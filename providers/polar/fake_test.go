@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/paykit-go/paykit/internal/openapitest"
+	"github.com/paykit-go/paykit/paykittest/openapitest"
 )
 
 // obj is a Polar object as the fake keeps it: what encoding/json decodes.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 const ordersPath = "/v1/orders/"
@@ -144,7 +145,7 @@ func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePayme
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
-	opts, err := options[PaymentOptions](params.ProviderMetadata, "PaymentOptions")
+	opts, err := providerkit.OptionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +183,7 @@ func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePayme
 // chargeOffSession creates a draft order and finalizes it. Neither write
 // is repeated; if finalizing fails the draft order stays, and the error
 // carries a DraftOrderError naming it.
-func (p *provider) chargeOffSession(ctx context.Context, params *paykit.CreatePaymentParams, product string, opts PaymentOptions) (*paykit.Payment, error) {
+func (p *provider) chargeOffSession(ctx context.Context, params *paykit.CreatePaymentParams, product string, opts *PaymentOptions) (*paykit.Payment, error) {
 	if params.Customer.ID == "" {
 		return nil, paykit.ValidationError("customer", "an off-session charge needs a Polar customer id, not an email")
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/rest"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 // Servers and the API version this package speaks.
@@ -71,7 +71,7 @@ func withBackoff(d time.Duration) Option { return func(c *config) { c.baseDelay 
 // access token. It never panics: an empty token or a bad base URL fails
 // every call with ErrConfiguration.
 func Provider(accessToken string, opts ...Option) paykit.Provider {
-	cfg := config{baseURL: ProductionURL, maxRetries: rest.DefaultMaxRetries}
+	cfg := config{baseURL: ProductionURL, maxRetries: providerkit.DefaultMaxRetries}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -79,13 +79,13 @@ func Provider(accessToken string, opts ...Option) paykit.Provider {
 	}
 	p := &provider{paymentProduct: cfg.paymentProduct}
 	if u, err := url.Parse(cfg.baseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.cfgErr = &paykit.Error{Code: paykit.CodeConfiguration, Provider: name, Param: "base_url", Message: "base URL must be an absolute http(s) URL"}
+		p.cfgErr = providerkit.ConfigError(name, "base_url", "base URL must be an absolute http(s) URL")
 	}
-	p.api = rest.New(rest.Config{
+	p.api = providerkit.NewRESTClient(providerkit.RESTConfig{
 		Provider:   name,
 		BaseURL:    cfg.baseURL,
 		HTTPClient: cfg.httpClient,
-		Auth:       rest.BearerToken(accessToken, "access_token"),
+		Auth:       providerkit.BearerToken(accessToken, "access_token"),
 		Header: http.Header{
 			"Polar-Version": {APIVersion},
 			"User-Agent":    {"paykit-go/polar"},
@@ -102,7 +102,7 @@ func Provider(accessToken string, opts ...Option) paykit.Provider {
 
 type provider struct {
 	paykit.UnimplementedProvider
-	api            *rest.Client
+	api            *providerkit.RESTClient
 	cfgErr         error
 	paymentProduct string
 }
@@ -144,7 +144,7 @@ func (p *provider) do(ctx context.Context, c call, out any) error {
 	if err := p.ready(ctx); err != nil {
 		return err
 	}
-	_, err := p.api.Do(ctx, &rest.Request{Method: c.method, Path: c.path, Query: c.query, JSON: c.body}, out)
+	_, err := p.api.Do(ctx, &providerkit.Request{Method: c.method, Path: c.path, Query: c.query, JSON: c.body}, out)
 	if err != nil {
 		return translateParam(err, c.fields)
 	}

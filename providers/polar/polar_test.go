@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/openapitest"
+	"github.com/paykit-go/paykit/paykittest/openapitest"
 )
 
 // Every test here runs against the spec-validating fake: a request that

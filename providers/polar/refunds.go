@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 const refundsPath = "/v1/refunds/"
@@ -104,7 +105,7 @@ func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefund
 	if err := p.ready(ctx); err != nil {
 		return nil, err
 	}
-	opts, err := options[RefundOptions](params.ProviderMetadata, "RefundOptions")
+	opts, err := providerkit.OptionsOf[RefundOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

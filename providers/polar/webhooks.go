@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 // mapping is one unified event a native event becomes: its type, and how
@@ -87,7 +87,7 @@ func (p *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, s
 	if req == nil {
 		return nil, paykit.ValidationError("request", "webhook request is nil")
 	}
-	id, ts, err := standardwebhooks.Verify([]byte(secret), req.Header, req.Body, standardwebhooks.DefaultTolerance, time.Now())
+	id, ts, err := providerkit.VerifyStandardWebhook([]byte(secret), req.Header, req.Body, providerkit.DefaultWebhookTolerance, time.Now())
 	if err != nil {
 		return nil, err
 	}

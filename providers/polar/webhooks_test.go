@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/openapitest"
-	"github.com/paykit-go/paykit/internal/standardwebhooks"
+	"github.com/paykit-go/paykit/paykittest/openapitest"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 var updateFixtures = flag.Bool("update", false, "regenerate testdata/webhooks from the OpenAPI document")
@@ -157,7 +157,7 @@ func TestEveryDocumentedEventIsMappedOrUnknown(t *testing.T) {
 }
 
 func signed(body []byte, id string, ts time.Time, secret string) *paykit.WebhookRequest {
-	return &paykit.WebhookRequest{Body: body, Header: standardwebhooks.Headers([]byte(secret), id, ts, body), URL: "https://example.com/webhooks/polar"}
+	return &paykit.WebhookRequest{Body: body, Header: providerkit.StandardWebhookHeaders([]byte(secret), id, ts, body), URL: "https://example.com/webhooks/polar"}
 }
 
 func TestParseWebhookMapsEachMappedEvent(t *testing.T) {
@@ -331,7 +331,7 @@ func TestParseWebhookRejectsForgeries(t *testing.T) {
 	otherID := signed(body, "msg_1", now, testSecret)
 	otherID.Header.Set("webhook-id", "msg_2")
 
-	base64Key := &paykit.WebhookRequest{Body: body, Header: standardwebhooks.Headers(standardwebhooks.KeyFromSecret("whsec_"+"c2VjcmV0LWtleS1ieXRlcw=="), "msg_1", now, body)}
+	base64Key := &paykit.WebhookRequest{Body: body, Header: providerkit.StandardWebhookHeaders(providerkit.StandardWebhookKey("whsec_"+"c2VjcmV0LWtleS1ieXRlcw=="), "msg_1", now, body)}
 
 	for name, tc := range map[string]struct {
 		req    *paykit.WebhookRequest
@@ -359,7 +359,7 @@ func TestParseWebhookAcceptsRotatedSecrets(t *testing.T) {
 	body := fixture(t, "refund.created")
 	now := time.Now()
 	req := signed(body, "msg_1", now, testSecret)
-	old := standardwebhooks.Sign([]byte("whsec_old_secret_value"), "msg_1", now, body)
+	old := providerkit.SignStandardWebhook([]byte("whsec_old_secret_value"), "msg_1", now, body)
 	req.Header.Set("webhook-signature", old+" "+req.Header.Get("webhook-signature"))
 	events, err := p.ParseWebhook(context.Background(), req, testSecret)
 	require.NoError(t, err)

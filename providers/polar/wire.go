@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/rest"
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 // The wire types hold the fields of Polar's objects this package reads;
@@ -27,7 +27,7 @@ type metadata map[string]json.RawMessage
 func (m metadata) strings() map[string]string {
 	out := make(map[string]string, len(m))
 	for k, raw := range m {
-		if k == paykit.ReservedMetadataKey {
+		if k == providerkit.ReservedKey {
 			continue
 		}
 		out[k] = metaValue(raw)
@@ -35,21 +35,16 @@ func (m metadata) strings() map[string]string {
 	return out
 }
 
-// merge returns a copy of m with changes applied: a key set to "" is
-// removed, any other is set to its value (a JSON string). The other keys
-// keep their JSON value and type: Polar's integers and booleans, written
-// by other integrations, stay integers and booleans.
+// merge returns a copy of m with changes applied as
+// providerkit.MergeMetadataFunc applies them: a key set to "" is removed,
+// any other is set to its value (a JSON string), the reserved key is not
+// taken. The other keys keep their JSON value and type: Polar's integers
+// and booleans, written by other integrations, stay integers and
+// booleans.
 func (m metadata) merge(changes map[string]string) metadata {
 	out := make(metadata, len(m)+len(changes))
 	maps.Copy(out, m)
-	for k, v := range changes {
-		if v == "" {
-			delete(out, k)
-			continue
-		}
-		out[k] = jsonString(v)
-	}
-	return out
+	return providerkit.MergeMetadataFunc(out, changes, jsonString)
 }
 
 // cleanMetadata converts the caller's metadata, leaving out empty values,
@@ -76,8 +71,8 @@ type reserved struct {
 
 func (m metadata) reserved() reserved {
 	var r reserved
-	if raw, ok := m[paykit.ReservedMetadataKey]; ok {
-		_ = json.Unmarshal([]byte(metaValue(raw)), &r)
+	if raw, ok := m[providerkit.ReservedKey]; ok {
+		_ = providerkit.UnmarshalReserved(metaValue(raw), &r)
 	}
 	return r
 }
@@ -88,12 +83,12 @@ func (m metadata) withReserved(r reserved) metadata {
 	if m == nil {
 		m = metadata{}
 	}
-	if r == (reserved{}) {
-		delete(m, paykit.ReservedMetadataKey)
+	raw, _ := providerkit.MarshalReserved(r)
+	if raw == "" {
+		delete(m, providerkit.ReservedKey)
 		return m
 	}
-	b, _ := json.Marshal(r)
-	m[paykit.ReservedMetadataKey] = jsonString(string(b))
+	m[providerkit.ReservedKey] = jsonString(raw)
 	return m
 }
 
@@ -280,8 +275,8 @@ var errorCodes = map[string]paykit.ErrorCode{
 // 409 and 412 invalid state, 422 validation, 429 rate limit, 5xx provider
 // unavailable), a named Polar error may refine it, and the detail becomes
 // the Message. A 422 names the first offending field in Param.
-func mapError(res *rest.Response) *paykit.Error {
-	pe := rest.StatusError(res)
+func mapError(res *providerkit.Response) *paykit.Error {
+	pe := providerkit.StatusError(res)
 	pe.Provider = name
 	var body struct {
 		Error  string          `json:"error"`

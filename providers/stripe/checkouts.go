@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -16,7 +17,7 @@ func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheck
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[CheckoutOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[CheckoutOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

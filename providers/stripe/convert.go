@@ -1,52 +1,26 @@
 package stripe
 
 import (
-	"encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/money"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
-	"github.com/tidwall/gjson"
 )
 
-// stripeDecimals are the decimals of Stripe's amounts in the currencies
-// where they are not 2, from Stripe's list of zero-decimal and
-// three-decimal currencies. The special cases keep two: ISK (whole krónur
-// written with 00, for backwards compatibility), and HUF and TWD (charged
-// with two decimals; their rule of whole units is for payouts). UGX is
-// zero-decimal.
-var stripeDecimals = map[string]int{
-	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "JPY": 0, "KMF": 0, "KRW": 0, "MGA": 0,
-	"PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-	"BHD": 3, "JOD": 3, "KWD": 3, "OMR": 3, "TND": 3,
-}
-
-// pow10 holds the powers of ten a shift between exponents takes.
-var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000}
-
-// amountShift returns how many decimal digits Stripe's amounts of currency
-// (upper case) have more than paykit's, whose minor units follow
-// internal/money's ISO 4217 exponents, and Stripe's decimals.
-func amountShift(currency string) (shift, decimals int) {
-	decimals, ok := stripeDecimals[currency]
-	if !ok {
-		decimals = 2
-	}
-	exp, err := money.Exponent(currency)
-	if err != nil {
-		// Not an ISO 4217 code (the Client refuses those before the
-		// provider sees them): amounts are passed as they are.
-		return 0, decimals
-	}
-	shift = decimals - exp
-	if shift >= len(pow10) || -shift >= len(pow10) {
-		return 0, decimals
-	}
-	return shift, decimals
+// stripeExponents are the decimals of Stripe's amounts where they differ
+// from ISO 4217's, from Stripe's lists of zero-decimal and three-decimal
+// currencies: every currency Stripe does not list has two. So ISK keeps
+// two (whole krónur written with 00, for backwards compatibility), MGA
+// has none, LYD and IQD two, and CLF, UYI and UYW two. HUF and TWD are
+// charged with two decimals, as ISO 4217 has them (their rule of whole
+// units is for payouts); UGX has none in both.
+var stripeExponents = providerkit.Exponents{
+	"ISK": 2, "MGA": 0, "LYD": 2, "IQD": 2, "CLF": 2, "UYI": 2, "UYW": 2,
 }
 
 // amountToStripe converts paykit minor units of currency into Stripe's.
@@ -54,39 +28,36 @@ func amountShift(currency string) (shift, decimals int) {
 // error naming param.
 func amountToStripe(param string, amount int64, currency string) (int64, error) {
 	cur := strings.ToUpper(currency)
-	shift, decimals := amountShift(cur)
-	switch {
-	case shift > 0:
-		f := pow10[shift]
-		if amount > math.MaxInt64/f || amount < math.MinInt64/f {
-			return 0, paykit.ValidationError(param, "the amount is too large for Stripe")
-		}
-		amount *= f
-	case shift < 0:
-		f := pow10[-shift]
-		if amount%f != 0 {
-			return 0, paykit.ValidationError(param, "Stripe takes "+cur+" amounts with "+strconv.Itoa(decimals)+" decimals: in multiples of "+strconv.FormatInt(f, 10)+" minor units")
-		}
-		amount /= f
+	decimals, err := stripeExponents.Exponent(cur)
+	if err != nil {
+		// Not an ISO 4217 code (the Client refuses those before the
+		// provider sees them): amounts are passed as they are.
+		return amount, nil
 	}
-	if decimals == 3 && amount%10 != 0 {
+	out, err := stripeExponents.ToProvider(amount, cur)
+	switch {
+	case errors.Is(err, providerkit.ErrAmountOverflow):
+		return 0, paykit.ValidationError(param, "the amount is too large for Stripe")
+	case err != nil:
+		iso, _ := providerkit.Exponent(cur)
+		return 0, paykit.ValidationError(param, "Stripe takes "+cur+" amounts with "+strconv.Itoa(decimals)+" decimals: in multiples of "+strconv.FormatFloat(math.Pow10(iso-decimals), 'f', 0, 64)+" minor units")
+	}
+	if decimals == 3 && out%10 != 0 {
 		return 0, paykit.ValidationError(param, "Stripe takes "+cur+" amounts in multiples of 10 minor units")
 	}
-	return amount, nil
+	return out, nil
 }
 
 // amountFromStripe converts Stripe's amount of currency into paykit minor
 // units; a fraction of paykit's minor unit (which Stripe is not sent) is
-// dropped.
+// dropped, and an amount in a code that is not ISO 4217's is passed as it
+// is.
 func amountFromStripe(amount int64, currency string) int64 {
-	shift, _ := amountShift(strings.ToUpper(currency))
-	switch {
-	case shift > 0:
-		return amount / pow10[shift]
-	case shift < 0:
-		return amount * pow10[-shift]
+	out, err := stripeExponents.FromProvider(amount, currency)
+	if err != nil && !errors.Is(err, providerkit.ErrInexactAmount) {
+		return amount
 	}
-	return amount
+	return out
 }
 
 // currencyOut returns Stripe's lower-case currency code upper-cased.
@@ -126,48 +97,17 @@ type internal struct {
 // metadataOut returns the metadata to send: the user's keys plus, when in
 // is not empty, paykit's own under the reserved key.
 func metadataOut(user map[string]string, in internal) (map[string]string, error) {
-	if in == (internal{}) {
-		return user, nil
-	}
-	if len(user) >= paykit.MaxMetadataKeys {
+	if in != (internal{}) && len(user) >= paykit.MaxMetadataKeys {
 		return nil, paykit.ValidationError("metadata", "Stripe allows "+strconv.Itoa(paykit.MaxMetadataKeys-1)+" metadata keys here: paykit keeps one")
 	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(user)+1)
-	for k, v := range user {
-		out[k] = v
-	}
-	out[paykit.ReservedMetadataKey] = string(b)
-	return out, nil
+	return providerkit.EncodeReserved(user, in)
 }
 
 // metadataIn splits metadata as Stripe returned it into the user's part,
 // nil when empty, and paykit's own. It deletes the reserved key from m.
 func metadataIn(m map[string]string) (map[string]string, internal) {
 	var in internal
-	if raw, ok := m[paykit.ReservedMetadataKey]; ok {
-		delete(m, paykit.ReservedMetadataKey)
-		gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
-			switch k.Str {
-			case "item_id":
-				in.ItemID = v.String()
-			case "quantity":
-				in.Quantity = v.Int()
-			case "reason":
-				in.Reason = v.String()
-			case "payment_id":
-				in.PaymentID = v.String()
-			}
-			return true
-		})
-	}
-	if len(m) == 0 {
-		return nil, in
-	}
-	return m, in
+	return providerkit.DecodeReserved(m, &in), in
 }
 
 // payee returns the customer id, or the email when there is none.

@@ -10,7 +10,7 @@ import (
 )
 
 // TestAmountConversion converts paykit minor units (ISO 4217 exponents, as
-// internal/money has them) to Stripe's and back, for every currency Stripe
+// providerkit has them) to Stripe's and back, for every currency Stripe
 // documents as special and those whose exponents differ between ISO 4217
 // and Stripe.
 func TestAmountConversion(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -15,7 +16,7 @@ func (a *Adapter) CreateCustomer(ctx context.Context, params *paykit.CreateCusto
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[CustomerOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[CustomerOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +91,7 @@ func (a *Adapter) UpdateCustomer(ctx context.Context, id string, params *paykit.
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[CustomerOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[CustomerOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

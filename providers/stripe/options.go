@@ -1,12 +1,11 @@
 package stripe
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
-	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -20,13 +19,7 @@ type settings struct {
 	httpClient *http.Client
 	maxRetries int64
 	tolerance  time.Duration
-	err        error
-}
-
-func (s *settings) fail(param, msg string) {
-	if s.err == nil {
-		s.err = configError(param, msg)
-	}
+	errs       providerkit.ConfigErrors
 }
 
 // WithBaseURL sends every API request to base instead of Stripe's API, for
@@ -34,7 +27,7 @@ func (s *settings) fail(param, msg string) {
 func WithBaseURL(base string) Option {
 	return func(s *settings) {
 		if !isHTTPURL(base) {
-			s.fail("base_url", "WithBaseURL needs an absolute http or https URL")
+			s.errs.Fail("base_url", "WithBaseURL needs an absolute http or https URL")
 			return
 		}
 		s.baseURL = base
@@ -49,9 +42,9 @@ func WithReturnURLs(success, cancel string) Option {
 	return func(s *settings) {
 		switch {
 		case !isHTTPURL(success):
-			s.fail("success_url", "WithReturnURLs needs an absolute http or https success URL")
+			s.errs.Fail("success_url", "WithReturnURLs needs an absolute http or https success URL")
 		case cancel != "" && !isHTTPURL(cancel):
-			s.fail("cancel_url", "WithReturnURLs needs an absolute http or https cancel URL, or none")
+			s.errs.Fail("cancel_url", "WithReturnURLs needs an absolute http or https cancel URL, or none")
 		default:
 			s.successURL, s.cancelURL = success, cancel
 		}
@@ -75,7 +68,7 @@ func WithHTTPClient(c *http.Client) Option {
 func WithMaxRetries(n int) Option {
 	return func(s *settings) {
 		if n < 0 {
-			s.fail("max_retries", "WithMaxRetries needs a number of retries of 0 or more")
+			s.errs.Fail("max_retries", "WithMaxRetries needs a number of retries of 0 or more")
 			return
 		}
 		s.maxRetries = int64(n)
@@ -87,7 +80,7 @@ func WithMaxRetries(n int) Option {
 func WithWebhookTolerance(d time.Duration) Option {
 	return func(s *settings) {
 		if d <= 0 {
-			s.fail("webhook_tolerance", "WithWebhookTolerance needs a positive duration")
+			s.errs.Fail("webhook_tolerance", "WithWebhookTolerance needs a positive duration")
 			return
 		}
 		s.tolerance = d
@@ -97,10 +90,6 @@ func WithWebhookTolerance(d time.Duration) Option {
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-func configError(param, msg string) *paykit.Error {
-	return &paykit.Error{Code: paykit.CodeConfiguration, Provider: providerName, Param: param, Message: msg}
 }
 
 // CustomerOptions are the Stripe settings of Customers.Create and Update,
@@ -252,21 +241,4 @@ func (o *RefundOptions) apply(p *stripeapi.RefundParams) {
 	if o.ReverseTransfer {
 		p.ReverseTransfer = stripeapi.Bool(true)
 	}
-}
-
-// optionsOf returns the ProviderMetadata v as *T: v may be nil, a T or a
-// *T. Anything else is a VALIDATION_ERROR naming provider_metadata.
-func optionsOf[T any](v any) (*T, error) {
-	switch o := v.(type) {
-	case nil:
-		return new(T), nil
-	case T:
-		return &o, nil
-	case *T:
-		if o == nil {
-			return new(T), nil
-		}
-		return o, nil
-	}
-	return nil, paykit.ValidationError("provider_metadata", fmt.Sprintf("provider_metadata must be a %T, not %T", *new(T), v))
 }

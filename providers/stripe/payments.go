@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -25,7 +26,7 @@ func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymen
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +207,7 @@ func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.U
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[PaymentOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[PaymentOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -15,7 +16,7 @@ func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundP
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[RefundOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[RefundOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}

@@ -5,12 +5,12 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 	"github.com/stripe/stripe-go/v79/form"
 )
@@ -20,6 +20,14 @@ const (
 	minRetrySleep = 500 * time.Millisecond
 	maxRetrySleep = 5 * time.Second
 )
+
+// retryBackoff is stripe-go's sleep before retry number n: 500 ms × (1 +
+// (n-1)²), at most 5 s, shortened by up to a quarter but never below
+// 500 ms.
+var retryBackoff = providerkit.Backoff{
+	Initial: minRetrySleep, Max: maxRetrySleep, Growth: providerkit.Quadratic,
+	Jitter: 0.25, Floor: minRetrySleep,
+}
 
 // retryingBackend is the stripe-go backend of a provider. stripe-go sleeps
 // between its retries with time.Sleep, blind to the request's context: a
@@ -108,7 +116,7 @@ func (b *retryingBackend) retry(ctx context.Context, deadline time.Time, attempt
 		if retry >= b.maxRetries || !shouldRetry(err) {
 			return err
 		}
-		sleep := retrySleep(retry)
+		sleep := retryBackoff.Ceiling(retry + 1)
 		if !deadline.IsZero() && time.Until(deadline) < sleep {
 			// The retry could not start before the deadline.
 			return err
@@ -116,7 +124,7 @@ func (b *retryingBackend) retry(ctx context.Context, deadline time.Time, attempt
 		if b.noSleep {
 			continue
 		}
-		t := time.NewTimer(jitter(sleep))
+		t := time.NewTimer(retryBackoff.Delay(retry + 1))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -141,18 +149,6 @@ func (e *retriesEnded) Error() string {
 }
 
 func (e *retriesEnded) Unwrap() []error { return []error{e.last, e.ctx} }
-
-// retrySleep is the longest sleep before retry number retry+1, as
-// stripe-go computes it: 500 ms × (1 + retry²), at most 5 s.
-func retrySleep(retry int) time.Duration {
-	return min(minRetrySleep+minRetrySleep*time.Duration(retry*retry), maxRetrySleep)
-}
-
-// jitter returns d shortened by up to a quarter, never below 500 ms, as
-// stripe-go does.
-func jitter(d time.Duration) time.Duration {
-	return max(d-rand.N(d/4), minRetrySleep)
-}
 
 // shouldRetry applies stripe-go's rules to the failure of one attempt:
 // connection failures (but not bad certificates, schemes or redirect

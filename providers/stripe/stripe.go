@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 	"github.com/stripe/stripe-go/v79/client"
 	"github.com/stripe/stripe-go/v79/webhook"
@@ -39,13 +40,14 @@ type Adapter struct {
 // setting, except that ParseWebhook needs no key (a service that only
 // receives webhooks may pass "").
 func Provider(key string, opts ...Option) *Adapter {
-	s := settings{maxRetries: stripeapi.DefaultMaxNetworkRetries, tolerance: webhook.DefaultTolerance}
+	s := settings{maxRetries: stripeapi.DefaultMaxNetworkRetries, tolerance: webhook.DefaultTolerance, errs: providerkit.ConfigErrors{Provider: providerName}}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&s)
 		}
 	}
-	a := &Adapter{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, optErr: s.err, err: s.err}
+	optErr := s.errs.Err()
+	a := &Adapter{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, optErr: optErr, err: optErr}
 	if a.err == nil {
 		a.err = checkKey(key)
 	}
@@ -80,15 +82,15 @@ func Provider(key string, opts ...Option) *Adapter {
 func checkKey(key string) error {
 	switch {
 	case key == "":
-		return configError("key", "the Stripe API key is empty")
+		return providerkit.ConfigError(providerName, "key", "the Stripe API key is empty")
 	case strings.HasPrefix(key, "pk_"):
-		return configError("key", "the Stripe API key is a publishable key (pk_); use a secret (sk_) or restricted (rk_) key")
+		return providerkit.ConfigError(providerName, "key", "the Stripe API key is a publishable key (pk_); use a secret (sk_) or restricted (rk_) key")
 	case !strings.HasPrefix(key, "sk_") && !strings.HasPrefix(key, "rk_"):
-		return configError("key", "the Stripe API key must be a secret (sk_) or restricted (rk_) key")
+		return providerkit.ConfigError(providerName, "key", "the Stripe API key must be a secret (sk_) or restricted (rk_) key")
 	}
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			return configError("key", "the Stripe API key holds a character no key has (whitespace or punctuation?)")
+			return providerkit.ConfigError(providerName, "key", "the Stripe API key holds a character no key has (whitespace or punctuation?)")
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	stripeapi "github.com/stripe/stripe-go/v79"
 )
 
@@ -31,7 +32,7 @@ func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateS
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +141,7 @@ func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *pay
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
-	opts, err := optionsOf[SubscriptionOptions](params.ProviderMetadata)
+	opts, err := providerkit.OptionsOf[SubscriptionOptions](params.ProviderMetadata)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +194,7 @@ func moveItem(item *stripeapi.SubscriptionItemsParams, itemID string, cur *strip
 		if out == nil {
 			out = make(map[string]string, 1)
 		}
-		out[paykit.ReservedMetadataKey] = "" // Stripe deletes a key set to ""
+		out[providerkit.ReservedKey] = "" // Stripe deletes a key set to ""
 		return out, nil
 	}
 	if cur == nil || cur.Recurring == nil || cur.BillingScheme == stripeapi.PriceBillingSchemeTiered || cur.Recurring.UsageType == stripeapi.PriceRecurringUsageTypeMetered {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/stripe/stripe-go/v79/webhook"
 	"github.com/tidwall/gjson"
 )
@@ -36,7 +37,7 @@ func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, se
 	case req == nil:
 		return nil, paykit.ValidationError("request", "webhook request is nil")
 	case secret == "":
-		return nil, configError("secret", "the webhook signing secret is empty")
+		return nil, providerkit.ConfigError(providerName, "secret", "the webhook signing secret is empty")
 	}
 	if err := webhook.ValidatePayloadWithTolerance(req.Body, signatureHeader(req.Header), secret, a.tolerance); err != nil {
 		return nil, signatureError(err)

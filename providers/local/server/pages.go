@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/internal/money"
+	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
@@ -459,7 +459,7 @@ func (p *pages) refund(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			if amount, err = money.ParseMajor(s, pay.Currency); err != nil || amount <= 0 {
+			if amount, err = providerkit.ParseAmount(s, pay.Currency); err != nil || amount <= 0 {
 				return paykit.ValidationError("amount", "give the amount in "+pay.Currency+" like 12.50, or leave it empty to refund the rest")
 			}
 		}

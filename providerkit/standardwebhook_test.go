@@ -1,4 +1,4 @@
-package standardwebhooks
+package providerkit
 
 import (
 	"errors"
@@ -9,26 +9,26 @@ import (
 )
 
 // The example of the Standard Webhooks specification.
-func TestSpecExample(t *testing.T) {
-	key := KeyFromSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+func TestStandardWebhookSpecExample(t *testing.T) {
+	key := StandardWebhookKey("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	ts := time.Unix(1614265330, 0)
 	body := []byte(`{"test": 2432232314}`)
-	got := Sign(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", ts, body)
+	got := SignStandardWebhook(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", ts, body)
 	if want := "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="; got != want {
-		t.Fatalf("Sign = %s, want %s", got, want)
+		t.Fatalf("SignStandardWebhook = %s, want %s", got, want)
 	}
-	h := Headers(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", ts, body)
-	id, gotTS, err := Verify(key, h, body, 0, ts.Add(time.Minute))
+	h := StandardWebhookHeaders(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", ts, body)
+	id, gotTS, err := VerifyStandardWebhook(key, h, body, 0, ts.Add(time.Minute))
 	if err != nil || id != "msg_p5jXN8AQM9LWM0D4loKWxJek" || !gotTS.Equal(ts) {
-		t.Fatalf("Verify = %q, %v, %v", id, gotTS, err)
+		t.Fatalf("VerifyStandardWebhook = %q, %v, %v", id, gotTS, err)
 	}
 }
 
-func TestVerifyRejects(t *testing.T) {
+func TestVerifyStandardWebhookRejects(t *testing.T) {
 	key := []byte("secret")
 	now := time.Now()
 	body := []byte(`{"a":1}`)
-	good := Headers(key, "evt_1", now, body)
+	good := StandardWebhookHeaders(key, "evt_1", now, body)
 	cases := map[string]struct {
 		key    []byte
 		body   []byte
@@ -51,32 +51,32 @@ func TestVerifyRejects(t *testing.T) {
 			if c.mutate != nil {
 				c.mutate(h)
 			}
-			_, _, err := Verify(c.key, h, c.body, 0, c.now)
+			_, _, err := VerifyStandardWebhook(c.key, h, c.body, 0, c.now)
 			if !errors.Is(err, paykit.ErrWebhookSignature) {
-				t.Fatalf("Verify = %v, want ErrWebhookSignature", err)
+				t.Fatalf("VerifyStandardWebhook = %v, want ErrWebhookSignature", err)
 			}
 		})
 	}
 }
 
-func TestVerifyAcceptsAnyOfSeveralSignatures(t *testing.T) {
+func TestVerifyStandardWebhookAcceptsAnyOfSeveralSignatures(t *testing.T) {
 	now := time.Now()
 	body := []byte(`{}`)
-	h := Headers([]byte("new"), "evt_1", now, body)
-	h.Set(HeaderSignature, Sign([]byte("old"), "evt_1", now, body)+" "+h.Get(HeaderSignature))
-	if _, _, err := Verify([]byte("new"), h, body, 0, now); err != nil {
+	h := StandardWebhookHeaders([]byte("new"), "evt_1", now, body)
+	h.Set(HeaderWebhookSignature, SignStandardWebhook([]byte("old"), "evt_1", now, body)+" "+h.Get(HeaderWebhookSignature))
+	if _, _, err := VerifyStandardWebhook([]byte("new"), h, body, 0, now); err != nil {
 		t.Fatalf("rotation: %v", err)
 	}
-	if _, _, err := Verify([]byte("old"), h, body, 0, now); err != nil {
+	if _, _, err := VerifyStandardWebhook([]byte("old"), h, body, 0, now); err != nil {
 		t.Fatalf("rotation (old key): %v", err)
 	}
 }
 
-func TestKeyFromSecret(t *testing.T) {
-	if got := string(KeyFromSecret("plain")); got != "plain" {
+func TestStandardWebhookKey(t *testing.T) {
+	if got := string(StandardWebhookKey("plain")); got != "plain" {
 		t.Errorf("plain secret = %q", got)
 	}
-	if got := string(KeyFromSecret("whsec_not base64!")); got != "whsec_not base64!" {
+	if got := string(StandardWebhookKey("whsec_not base64!")); got != "whsec_not base64!" {
 		t.Errorf("non-base64 whsec secret = %q", got)
 	}
 }

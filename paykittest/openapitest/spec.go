@@ -5,7 +5,8 @@
 // test on it, and answers with bodies generated from the document's
 // response schemas, which tests adjust per call.
 //
-// It is test support: only _test.go files may import it.
+// It is test support, public so that a provider in another module can
+// test against its own document: only _test.go files may import it.
 package openapitest
 
 import (

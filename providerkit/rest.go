@@ -1,27 +1,4 @@
-// Package rest is the HTTP transport of the provider adapters that use no
-// official Go SDK (Polar, PayPal, ...): JSON and form bodies, pluggable
-// authentication, retries that never duplicate a write, request ids in
-// errors, and debug logging with secrets redacted.
-//
-// Retries. A call is retried on a dropped or refused connection, on 408,
-// 429 and 5xx (except 501 and 505), with exponential backoff and jitter,
-// waiting at least as long as the server's Retry-After, and never once ctx
-// is done. A read (GET, HEAD, OPTIONS) is always safe to repeat. A write is
-// repeated only when the provider honours idempotency keys
-// (Config.IdempotencyHeader) and the request carries one (the same key on
-// every attempt), or when the connection was never established, so the
-// server cannot have seen it. A write that may have reached a provider
-// without keys is never repeated: its error says so and is not Retryable,
-// except for 429, which the server answers before doing anything. A 408
-// is treated like a 5xx there: it may come from a proxy or load balancer
-// that does not speak for the provider's server.
-//
-// Context. A call whose ctx is done fails with ContextError's error, which
-// matches ctx.Err() with errors.Is. When ctx ends the call between two
-// attempts (canceled during the wait, or a deadline that comes before the
-// wait would end), that error also carries the last answer's StatusCode,
-// RequestID and RetryAfter, and its message.
-package rest
+package providerkit
 
 import (
 	"bytes"
@@ -30,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -43,7 +19,7 @@ import (
 	"github.com/paykit-go/paykit"
 )
 
-// Defaults used when the Config fields are zero.
+// Defaults used when the RESTConfig fields are zero.
 const (
 	DefaultMaxRetries    = 2
 	DefaultBaseDelay     = 500 * time.Millisecond
@@ -78,8 +54,8 @@ func BearerToken(token, param string) Authenticator {
 	})
 }
 
-// Config configures a Client. Only BaseURL is required.
-type Config struct {
+// RESTConfig configures a RESTClient. Only BaseURL is required.
+type RESTConfig struct {
 	// Provider names the provider in errors and logs.
 	Provider string
 	// BaseURL is the scheme and host (and optional path prefix) every
@@ -106,14 +82,14 @@ type Config struct {
 	// BaseDelay is the first backoff; it doubles on each retry up to
 	// MaxDelay, with jitter. Defaults DefaultBaseDelay, DefaultMaxDelay.
 	BaseDelay, MaxDelay time.Duration
-	// MaxRetryAfter is the longest Retry-After the Client waits out by
+	// MaxRetryAfter is the longest Retry-After the RESTClient waits out by
 	// itself; a longer one ends the call with the error (its RetryAfter
 	// set). Default DefaultMaxRetryAfter.
 	MaxRetryAfter time.Duration
 	// Timeout bounds each attempt, in addition to ctx; negative means no
 	// bound of its own. Default DefaultTimeout.
 	Timeout time.Duration
-	// MapError turns a non-2xx response into an error. The Client then
+	// MapError turns a non-2xx response into an error. The RESTClient then
 	// fills StatusCode, RequestID and RetryAfter where MapError left them
 	// zero. Nil uses StatusError.
 	MapError func(*Response) *paykit.Error
@@ -123,16 +99,38 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Client sends requests to one provider API. It is safe for concurrent
-// use.
-type Client struct {
-	cfg   Config
-	http  *http.Client
-	sleep func(ctx context.Context, d time.Duration) error
+// RESTClient sends requests to one provider API: JSON and form bodies,
+// pluggable authentication, retries that never duplicate a write, request
+// ids in errors, and debug logging with secrets redacted. It is safe for
+// concurrent use.
+//
+// Retries. A call is retried on a dropped or refused connection, on 408,
+// 429 and 5xx (except 501 and 505), with exponential backoff and jitter,
+// waiting at least as long as the server's Retry-After, and never once ctx
+// is done. A read (GET, HEAD, OPTIONS) is always safe to repeat. A write is
+// repeated only when the provider honours idempotency keys
+// (RESTConfig.IdempotencyHeader) and the request carries one (the same key on
+// every attempt), or when the connection was never established, so the
+// server cannot have seen it. A write that may have reached a provider
+// without keys is never repeated: its error says so and is not Retryable,
+// except for 429, which the server answers before doing anything. A 408
+// is treated like a 5xx there: it may come from a proxy or load balancer
+// that does not speak for the provider's server.
+//
+// Context. A call whose ctx is done fails with ContextError's error, which
+// matches ctx.Err() with errors.Is. When ctx ends the call between two
+// attempts (canceled during the wait, or a deadline that comes before the
+// wait would end), that error also carries the last answer's StatusCode,
+// RequestID and RetryAfter, and its message.
+type RESTClient struct {
+	cfg     RESTConfig
+	http    *http.Client
+	backoff Backoff
+	sleep   func(ctx context.Context, d time.Duration) error
 }
 
-// New returns a Client for cfg.
-func New(cfg Config) *Client {
+// NewRESTClient returns a RESTClient for cfg.
+func NewRESTClient(cfg RESTConfig) *RESTClient {
 	if cfg.BaseDelay <= 0 {
 		cfg.BaseDelay = DefaultBaseDelay
 	}
@@ -159,13 +157,16 @@ func New(cfg Config) *Client {
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	return &Client{cfg: cfg, http: hc, sleep: sleepCtx}
+	// The wait before retry n: BaseDelay doubled n-1 times, capped at
+	// MaxDelay, with jitter in [d/2, d].
+	backoff := Backoff{Initial: cfg.BaseDelay, Max: cfg.MaxDelay, Jitter: 0.5}
+	return &RESTClient{cfg: cfg, http: hc, backoff: backoff, sleep: sleepCtx}
 }
 
 // Request is one logical call.
 type Request struct {
 	Method string
-	// Path is appended to Config.BaseURL, e.g. "/v1/customers/".
+	// Path is appended to RESTConfig.BaseURL, e.g. "/v1/customers/".
 	Path  string
 	Query url.Values
 	// JSON, when non-nil, is marshaled as the application/json body.
@@ -174,7 +175,7 @@ type Request struct {
 	Form url.Values
 	// Header is added to this request only.
 	Header http.Header
-	// IdempotencyKey is sent in Config.IdempotencyHeader, unchanged on
+	// IdempotencyKey is sent in RESTConfig.IdempotencyHeader, unchanged on
 	// every attempt, when the provider honours keys.
 	IdempotencyKey string
 }
@@ -190,11 +191,11 @@ type Response struct {
 	Attempts int
 }
 
-// Do sends req, retrying as the package documentation describes, and
+// Do sends req, retrying as RESTClient describes, and
 // decodes a 2xx JSON body into out (when out is non-nil and the body is
 // not empty). Every error is a *paykit.Error; a non-2xx answer is turned
-// into one by Config.MapError and the Response is returned with it.
-func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+// into one by RESTConfig.MapError and the Response is returned with it.
+func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, error) {
 	body, contentType, err := encodeBody(req)
 	if err != nil {
 		return nil, err
@@ -252,7 +253,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		if !retry || attempt > c.cfg.MaxRetries || pe.RetryAfter > c.cfg.MaxRetryAfter {
 			return res, pe
 		}
-		wait := max(c.backoff(attempt), pe.RetryAfter)
+		wait := max(c.backoff.Delay(attempt), pe.RetryAfter)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
 			return res, interrupted(context.DeadlineExceeded, pe)
 		}
@@ -293,7 +294,7 @@ func (e *notSent) Error() string { return e.err.Error() }
 
 // attempt sends req once. connected reports whether a connection to the
 // server was obtained, i.e. whether the server may have seen the request.
-func (c *Client) attempt(ctx context.Context, req *Request, body []byte, contentType string) (*Response, bool, error) {
+func (c *RESTClient) attempt(ctx context.Context, req *Request, body []byte, contentType string) (*Response, bool, error) {
 	if c.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
@@ -322,7 +323,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, body []byte, content
 	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, RequestID: c.requestID(hres.Header)}, true, nil
 }
 
-func (c *Client) newRequest(ctx context.Context, req *Request, body []byte, contentType string) (*http.Request, error) {
+func (c *RESTClient) newRequest(ctx context.Context, req *Request, body []byte, contentType string) (*http.Request, error) {
 	u := c.cfg.BaseURL + req.Path
 	if len(req.Query) > 0 {
 		u += "?" + req.Query.Encode()
@@ -405,7 +406,7 @@ func retryableStatus(code int) bool {
 	return code >= 500 && code <= 599
 }
 
-func (c *Client) requestID(h http.Header) string {
+func (c *RESTClient) requestID(h http.Header) string {
 	for _, name := range c.cfg.RequestIDHeaders {
 		if v := h.Get(name); v != "" {
 			return v
@@ -414,7 +415,7 @@ func (c *Client) requestID(h http.Header) string {
 	return ""
 }
 
-func (c *Client) statusError(res *Response) *paykit.Error {
+func (c *RESTClient) statusError(res *Response) *paykit.Error {
 	pe := c.cfg.MapError(res)
 	if pe == nil {
 		pe = StatusError(res)
@@ -464,7 +465,7 @@ func StatusError(res *Response) *paykit.Error {
 // RetryAfter parses a Retry-After header (seconds or an HTTP date) relative
 // to now; 0 when absent or unreadable. Seconds are capped at a day: a
 // number too large for an int64 is a day too, not unreadable, so that the
-// Client ends the call as for any wait longer than MaxRetryAfter.
+// RESTClient ends the call as for any wait longer than MaxRetryAfter.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
@@ -495,18 +496,6 @@ func transportError(ctx context.Context, err error) *paykit.Error {
 	return &paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err}
 }
 
-// backoff returns the wait before retry n (1-based): BaseDelay doubled
-// n-1 times, capped at MaxDelay, with jitter in [d/2, d].
-func (c *Client) backoff(n int) time.Duration {
-	d := c.cfg.BaseDelay
-	for i := 1; i < n && d < c.cfg.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, c.cfg.MaxDelay)
-	half := d / 2
-	return half + rand.N(half+1)
-}
-
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -518,11 +507,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (c *Client) enabled(ctx context.Context) bool {
+func (c *RESTClient) enabled(ctx context.Context) bool {
 	return c.cfg.Logger != nil && c.cfg.Logger.Enabled(ctx, slog.LevelDebug)
 }
 
-func (c *Client) log(ctx context.Context, req *Request, attempt int, took time.Duration, status int, requestID string, err *paykit.Error) {
+func (c *RESTClient) log(ctx context.Context, req *Request, attempt int, took time.Duration, status int, requestID string, err *paykit.Error) {
 	if !c.enabled(ctx) {
 		return
 	}
@@ -543,7 +532,7 @@ func (c *Client) log(ctx context.Context, req *Request, attempt int, took time.D
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "paykit http request", attrs...)
 }
 
-func (c *Client) logRetry(ctx context.Context, req *Request, attempt int, wait time.Duration, err *paykit.Error) {
+func (c *RESTClient) logRetry(ctx context.Context, req *Request, attempt int, wait time.Duration, err *paykit.Error) {
 	if !c.enabled(ctx) {
 		return
 	}

@@ -1,4 +1,4 @@
-package rest
+package providerkit
 
 import (
 	"bytes"
@@ -26,16 +26,16 @@ import (
 
 const testToken = "polar_oat_abcdefghijklmnopqrstuvwxyz0123456789"
 
-// newMock returns a Client over an httpmock transport whose sleeps are
+// newMock returns a RESTClient over an httpmock transport whose sleeps are
 // recorded instead of waited.
-func newMock(t *testing.T, cfg Config) (*Client, *httpmock.MockTransport, *[]time.Duration) {
+func newMock(t *testing.T, cfg RESTConfig) (*RESTClient, *httpmock.MockTransport, *[]time.Duration) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	cfg.HTTPClient = &http.Client{Transport: mt}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "https://api.example.test"
 	}
-	c := New(cfg)
+	c := NewRESTClient(cfg)
 	var mu sync.Mutex
 	waits := &[]time.Duration{}
 	c.sleep = func(ctx context.Context, d time.Duration) error {
@@ -48,7 +48,7 @@ func newMock(t *testing.T, cfg Config) (*Client, *httpmock.MockTransport, *[]tim
 }
 
 func TestDoSendsJSONHeadersAndDecodes(t *testing.T) {
-	c, mt, _ := newMock(t, Config{
+	c, mt, _ := newMock(t, RESTConfig{
 		Auth:              BearerToken(testToken, "access_token"),
 		Header:            http.Header{"Polar-Version": {"2026-10"}},
 		IdempotencyHeader: "Idempotency-Key",
@@ -76,7 +76,7 @@ func TestDoSendsJSONHeadersAndDecodes(t *testing.T) {
 }
 
 func TestDoSendsForm(t *testing.T) {
-	c, mt, _ := newMock(t, Config{})
+	c, mt, _ := newMock(t, RESTConfig{})
 	mt.RegisterResponder(http.MethodPost, "https://api.example.test/token", func(r *http.Request) (*http.Response, error) {
 		assert.Equal(t, "application/x-www-form-urlencoded", r.Header.Get("Content-Type"))
 		require.NoError(t, r.ParseForm())
@@ -88,7 +88,7 @@ func TestDoSendsForm(t *testing.T) {
 }
 
 func TestNoKeyHeaderWhenProviderHonoursNone(t *testing.T) {
-	c, mt, _ := newMock(t, Config{})
+	c, mt, _ := newMock(t, RESTConfig{})
 	mt.RegisterResponder(http.MethodPost, "https://api.example.test/x", func(r *http.Request) (*http.Response, error) {
 		assert.Empty(t, r.Header.Get("Idempotency-Key"))
 		return httpmock.NewStringResponse(200, `{}`), nil
@@ -98,7 +98,7 @@ func TestNoKeyHeaderWhenProviderHonoursNone(t *testing.T) {
 }
 
 func TestEmptyTokenIsConfigurationErrorAndSendsNothing(t *testing.T) {
-	c, mt, _ := newMock(t, Config{Auth: BearerToken("", "access_token"), MaxRetries: 3})
+	c, mt, _ := newMock(t, RESTConfig{Auth: BearerToken("", "access_token"), MaxRetries: 3})
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
 	require.ErrorIs(t, err, paykit.ErrConfiguration)
 	pe, _ := paykit.AsError(err)
@@ -107,7 +107,7 @@ func TestEmptyTokenIsConfigurationErrorAndSendsNothing(t *testing.T) {
 }
 
 func TestErrorMappingFillsStatusRequestIDRetryAfter(t *testing.T) {
-	c, mt, _ := newMock(t, Config{MapError: func(r *Response) *paykit.Error {
+	c, mt, _ := newMock(t, RESTConfig{MapError: func(r *Response) *paykit.Error {
 		return &paykit.Error{Code: paykit.CodeValidation, Param: "email", Message: "bad email"}
 	}})
 	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
@@ -138,7 +138,7 @@ func TestStatusError(t *testing.T) {
 }
 
 func TestReadsAreRetriedOn5xx429AndConnectionErrors(t *testing.T) {
-	c, mt, waits := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond})
+	c, mt, waits := newMock(t, RESTConfig{MaxRetries: 3, BaseDelay: time.Millisecond})
 	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
 		httpmock.NewStringResponder(500, `{}`).Once().
 			Then(httpmock.ConnectionFailure).
@@ -155,7 +155,7 @@ func TestReadsAreRetriedOn5xx429AndConnectionErrors(t *testing.T) {
 }
 
 func TestRetriesStopAtMaxRetries(t *testing.T) {
-	c, mt, _ := newMock(t, Config{MaxRetries: 2, BaseDelay: time.Millisecond})
+	c, mt, _ := newMock(t, RESTConfig{MaxRetries: 2, BaseDelay: time.Millisecond})
 	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.NewStringResponder(503, `{}`))
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
 	require.ErrorIs(t, err, paykit.ErrProviderUnavailable)
@@ -172,7 +172,7 @@ func TestWriteWithoutHonouredKeyIsNeverRetriedOnceSent(t *testing.T) {
 		"timeout408": httpmock.NewStringResponder(408, `{}`),
 	} {
 		t.Run(name, func(t *testing.T) {
-			c, mt, _ := newMock(t, Config{MaxRetries: 5, BaseDelay: time.Millisecond})
+			c, mt, _ := newMock(t, RESTConfig{MaxRetries: 5, BaseDelay: time.Millisecond})
 			mt.RegisterResponder(http.MethodPost, "https://api.example.test/refunds", responder)
 			_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: map[string]int{"amount": 1}, IdempotencyKey: "k"}, nil)
 			require.Error(t, err)
@@ -191,7 +191,7 @@ func TestWriteWithoutHonouredKeyIsNeverRetriedOnceSent(t *testing.T) {
 }
 
 func TestWriteWithHonouredKeyIsRetriedWithTheSameKey(t *testing.T) {
-	c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond, IdempotencyHeader: "Idempotency-Key"})
+	c, mt, _ := newMock(t, RESTConfig{MaxRetries: 3, BaseDelay: time.Millisecond, IdempotencyHeader: "Idempotency-Key"})
 	var keys []string
 	mt.RegisterResponder(http.MethodPost, "https://api.example.test/charges", func(r *http.Request) (*http.Response, error) {
 		keys = append(keys, r.Header.Get("Idempotency-Key"))
@@ -208,7 +208,7 @@ func TestWriteWithHonouredKeyIsRetriedWithTheSameKey(t *testing.T) {
 }
 
 func TestWriteWithoutKeyIsNotRetriedEvenWhenProviderHonoursKeys(t *testing.T) {
-	c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond, IdempotencyHeader: "Idempotency-Key"})
+	c, mt, _ := newMock(t, RESTConfig{MaxRetries: 3, BaseDelay: time.Millisecond, IdempotencyHeader: "Idempotency-Key"})
 	mt.RegisterResponder(http.MethodPost, "https://api.example.test/charges", httpmock.NewStringResponder(500, `{}`))
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/charges", JSON: struct{}{}}, nil)
 	require.Error(t, err)
@@ -222,7 +222,7 @@ func TestLongRetryAfterEndsTheCall(t *testing.T) {
 		"99999999999999999999": 24 * time.Hour,
 	} {
 		t.Run(header, func(t *testing.T) {
-			c, mt, waits := newMock(t, Config{MaxRetries: 3, MaxRetryAfter: time.Second})
+			c, mt, waits := newMock(t, RESTConfig{MaxRetries: 3, MaxRetryAfter: time.Second})
 			mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
 				httpmock.NewStringResponder(429, `{}`).HeaderSet(http.Header{"Retry-After": {header}}))
 			_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
@@ -237,7 +237,7 @@ func TestLongRetryAfterEndsTheCall(t *testing.T) {
 
 func TestNoRetryAfterContextIsDone(t *testing.T) {
 	t.Run("canceled", func(t *testing.T) {
-		c, mt, _ := newMock(t, Config{MaxRetries: 3})
+		c, mt, _ := newMock(t, RESTConfig{MaxRetries: 3})
 		ctx, cancel := context.WithCancel(context.Background())
 		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", func(*http.Request) (*http.Response, error) {
 			cancel()
@@ -248,14 +248,14 @@ func TestNoRetryAfterContextIsDone(t *testing.T) {
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	t.Run("deadline before the wait ends", func(t *testing.T) {
-		c, mt, waits := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Second})
+		c, mt, waits := newMock(t, RESTConfig{MaxRetries: 3, BaseDelay: time.Second})
 		mt.RegisterResponder(http.MethodGet, "https://api.example.test/x",
 			httpmock.NewStringResponder(503, `{}`).HeaderSet(http.Header{"X-Request-Id": {"req_7"}}))
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
 		require.ErrorIs(t, err, context.DeadlineExceeded, "the deadline ended the call")
-		require.ErrorIs(t, err, paykit.ErrNetwork, "as the Client reports a timeout")
+		require.ErrorIs(t, err, paykit.ErrNetwork, "as the paykit Client reports a timeout")
 		pe, _ := paykit.AsError(err)
 		assert.Equal(t, 503, pe.StatusCode, "the last answer is kept")
 		assert.Equal(t, "req_7", pe.RequestID)
@@ -265,7 +265,7 @@ func TestNoRetryAfterContextIsDone(t *testing.T) {
 		assert.Empty(t, *waits)
 	})
 	t.Run("canceled during the wait", func(t *testing.T) {
-		c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Second})
+		c, mt, _ := newMock(t, RESTConfig{MaxRetries: 3, BaseDelay: time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		c.sleep = func(ctx context.Context, _ time.Duration) error {
@@ -285,7 +285,7 @@ func TestNoRetryAfterContextIsDone(t *testing.T) {
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	t.Run("deadline during the wait", func(t *testing.T) {
-		c, mt, _ := newMock(t, Config{MaxRetries: 3, BaseDelay: time.Millisecond})
+		c, mt, _ := newMock(t, RESTConfig{MaxRetries: 3, BaseDelay: time.Millisecond})
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 		defer cancel()
 		// The wait is cut short by the deadline, whose error it returns.
@@ -298,7 +298,7 @@ func TestNoRetryAfterContextIsDone(t *testing.T) {
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	t.Run("already done", func(t *testing.T) {
-		c, mt, _ := newMock(t, Config{MaxRetries: 3})
+		c, mt, _ := newMock(t, RESTConfig{MaxRetries: 3})
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
@@ -310,7 +310,7 @@ func TestNoRetryAfterContextIsDone(t *testing.T) {
 }
 
 // ctxProvider answers every customer retrieval with its ctx's error, as
-// a provider that lets the Client classify it.
+// a provider that lets the paykit Client classify it.
 type ctxProvider struct{ paykit.UnimplementedProvider }
 
 func (ctxProvider) Capabilities() paykit.Capabilities {
@@ -340,7 +340,7 @@ func TestContextErrorAgreesWithTheClient(t *testing.T) {
 			wantPE, ok := paykit.AsError(want)
 			require.True(t, ok)
 			got := paykit.ContextError(tc.cause)
-			assert.Equal(t, wantPE.Code, got.Code, "same code as the Client gives")
+			assert.Equal(t, wantPE.Code, got.Code, "same code as the paykit Client gives")
 			assert.Equal(t, wantPE.Retryable, got.Retryable)
 			assert.Equal(t, wantPE.Message, got.Message)
 			assert.ErrorIs(t, got, tc.cause)
@@ -358,7 +358,7 @@ func TestPerCallDeadlineFromContext(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := New(Config{BaseURL: srv.URL, MaxRetries: 2, BaseDelay: time.Millisecond})
+	c := NewRESTClient(RESTConfig{BaseURL: srv.URL, MaxRetries: 2, BaseDelay: time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -368,7 +368,7 @@ func TestPerCallDeadlineFromContext(t *testing.T) {
 }
 
 func TestBackoffGrowsWithJitterAndIsCapped(t *testing.T) {
-	c := New(Config{BaseDelay: 100 * time.Millisecond, MaxDelay: 400 * time.Millisecond})
+	c := NewRESTClient(RESTConfig{BaseDelay: 100 * time.Millisecond, MaxDelay: 400 * time.Millisecond})
 	for n, bounds := range map[int][2]time.Duration{
 		1: {50 * time.Millisecond, 100 * time.Millisecond},
 		2: {100 * time.Millisecond, 200 * time.Millisecond},
@@ -377,7 +377,7 @@ func TestBackoffGrowsWithJitterAndIsCapped(t *testing.T) {
 	} {
 		seen := map[time.Duration]bool{}
 		for range 50 {
-			d := c.backoff(n)
+			d := c.backoff.Delay(n)
 			assert.GreaterOrEqual(t, d, bounds[0])
 			assert.LessOrEqual(t, d, bounds[1])
 			seen[d] = true
@@ -428,7 +428,7 @@ func TestWriteIsRetriedWhenTheConnectionWasNeverEstablished(t *testing.T) {
 	}))
 	defer srv.Close()
 	dial, dials := refusingDialer(2)
-	c := New(Config{BaseURL: srv.URL, MaxRetries: 3, BaseDelay: time.Millisecond,
+	c := NewRESTClient(RESTConfig{BaseURL: srv.URL, MaxRetries: 3, BaseDelay: time.Millisecond,
 		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: dial}}})
 	res, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: struct{}{}}, nil)
 	require.NoError(t, err)
@@ -444,7 +444,7 @@ func TestWriteIsNotRetriedWhenTheConnectionDropsAfterTheServerAppliedIt(t *testi
 		dropConnection(w)
 	}))
 	defer srv.Close()
-	c := New(Config{BaseURL: srv.URL, MaxRetries: 3, BaseDelay: time.Millisecond})
+	c := NewRESTClient(RESTConfig{BaseURL: srv.URL, MaxRetries: 3, BaseDelay: time.Millisecond})
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: struct{}{}}, nil)
 	require.ErrorIs(t, err, paykit.ErrNetwork)
 	assert.False(t, paykit.IsRetryable(err))
@@ -462,7 +462,7 @@ func TestLogsAreRedactedAndCarryNoHeadersOrBodies(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	const card = "4242424242424242"
-	c, mt, _ := newMock(t, Config{
+	c, mt, _ := newMock(t, RESTConfig{
 		Provider: "test", Auth: BearerToken(testToken, "access_token"), Logger: logger, MaxRetries: 1, BaseDelay: time.Millisecond,
 		MapError: func(r *Response) *paykit.Error {
 			// A provider echoing the secret back must not leak it.
@@ -492,7 +492,7 @@ func TestLogsAreRedactedAndCarryNoHeadersOrBodies(t *testing.T) {
 }
 
 func TestUndecodableBody(t *testing.T) {
-	c, mt, _ := newMock(t, Config{})
+	c, mt, _ := newMock(t, RESTConfig{})
 	mt.RegisterResponder(http.MethodGet, "https://api.example.test/x", httpmock.NewStringResponder(200, `{not json`))
 	var out map[string]any
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, &out)
@@ -505,7 +505,7 @@ func BenchmarkDo(b *testing.B) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodPost, "https://api.example.test/v1/customers/",
 		httpmock.NewStringResponder(201, `{"id":"1dbfc517-0bbf-4301-9ba8-555ca42b9737","email":"user@example.com","metadata":{"a":"b"}}`))
-	c := New(Config{BaseURL: "https://api.example.test", HTTPClient: &http.Client{Transport: mt},
+	c := NewRESTClient(RESTConfig{BaseURL: "https://api.example.test", HTTPClient: &http.Client{Transport: mt},
 		Auth: BearerToken(testToken, "access_token"), Header: http.Header{"Polar-Version": {"2026-10"}}})
 	req := &Request{Method: http.MethodPost, Path: "/v1/customers/", JSON: map[string]any{"email": "user@example.com", "metadata": map[string]string{"a": "b"}}}
 	ctx := context.Background()

@@ -18,7 +18,7 @@ import (
 func TestOnlyTestsImportThisPackage(t *testing.T) {
 	root, err := moduleRoot()
 	require.NoError(t, err)
-	const self = "github.com/paykit-go/paykit/internal/openapitest"
+	const self = "github.com/paykit-go/paykit/paykittest/openapitest"
 	fset := token.NewFileSet()
 	checked := 0
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -34,7 +34,7 @@ func TestOnlyTestsImportThisPackage(t *testing.T) {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, filepath.Join("internal", "openapitest")) {
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, filepath.Join("paykittest", "openapitest")) {
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)

@@ -1,4 +1,4 @@
-package rest
+package providerkit
 
 import (
 	"context"
@@ -136,7 +136,7 @@ func (s *faultyServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // faultRun is one run of the fault-injection scenario.
 type faultRun struct {
 	server  *faultyServer
-	client  *Client
+	client  *RESTClient
 	results map[string]error // error of each logical call, by ref
 	mu      sync.Mutex
 	waits   []time.Duration // every backoff the client asked for
@@ -145,18 +145,18 @@ type faultRun struct {
 const faultCalls = 200
 
 // runFaults starts a faultyServer and makes faultCalls logical charges
-// through a Client with a few workers, with idempotency keys honoured or
+// through a RESTClient with a few workers, with idempotency keys honoured or
 // not. Waits are recorded but cut short: Retry-After is whole seconds.
 func runFaults(t *testing.T, honourKeys bool) *faultRun {
 	t.Helper()
 	run := &faultRun{server: newFaultyServer(honourKeys), results: map[string]error{}}
 	srv := httptest.NewServer(run.server)
 	t.Cleanup(srv.Close)
-	cfg := Config{BaseURL: srv.URL, MaxRetries: maxFaults + 1, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
+	cfg := RESTConfig{BaseURL: srv.URL, MaxRetries: maxFaults + 1, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
 	if honourKeys {
 		cfg.IdempotencyHeader = "Idempotency-Key"
 	}
-	run.client = New(cfg)
+	run.client = NewRESTClient(cfg)
 	run.client.sleep = func(ctx context.Context, d time.Duration) error {
 		run.mu.Lock()
 		run.waits = append(run.waits, d)

@@ -1,0 +1,32 @@
+// Package providerkit is the kit for writing a paykit provider, in this
+// module or in any other: the pieces every adapter needs, so that a new
+// one (PayPal, Paddle, your own gateway) is written against the same
+// tested code as the Stripe, Polar and local providers rather than
+// copying it.
+//
+// The parts:
+//
+//   - REST transport: RESTClient (NewRESTClient, RESTConfig) sends JSON or
+//     form requests with pluggable authentication (Authenticator,
+//     AuthFunc, BearerToken), retries that never duplicate a write,
+//     request ids in errors (StatusError, RetryAfter) and redacted debug
+//     logs.
+//   - Standard Webhooks: SignStandardWebhook, StandardWebhookHeaders and
+//     VerifyStandardWebhook, with StandardWebhookKey for "whsec_" secrets.
+//   - Money: NormalizeCurrency, Exponent, FormatAmount, ParseAmount and
+//     AmountFromFloat for ISO 4217 minor units, and Exponents for a
+//     provider whose currency exponents differ (ToProvider, FromProvider,
+//     Format, Parse); nothing is ever rounded.
+//   - Typed options: OptionsOf reads a provider's options struct from a
+//     call's ProviderMetadata.
+//   - Reserved metadata: EncodeReserved and DecodeReserved keep a
+//     provider's own data under ReservedKey, hidden from users;
+//     MergeMetadata applies a metadata update.
+//   - Configuration errors: ConfigErrors collects what a provider's
+//     options found wrong, for every call to fail with (ConfigError).
+//   - Backoff: the wait between retries (Delay, Ceiling).
+//
+// A provider's contract tests use paykittest (the conformance suite and a
+// mock provider) and paykittest/openapitest (a fake server that checks
+// every request against the provider's OpenAPI document).
+package providerkit
