@@ -39,6 +39,9 @@ const (
 //
 // ctx is not the ctx of any one caller of TokenManager.Token: it keeps
 // their first caller's values but not its cancellation, and ends after
+// A TokenManager authenticates the requests of a RESTClient.
+var _ Authenticator = (*TokenManager)(nil)
+
 // TokenManagerConfig.FetchTimeout.
 type TokenFetchFunc func(ctx context.Context) (token string, lifetime time.Duration, err error)
 

@@ -1,0 +1,167 @@
+package paykit_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// richConstructors names the provider packages whose Provider returns more
+// than paykit.Provider, with the reason. The local simulator's users drive
+// it (the simulated clock, paying a checkout as its payer would, declines,
+// its webhook secret), which a paykit.Provider cannot offer.
+var richConstructors = map[string]string{
+	"local": "*Simulator",
+}
+
+// TestProviderLayout holds every package directly under providers/ to the
+// layout the package doc's "Writing a provider" section gives: the files a
+// reader looks for, plural resource files, the package doc in doc.go
+// alone, const Name, func Provider returning paykit.Provider (or the
+// documented exception), and MappedEvents in webhooks.go.
+func TestProviderLayout(t *testing.T) {
+	dirs, err := os.ReadDir("providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range dirs {
+		if d.IsDir() {
+			n++
+			t.Run(d.Name(), func(t *testing.T) { checkProviderLayout(t, d.Name()) })
+		}
+	}
+	if n == 0 {
+		t.Fatal("no provider packages found under providers/")
+	}
+}
+
+func checkProviderLayout(t *testing.T, name string) {
+	dir := filepath.Join("providers", name)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".go") {
+			files[e.Name()] = true
+		}
+	}
+	for _, want := range []string{"doc.go", name + ".go", "options.go", "errors.go", "wire.go", "webhooks.go"} {
+		if !files[want] {
+			t.Errorf("%s has no %s", dir, want)
+		}
+	}
+	for _, singular := range []string{"customer", "checkout", "subscription", "payment", "refund", "invoice", "webhook", "order", "provider"} {
+		for _, f := range []string{singular + ".go", singular + "_test.go"} {
+			if files[f] {
+				t.Errorf("%s/%s: resource files are plural (%ss.go)", dir, f, singular)
+			}
+		}
+	}
+
+	fset := token.NewFileSet()
+	parsed := map[string]*ast.File{}
+	for f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, filepath.Join(dir, f), nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed[f] = af
+		if af.Doc != nil && f != "doc.go" {
+			t.Errorf("%s/%s has a package doc comment; it belongs in doc.go alone", dir, f)
+		}
+	}
+	if doc := parsed["doc.go"]; doc != nil {
+		if doc.Doc == nil || !strings.HasPrefix(doc.Doc.Text(), "Package "+name+" ") {
+			t.Errorf("%s/doc.go does not start with \"Package %s ...\"", dir, name)
+		}
+		if len(doc.Decls) != 0 {
+			t.Errorf("%s/doc.go holds declarations; it is for the package doc", dir)
+		}
+	}
+	if main := parsed[name+".go"]; main != nil {
+		if !declaresConst(main, "Name") {
+			t.Errorf("%s/%s.go does not declare const Name", dir, name)
+		}
+		fn := findFunc(main, "", "Provider")
+		switch {
+		case fn == nil:
+			t.Errorf("%s/%s.go does not declare func Provider", dir, name)
+		case fn.Type.Results == nil || len(fn.Type.Results.List) != 1:
+			t.Errorf("%s/%s.go: Provider must return one value", dir, name)
+		default:
+			got := exprString(fn.Type.Results.List[0].Type)
+			want := "paykit.Provider"
+			if rich, ok := richConstructors[name]; ok {
+				want = rich
+			}
+			if got != want {
+				t.Errorf("%s/%s.go: Provider returns %s, want %s", dir, name, got, want)
+			}
+		}
+		if findFunc(main, "*", "Capabilities") == nil && findFunc(main, "", "Capabilities") == nil {
+			t.Errorf("%s/%s.go does not declare the Capabilities method", dir, name)
+		}
+	}
+	if wh := parsed["webhooks.go"]; wh != nil {
+		if findFunc(wh, "", "MappedEvents") == nil {
+			t.Errorf("%s/webhooks.go does not declare func MappedEvents", dir)
+		}
+		if findFunc(wh, "*", "ParseWebhook") == nil {
+			t.Errorf("%s/webhooks.go does not declare the ParseWebhook method", dir)
+		}
+	}
+}
+
+func declaresConst(f *ast.File, name string) bool {
+	for _, decl := range f.Decls {
+		g, ok := decl.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			for _, n := range spec.(*ast.ValueSpec).Names {
+				if n.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// findFunc returns the function name of f: a plain function when recv is
+// "", a method (of any receiver) when recv is "*".
+func findFunc(f *ast.File, recv, name string) *ast.FuncDecl {
+	for _, decl := range f.Decls {
+		fn, ok := decl.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != name {
+			continue
+		}
+		if (recv == "") == (fn.Recv == nil) {
+			return fn
+		}
+	}
+	return nil
+}
+
+func exprString(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.StarExpr:
+		return "*" + exprString(x.X)
+	case *ast.SelectorExpr:
+		return exprString(x.X) + "." + x.Sel.Name
+	}
+	return "?"
+}
