@@ -11,6 +11,12 @@
 //     AuthFunc, BearerToken), retries that never duplicate a write,
 //     request ids in errors (StatusError, RetryAfter) and redacted debug
 //     logs.
+//   - OAuth2 tokens: TokenManager caches a bearer token until shortly
+//     before it expires, refreshes it once for all concurrent callers, and
+//     replaces a token the API refused (Reauthenticator, the 401 rule).
+//     NewClientCredentials builds one for the standard client-credentials
+//     grant (on golang.org/x/oauth2's wire code); NewTokenManager takes
+//     any fetch function, for logins that are not OAuth2.
 //   - Standard Webhooks: SignStandardWebhook, StandardWebhookHeaders and
 //     VerifyStandardWebhook, with StandardWebhookKey for "whsec_" secrets.
 //   - Money: NormalizeCurrency, Exponent, FormatAmount, ParseAmount and
@@ -26,7 +32,7 @@
 //     options found wrong, for every call to fail with (ConfigError).
 //   - Backoff: the wait between retries (Delay, Ceiling).
 //
-// A provider's contract tests use paykittest (the conformance suite and a
-// mock provider) and paykittest/openapitest (a fake server that checks
+// A provider's contract tests use paykittest (the conformance suite) and
+// paykittest/openapitest (a fake server that checks
 // every request against the provider's OpenAPI document).
 package providerkit
