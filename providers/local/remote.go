@@ -5,44 +5,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
-
-// WithServerURL makes the Simulator a client of the local payments server
-// at url (started with "paykit dev", or server.Start): every operation and
-// simulation helper is sent to the server's API, so the app, the hosted
-// checkout pages and the dashboard share one state, and payment_url points
-// at the server's checkout page.
-//
-// The server owns the catalogue, the webhook endpoint and the store, so
-// WithItem, WithRecurringItem, WithWebhookURL, WithWebhookHandler,
-// WithStore, WithClock, WithPaymentPageURL, WithDeliveryRetry and
-// WithEventRetention are configuration errors in this mode. Give WithWebhookSecret the server's
-// secret: ParseWebhook verifies deliveries locally with the secret it is
-// handed, and WebhookSecret returns this one ("" when none was given).
-//
-// Reads, and writes carrying an idempotency key (every write made through
-// a paykit.Client), are retried on connection failures and 5xx answers;
-// errors come back as *paykit.Error with the server's Code, Param and
-// Message.
-func WithServerURL(url string) Option {
-	return func(c *config) {
-		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-			c.errs.Fail("server_url", "server URL must be an absolute http or https URL")
-			return
-		}
-		c.serverURL = strings.TrimRight(url, "/")
-	}
-}
-
-// serverSide notes an option that configures what a local payments
-// server owns, which WithServerURL refuses.
-func (c *config) serverSide(name string) { c.serverOpts = append(c.serverOpts, name) }
 
 // newRemote returns the API client of the server at c.serverURL. Its
 // default HTTP client has no timeout of its own (the webhook client's
