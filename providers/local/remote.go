@@ -33,16 +33,6 @@ func newRemote(c *config) *providerkit.RESTClient {
 	})
 }
 
-// remoteError reads the server's error envelope; an answer without one
-// (a proxy in between) is mapped by its status.
-func remoteError(res *providerkit.Response) *paykit.Error {
-	var body wire.ErrorBody
-	if err := json.Unmarshal(res.Body, &body); err != nil || body.Error.Code == "" {
-		return providerkit.StatusError(res)
-	}
-	return body.Error.Err(res.StatusCode)
-}
-
 // call sends one operation to the server and decodes its answer into a
 // new T: id fills the route's {id}, body is the JSON body (nil for none).
 func call[T any](ctx context.Context, s *Simulator, op paykit.Op, id string, body any, ro *paykit.RequestOptions) (*T, error) {

@@ -77,58 +77,6 @@ func clockOffset(tx Tx) (time.Duration, error) {
 	return c.Offset, nil
 }
 
-// check runs before every operation: configuration and context.
-func (s *Simulator) check(ctx context.Context, op paykit.Op) error {
-	if s.cfgErr != nil {
-		e := *s.cfgErr.(*paykit.Error)
-		e.Op = op
-		return &e
-	}
-	if ctx == nil {
-		return &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Op: op, Param: "ctx", Message: "context is nil"}
-	}
-	if err := ctx.Err(); err != nil {
-		return ctxError(op, err)
-	}
-	return nil
-}
-
-func ctxError(op paykit.Op, err error) error {
-	e := paykit.ContextError(err)
-	e.Provider, e.Op = Name, op
-	return e
-}
-
-// opError gives every error leaving the simulator the provider and op.
-func opError(op paykit.Op, err error) error {
-	if pe, ok := err.(*paykit.Error); ok {
-		cp := *pe
-		if cp.Provider == "" {
-			cp.Provider = Name
-		}
-		if cp.Op == "" {
-			cp.Op = op
-		}
-		return &cp
-	}
-	if err == context.Canceled || err == context.DeadlineExceeded {
-		return ctxError(op, err)
-	}
-	return &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Op: op, Message: "local store failed", Err: err}
-}
-
-// invalidState is the error of an operation the resource's state forbids.
-func invalidState(msg string) error {
-	return paykit.NewError(paykit.CodeInvalidState, msg)
-}
-
-// notFoundParam is a not-found error for a resource named by a parameter.
-func notFoundParam(param, noun, id string) error {
-	e := paykit.NotFoundError(noun, id)
-	e.Param = param
-	return e
-}
-
 // idemRec is the remembered first result of an idempotent write.
 type idemRec struct {
 	Fingerprint string          `json:"fingerprint"`
