@@ -52,14 +52,37 @@ func (s *Simulator) ParseWebhook(ctx context.Context, req *paykit.WebhookRequest
 	return []*paykit.Event{ev}, nil
 }
 
-var knownEvents = map[paykit.EventType]bool{
-	paykit.EventCustomerCreated: true, paykit.EventCustomerUpdated: true, paykit.EventCustomerDeleted: true,
-	paykit.EventSubscriptionCreated: true, paykit.EventSubscriptionUpdated: true, paykit.EventSubscriptionCanceled: true,
-	paykit.EventPaymentCreated: true, paykit.EventPaymentUpdated: true, paykit.EventPaymentCanceled: true,
-	paykit.EventRefundCreated: true, paykit.EventRefundUpdated: true,
-	paykit.EventInvoiceGenerated: true, paykit.EventInvoiceUpdated: true,
-	paykit.EventCheckoutCreated: true, paykit.EventCheckoutUpdated: true,
-	paykit.EventCheckoutCompleted: true, paykit.EventCheckoutExpired: true,
+// emittedEvents are the event types the simulator emits. They are
+// paykit's own, so there is nothing to map: this list is the whole table.
+var emittedEvents = []paykit.EventType{
+	paykit.EventCustomerCreated, paykit.EventCustomerUpdated, paykit.EventCustomerDeleted,
+	paykit.EventCheckoutCreated, paykit.EventCheckoutUpdated, paykit.EventCheckoutCompleted, paykit.EventCheckoutExpired,
+	paykit.EventSubscriptionCreated, paykit.EventSubscriptionUpdated, paykit.EventSubscriptionCanceled,
+	paykit.EventPaymentCreated, paykit.EventPaymentUpdated, paykit.EventPaymentCanceled,
+	paykit.EventRefundCreated,
+	paykit.EventInvoiceGenerated, paykit.EventInvoiceUpdated,
+}
+
+// knownEvents are the types ParseWebhook decodes the Data of: those the
+// simulator emits, and refund.updated, a paykit event it never emits
+// (its refunds succeed at once). Any other type is EventUnknown.
+var knownEvents = func() map[paykit.EventType]bool {
+	m := map[paykit.EventType]bool{paykit.EventRefundUpdated: true}
+	for _, t := range emittedEvents {
+		m[t] = true
+	}
+	return m
+}()
+
+// MappedEvents returns the webhook event types the simulator emits, each
+// already a unified paykit.EventType (the simulator has no native events
+// to map), grouped by resource. Subscribe an endpoint to these.
+func MappedEvents() []string {
+	out := make([]string, len(emittedEvents))
+	for i, t := range emittedEvents {
+		out[i] = string(t)
+	}
+	return out
 }
 
 // SignedRequest returns a delivery of body signed now with the

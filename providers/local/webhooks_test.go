@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -699,5 +700,77 @@ func TestResendDuringAnAttempt(t *testing.T) {
 	le, _ := e.sim.Event(e.ctx, logged[0].Event.ID)
 	if d := le.Deliveries[0]; calls.Load() != 2 || d.Status != local.DeliverySucceeded || d.AttemptCount != 2 {
 		t.Errorf("after a Resend during an attempt: %d calls, delivery %+v; want 2 calls, succeeded after 2 attempts", calls.Load(), d)
+	}
+}
+
+// MappedEvents lists exactly the event types the simulator emits: a run
+// through every state machine emits each of them, and nothing else.
+func TestMappedEventsAreTheEmittedOnes(t *testing.T) {
+	e := newEnv(t)
+	cus := e.customer(t)
+	if _, err := e.client.Customers.Update(e.ctx, cus.ID, &paykit.UpdateCustomerParams{Metadata: map[string]string{"a": "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	co := e.checkout(t, paykit.CustomerID(cus.ID), "price_usd", paykit.SessionOneTime, 1)
+	if _, err := e.client.Checkouts.Update(e.ctx, co.ID, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"a": "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	pay, err := e.sim.CompleteCheckout(e.ctx, co.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Refunds.Create(e.ctx, &paykit.CreateRefundParams{PaymentID: pay.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.Checkouts.Delete(e.ctx, e.checkout(t, paykit.CustomerID(cus.ID), "price_usd", paykit.SessionOneTime, 1).ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Payments.Cancel(e.ctx, e.payment(t, paykit.CustomerID(cus.ID), 500, paykit.CaptureManual).ID); err != nil {
+		t.Fatal(err)
+	}
+	sub := e.subscription(t, paykit.CustomerID(cus.ID), "price_pro")
+	if _, err := e.client.Subscriptions.Update(e.ctx, sub.ID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"a": "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.Subscriptions.Cancel(e.ctx, sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A renewal of an email payee awaits its payer, whose payment then
+	// pays the open invoice (invoice.updated).
+	payee := e.subscription(t, paykit.CustomerEmail("payer@example.com"), "price_pro")
+	if _, err := e.sim.ConfirmPayment(e.ctx, path.Base(payee.PaymentURL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.AdvanceClock(e.ctx, 32*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if payee, err = e.client.Subscriptions.Retrieve(e.ctx, payee.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.ConfirmPayment(e.ctx, path.Base(payee.PaymentURL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.Customers.Delete(e.ctx, cus.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	emitted := map[string]bool{}
+	for _, typ := range e.eventTypes(t) {
+		emitted[string(typ)] = true
+	}
+	mapped := map[string]bool{}
+	for _, typ := range local.MappedEvents() {
+		if mapped[typ] {
+			t.Errorf("MappedEvents lists %s twice", typ)
+		}
+		mapped[typ] = true
+		if !emitted[typ] {
+			t.Errorf("MappedEvents lists %s, which the run did not emit", typ)
+		}
+	}
+	for typ := range emitted {
+		if !mapped[typ] {
+			t.Errorf("the simulator emitted %s, which MappedEvents does not list", typ)
+		}
 	}
 }
