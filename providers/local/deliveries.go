@@ -108,6 +108,10 @@ type target struct {
 // delivered to: the URL of WithWebhookURL, HandlerEndpoint for
 // WithWebhookHandler. A client of a local server (WithServerURL) has none.
 func (s *Simulator) Endpoints() []string {
+	return s.b.Endpoints()
+}
+
+func (s *engine) Endpoints() []string {
 	out := make([]string, len(s.targets))
 	for i, tg := range s.targets {
 		out[i] = tg.name
@@ -115,7 +119,7 @@ func (s *Simulator) Endpoints() []string {
 	return out
 }
 
-func (s *Simulator) target(name string) (target, bool) {
+func (s *engine) target(name string) (target, bool) {
 	for _, tg := range s.targets {
 		if tg.name == name {
 			return tg, true
@@ -128,10 +132,11 @@ func (s *Simulator) target(name string) (target, bool) {
 // happened to it before. The receiver sees the same event id, so a
 // de-duplicating handler runs it once.
 func (s *Simulator) Resend(ctx context.Context, eventID string) error {
+	return s.b.Resend(ctx, eventID)
+}
+
+func (s *engine) Resend(ctx context.Context, eventID string) error {
 	const op = wire.OpResend
-	if s.remote != nil {
-		return callDone(ctx, s, op, eventID, nil, nil)
-	}
 	if err := s.check(ctx, op); err != nil {
 		return err
 	}
@@ -166,7 +171,7 @@ func (s *Simulator) Resend(ctx context.Context, eventID string) error {
 }
 
 // notify wakes the delivery worker, starting it on first use.
-func (s *Simulator) notify() {
+func (s *engine) notify() {
 	if len(s.targets) == 0 || s.closed.Load() {
 		return
 	}
@@ -179,7 +184,7 @@ func (s *Simulator) notify() {
 
 // run is the single delivery worker: it delivers what is due, in event
 // order per endpoint, then sleeps until woken or the next retry is due.
-func (s *Simulator) run() {
+func (s *engine) run() {
 	defer close(s.done)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -208,7 +213,7 @@ func (s *Simulator) run() {
 // deliverDue attempts every due delivery once and returns when the next
 // retry is due (zero: nothing waits). The first pending delivery of an
 // endpoint blocks its later ones, so each endpoint gets events in order.
-func (s *Simulator) deliverDue(ctx context.Context) (time.Time, error) {
+func (s *engine) deliverDue(ctx context.Context) (time.Time, error) {
 	var pending []Record
 	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
@@ -290,7 +295,7 @@ func earliest(a, b time.Time) time.Time {
 // updateDelivery runs fn on the stored delivery of eventID to endpoint in
 // a write transaction, and stores the event when fn reports a change. A
 // missing event or delivery is no error: fn does not run.
-func (s *Simulator) updateDelivery(ctx context.Context, eventID, endpoint string, fn func(*eventRec, *deliveryRec) (bool, error)) error {
+func (s *engine) updateDelivery(ctx context.Context, eventID, endpoint string, fn func(*eventRec, *deliveryRec) (bool, error)) error {
 	return s.store.Update(ctx, func(tx Tx) error {
 		r, ok, err := tx.Get(collEvents, eventID)
 		if err != nil || !ok {
@@ -319,7 +324,7 @@ func (s *Simulator) updateDelivery(ctx context.Context, eventID, endpoint string
 // the event already has a delivery there, that one stands for it);
 // otherwise it stays queued, for a simulator that has the endpoint, and a
 // warning is logged once. It reports whether the delivery moved.
-func (s *Simulator) orphan(ctx context.Context, eventID, endpoint string) (bool, error) {
+func (s *engine) orphan(ctx context.Context, eventID, endpoint string) (bool, error) {
 	to, ok := s.movesTo(endpoint)
 	if !ok {
 		if _, warned := s.orphans.LoadOrStore(endpoint, true); !warned {
@@ -350,7 +355,7 @@ func (s *Simulator) orphan(ctx context.Context, eventID, endpoint string) (bool,
 
 // movesTo returns the endpoint queued deliveries to the vanished endpoint
 // move to: the one URL endpoint, when exactly one is configured.
-func (s *Simulator) movesTo(endpoint string) (string, bool) {
+func (s *engine) movesTo(endpoint string) (string, bool) {
 	var urls []string
 	for _, tg := range s.targets {
 		if tg.url != "" {
@@ -367,7 +372,7 @@ func (s *Simulator) movesTo(endpoint string) (string, bool) {
 // it is still pending, due, and not held by another simulator. Otherwise
 // it returns when to look again (zero: the delivery is settled). It
 // returns the delivery's generation too.
-func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (int, bool, time.Time, error) {
+func (s *engine) lease(ctx context.Context, eventID, endpoint string) (int, bool, time.Time, error) {
 	var (
 		gen    int
 		leased bool
@@ -394,7 +399,7 @@ func (s *Simulator) lease(ctx context.Context, eventID, endpoint string) (int, b
 
 // release gives up this simulator's lease of a delivery it did not
 // attempt to the end.
-func (s *Simulator) release(eventID, endpoint string) {
+func (s *engine) release(eventID, endpoint string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = s.updateDelivery(ctx, eventID, endpoint, func(_ *eventRec, d *deliveryRec) (bool, error) {
@@ -410,7 +415,7 @@ func (s *Simulator) release(eventID, endpoint string) {
 // next one is due, or zero when the delivery is settled. An attempt of an
 // older generation (a Resend came while it was in flight) is logged but
 // settles nothing: the resent delivery is due at once.
-func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string, gen int, a DeliveryAttempt) (time.Time, error) {
+func (s *engine) recordAttempt(ctx context.Context, eventID, endpoint string, gen int, a DeliveryAttempt) (time.Time, error) {
 	var retryAt time.Time
 	err := s.updateDelivery(ctx, eventID, endpoint, func(_ *eventRec, d *deliveryRec) (bool, error) {
 		if d.LeaseOwner != s.id {
@@ -446,14 +451,14 @@ func (s *Simulator) recordAttempt(ctx context.Context, eventID, endpoint string,
 	return retryAt, err
 }
 
-func (s *Simulator) logWarn(msg string, attrs ...slog.Attr) {
+func (s *engine) logWarn(msg string, attrs ...slog.Attr) {
 	if s.cfg.logger != nil {
 		s.cfg.logger.LogAttrs(context.Background(), slog.LevelWarn, msg, attrs...)
 	}
 }
 
 // attempt delivers one event to one endpoint, signed now.
-func (s *Simulator) attempt(ctx context.Context, tg target, ev *eventRec) DeliveryAttempt {
+func (s *engine) attempt(ctx context.Context, tg target, ev *eventRec) DeliveryAttempt {
 	start := time.Now()
 	h := providerkit.StandardWebhookHeaders(s.key, ev.ID, start, ev.Body)
 	h.Set("Content-Type", "application/json")
@@ -481,7 +486,7 @@ func (s *Simulator) attempt(ctx context.Context, tg target, ev *eventRec) Delive
 }
 
 // post sends one delivery to url; a redirect is a failed attempt.
-func (s *Simulator) post(ctx context.Context, url string, h http.Header, body []byte) (int, error) {
+func (s *engine) post(ctx context.Context, url string, h http.Header, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -545,14 +550,14 @@ func (w *responseRecorder) WriteHeader(code int) {
 	}
 }
 
-func (s *Simulator) signalProgress() {
+func (s *engine) signalProgress() {
 	s.progMu.Lock()
 	close(s.progress)
 	s.progress = make(chan struct{})
 	s.progMu.Unlock()
 }
 
-func (s *Simulator) progressed() <-chan struct{} {
+func (s *engine) progressed() <-chan struct{} {
 	s.progMu.Lock()
 	defer s.progMu.Unlock()
 	return s.progress
@@ -562,10 +567,11 @@ func (s *Simulator) progressed() <-chan struct{} {
 // on, or until ctx is done. With no endpoint configured it returns at once.
 // It fails when the simulator was closed with deliveries still queued.
 func (s *Simulator) Flush(ctx context.Context) error {
+	return s.b.Flush(ctx)
+}
+
+func (s *engine) Flush(ctx context.Context) error {
 	const op = wire.OpFlush
-	if s.remote != nil {
-		return s.flushRemote(ctx)
-	}
 	if err := s.check(ctx, op); err != nil {
 		return err
 	}
@@ -595,7 +601,7 @@ func (s *Simulator) Flush(ctx context.Context) error {
 
 // hasPending reports whether a delivery to a configured endpoint, or one
 // that moves to it, is queued; the others wait for another simulator.
-func (s *Simulator) hasPending(ctx context.Context) (bool, error) {
+func (s *engine) hasPending(ctx context.Context) (bool, error) {
 	var pending bool
 	err := s.store.View(ctx, func(tx Tx) error {
 		recs, _, err := tx.List(collEvents, Query{Keys: map[string]string{"pending": "yes"}})
@@ -621,6 +627,10 @@ func (s *Simulator) hasPending(ctx context.Context) (bool, error) {
 // queued). Operations keep working; their events are logged but no longer
 // delivered. Close is safe to call more than once and always returns nil.
 func (s *Simulator) Close() error {
+	return s.b.Close()
+}
+
+func (s *engine) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
 		s.cancel()

@@ -9,10 +9,15 @@ import (
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
+// guard is the check every operation makes first, in process or in
+// remote mode: an invalid option fails every call (cfgErr), and so does a
+// nil or ended context.
+type guard struct{ cfgErr error }
+
 // check runs before every operation: configuration and context.
-func (s *Simulator) check(ctx context.Context, op paykit.Op) error {
-	if s.cfgErr != nil {
-		e := *s.cfgErr.(*paykit.Error)
+func (g guard) check(ctx context.Context, op paykit.Op) error {
+	if g.cfgErr != nil {
+		e := *g.cfgErr.(*paykit.Error)
 		e.Op = op
 		return &e
 	}

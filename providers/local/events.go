@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/paykit-go/paykit"
-	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
@@ -131,25 +129,11 @@ func (t *txn) eventLog() (eventLogRec, error) {
 // Events returns the events the log keeps (see WithEventRetention),
 // oldest first, each with the log of its deliveries.
 func (s *Simulator) Events(ctx context.Context) ([]*LoggedEvent, error) {
+	return s.b.Events(ctx)
+}
+
+func (s *engine) Events(ctx context.Context) ([]*LoggedEvent, error) {
 	const op = wire.OpEvents
-	if s.remote != nil {
-		// Page by page, so that no answer grows with the log.
-		var out []*LoggedEvent
-		lp := paykit.ListParams{Limit: maxLimit}
-		for {
-			p, err := s.EventsPage(ctx, lp)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, p.Data...)
-			if !p.HasMore {
-				break
-			}
-			lp.Cursor = p.NextCursor
-		}
-		slices.Reverse(out)
-		return out, nil
-	}
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -184,17 +168,11 @@ func (s *Simulator) EventsPage(ctx context.Context, lp paykit.ListParams) (*payk
 	if lp.Limit < 0 || lp.Limit > maxLimit {
 		return nil, opError(op, paykit.ValidationError("limit", fmt.Sprintf("limit must be between 0 and %d", maxLimit)))
 	}
-	if s.remote != nil {
-		evs, err := send[wire.Events[Delivery]](ctx, s, op, "", &providerkit.Request{Query: wire.ListQuery{Limit: lp.Limit, Cursor: lp.Cursor}.Values()})
-		if err != nil {
-			return nil, err
-		}
-		out, err := remoteEvents(evs.Data)
-		if err != nil {
-			return nil, opError(op, err)
-		}
-		return &paykit.Page[LoggedEvent]{Data: out, HasMore: evs.HasMore, NextCursor: evs.NextCursor}, nil
-	}
+	return s.b.EventsPage(ctx, lp)
+}
+
+func (s *engine) EventsPage(ctx context.Context, lp paykit.ListParams) (*paykit.Page[LoggedEvent], error) {
+	const op = wire.OpEvents
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -213,18 +191,11 @@ func (s *Simulator) EventsPage(ctx context.Context, lp paykit.ListParams) (*payk
 // Event returns one emitted event with its deliveries, or an error
 // matching paykit.ErrNotFound, also for an event the log no longer keeps.
 func (s *Simulator) Event(ctx context.Context, id string) (*LoggedEvent, error) {
+	return s.b.Event(ctx, id)
+}
+
+func (s *engine) Event(ctx context.Context, id string) (*LoggedEvent, error) {
 	const op = wire.OpEvent
-	if s.remote != nil {
-		ev, err := call[wire.LoggedEvent[Delivery]](ctx, s, op, id, nil, nil)
-		if err != nil {
-			return nil, err
-		}
-		out, err := remoteEvents([]wire.LoggedEvent[Delivery]{*ev})
-		if err != nil {
-			return nil, opError(op, err)
-		}
-		return out[0], nil
-	}
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/paykit-go/paykit"
@@ -43,40 +41,79 @@ func (it Item) Recurring() bool { return !it.Interval.IsZero() }
 // concurrent use. Call Close when done to stop webhook delivery.
 type Simulator struct {
 	paykit.UnimplementedProvider
+	guard
 
-	cfg     config
-	cfgErr  error
-	store   Store
-	secret  string
-	key     []byte
-	targets []target
-	// remote is the client of the local payments server of
-	// WithServerURL; nil in-process.
-	remote *providerkit.RESTClient
-	// webhookClient posts deliveries: a copy of the configured client
-	// that does not follow redirects.
-	webhookClient *http.Client
-	// id names this simulator in the delivery leases it takes.
-	id string
-	// orphans holds the vanished endpoints whose queued deliveries were
-	// warned about.
-	orphans sync.Map
-
-	// The delivery worker: started on the first event, stopped by Close.
-	worker    sync.Once
-	wake      chan struct{}
-	ctx       context.Context
-	cancel    context.CancelFunc
-	done      chan struct{}
-	closed    atomic.Bool
-	closeOnce sync.Once
-	progress  chan struct{} // closed and replaced after each delivery round
-	progMu    sync.Mutex
+	cfg    config
+	secret string
+	key    []byte
+	// b runs the operations: the in-process engine, or the client of
+	// the local payments server of WithServerURL.
+	b backend
 }
 
-// Provider returns a new Simulator configured by opts. It never panics: an
-// invalid option makes every operation fail with an error matching
-// paykit.ErrConfiguration.
+// backend is what a Simulator runs its operations and helpers on, with
+// the Simulator's own method names: the in-process engine (engine.go) or,
+// with WithServerURL, the client of a local payments server (remote.go).
+// The Simulator checks the arguments both share (nil params, empty ids,
+// a bad card, limit or duration) before it delegates; the backend checks
+// the configuration and the context (guard) as it starts.
+type backend interface {
+	CreateCustomer(ctx context.Context, p *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error)
+	RetrieveCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Customer, error)
+	UpdateCustomer(ctx context.Context, id string, p *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error)
+	DeleteCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) error
+	ListCustomers(ctx context.Context, p *paykit.ListCustomersParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error)
+
+	CreateCheckout(ctx context.Context, p *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error)
+	RetrieveCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Checkout, error)
+	UpdateCheckout(ctx context.Context, id string, p *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error)
+	DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error
+	ListCheckouts(ctx context.Context, p *paykit.ListCheckoutsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error)
+
+	CreateSubscription(ctx context.Context, p *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error)
+	RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error)
+	UpdateSubscription(ctx context.Context, id string, p *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error)
+	CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error)
+	DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error
+	ListSubscriptions(ctx context.Context, p *paykit.ListSubscriptionsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error)
+
+	CreatePayment(ctx context.Context, p *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error)
+	RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error)
+	UpdatePayment(ctx context.Context, id string, p *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error)
+	CapturePayment(ctx context.Context, id string, p *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error)
+	CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error)
+	DeletePayment(ctx context.Context, id string, ro *paykit.RequestOptions) error
+	ListPayments(ctx context.Context, p *paykit.ListPaymentsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error)
+
+	CreateRefund(ctx context.Context, p *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error)
+	RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error)
+	ListRefunds(ctx context.Context, p *paykit.ListRefundsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error)
+
+	RetrieveInvoice(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Invoice, error)
+	ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error)
+
+	PayCheckout(ctx context.Context, checkoutID string, card Card) (*paykit.Payment, error)
+	ConfirmPayment(ctx context.Context, paymentID string) (*paykit.Payment, error)
+	FailPayment(ctx context.Context, paymentID string) (*paykit.Payment, error)
+	SetCardDeclined(ctx context.Context, customerID string, declined bool) error
+	CardDeclined(ctx context.Context, customerID string) (bool, error)
+	Now(ctx context.Context) (time.Time, error)
+	AdvanceClock(ctx context.Context, d time.Duration) error
+
+	Events(ctx context.Context) ([]*LoggedEvent, error)
+	EventsPage(ctx context.Context, lp paykit.ListParams) (*paykit.Page[LoggedEvent], error)
+	Event(ctx context.Context, id string) (*LoggedEvent, error)
+	Resend(ctx context.Context, eventID string) error
+	Flush(ctx context.Context) error
+	Endpoints() []string
+	Close() error
+}
+
+// Provider returns a new Simulator configured by opts. It returns the
+// *Simulator rather than a paykit.Provider because its users drive it:
+// the simulated clock, paying a checkout as its payer would, declines and
+// its webhook secret. It never panics: an invalid option makes every
+// operation fail with an error matching paykit.ErrConfiguration.
 func Provider(opts ...Option) *Simulator {
 	cfg := config{
 		items:      map[string]Item{},
@@ -93,46 +130,19 @@ func Provider(opts ...Option) *Simulator {
 			o(&cfg)
 		}
 	}
-	s := &Simulator{
-		cfg:      cfg,
-		store:    cfg.store,
-		secret:   cfg.webhookSecret,
-		wake:     make(chan struct{}, 1),
-		done:     make(chan struct{}),
-		progress: make(chan struct{}),
+	remoteMode := cfg.serverURL != ""
+	if remoteMode && len(cfg.serverOpts) > 0 {
+		cfg.errs.Fail("server_url", "with WithServerURL the server owns items, webhooks, store and clock: remove "+strings.Join(slices.Compact(slices.Sorted(slices.Values(cfg.serverOpts))), ", "))
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	wc := *cfg.httpClient
-	wc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	s.webhookClient = &wc
-	s.id = newID("sim")
-	if s.store == nil {
-		s.store = NewMemoryStore()
-	}
-	if s.secret == "" {
+	s := &Simulator{guard: guard{cfgErr: cfg.errs.Err()}, cfg: cfg, secret: cfg.webhookSecret}
+	if s.secret == "" && !remoteMode {
 		s.secret = NewWebhookSecret()
 	}
 	s.key = providerkit.StandardWebhookKey(s.secret)
-	if cfg.webhookURL != "" {
-		s.targets = append(s.targets, target{name: cfg.webhookURL, url: cfg.webhookURL})
-	}
-	if cfg.handler != nil {
-		s.targets = append(s.targets, target{name: HandlerEndpoint, handler: cfg.handler})
-	}
-	if cfg.serverURL != "" {
-		if len(cfg.serverOpts) > 0 {
-			cfg.errs.Fail("server_url", "with WithServerURL the server owns items, webhooks, store and clock: remove "+strings.Join(slices.Compact(slices.Sorted(slices.Values(cfg.serverOpts))), ", "))
-		}
-		s.remote, s.targets, s.store = newRemote(&cfg), nil, nil
-		s.secret = cfg.webhookSecret
-		s.key = providerkit.StandardWebhookKey(s.secret)
-	}
-	if err := cfg.errs.Err(); err != nil {
-		s.cfgErr = err
-		return s
-	}
-	if cfg.store != nil && s.remote == nil {
-		s.notify() // deliveries a previous simulator left queued in the store
+	if remoteMode {
+		s.b = newRemote(&cfg, s.guard)
+	} else {
+		s.b = newEngine(cfg, s.guard, s.key)
 	}
 	return s
 }

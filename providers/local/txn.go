@@ -41,7 +41,7 @@ type kind[T any] struct {
 // txn is one operation's view of the store: the transaction, the
 // simulated time of the operation, and the events it emitted.
 type txn struct {
-	s       *Simulator
+	s       *engine
 	tx      Tx
 	now     time.Time
 	emitted int
@@ -57,7 +57,7 @@ type clockRec struct {
 
 const clockID = "clock"
 
-func (s *Simulator) begin(tx Tx) (*txn, error) {
+func (s *engine) begin(tx Tx) (*txn, error) {
 	off, err := clockOffset(tx)
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ const pruneBatch = 8
 // ErrIdempotencyConflict. Only successful results are remembered, so a
 // failed call may be retried. Every write also prunes idempotency records
 // past IdempotencyTTL and events beyond the retention (prune).
-func mutate[T any](ctx context.Context, s *Simulator, op paykit.Op, ro *paykit.RequestOptions, args any, fn func(*txn) (*T, error)) (*T, error) {
+func mutate[T any](ctx context.Context, s *engine, op paykit.Op, ro *paykit.RequestOptions, args any, fn func(*txn) (*T, error)) (*T, error) {
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (t *txn) prune() error {
 }
 
 // view runs fn in one read transaction.
-func view[T any](ctx context.Context, s *Simulator, op paykit.Op, fn func(*txn) (*T, error)) (*T, error) {
+func view[T any](ctx context.Context, s *engine, op paykit.Op, fn func(*txn) (*T, error)) (*T, error) {
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func saveEmit[T any](t *txn, k kind[T], v *T, ev paykit.EventType) error {
 }
 
 // retrieve is the Retrieve operation of k.
-func retrieve[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[T], id string, out func(*T) *R) (*R, error) {
+func retrieve[T, R any](ctx context.Context, s *engine, op paykit.Op, k kind[T], id string, out func(*T) *R) (*R, error) {
 	return view(ctx, s, op, func(t *txn) (*R, error) {
 		v, err := load(t, k, id)
 		if err != nil {
@@ -328,7 +328,7 @@ func retrieve[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[
 }
 
 // list is the List operation of k: one page, filtered by keys.
-func list[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[T], lp paykit.ListParams, keys map[string]string, out func(*T) *R) (*paykit.Page[R], error) {
+func list[T, R any](ctx context.Context, s *engine, op paykit.Op, k kind[T], lp paykit.ListParams, keys map[string]string, out func(*T) *R) (*paykit.Page[R], error) {
 	return view(ctx, s, op, func(t *txn) (*paykit.Page[R], error) {
 		return page(t, k, lp, keys, out)
 	})
