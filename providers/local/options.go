@@ -222,10 +222,12 @@ func WithLogger(l *slog.Logger) Option {
 // secret: ParseWebhook verifies deliveries locally with the secret it is
 // handed, and WebhookSecret returns this one ("" when none was given).
 //
-// Reads, and writes carrying an idempotency key (every write made through
-// a paykit.Client), are retried on connection failures and 5xx answers;
-// errors come back as *paykit.Error with the server's Code, Param and
-// Message.
+// Reads and writes are retried on connection failures and 5xx answers,
+// a write always with its idempotency key: the caller's, the one a
+// paykit.Client made, or, for a write called directly without one, a key
+// made for the call as the Client would (a failed write's error names it
+// in IdempotencyKey). Errors come back as *paykit.Error with the server's
+// Code, Param and Message.
 func WithServerURL(url string) Option {
 	return func(c *config) {
 		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -74,9 +75,20 @@ func send[T any](ctx context.Context, r *remote, op paykit.Op, id string, req *p
 		return nil, opError(op, paykit.NewError(paykit.CodeNotSupported, "the local server API has no route for "+string(op)))
 	}
 	req.Method, req.Path = rt.Method, rt.URLPath(url.PathEscape(id))
+	generated := false
+	if req.IdempotencyKey == "" && op.IsWrite() {
+		// A direct call, not through a paykit.Client: make the key the
+		// Client would, so that the write is resent, with it, also once
+		// it may have reached the server, and applied at most once.
+		req.IdempotencyKey, generated = rand.Text(), true
+	}
 	out := new(T)
 	if _, err := r.api.Do(ctx, req, out); err != nil {
-		return nil, opError(op, err)
+		pe := opError(op, err).(*paykit.Error)
+		if generated { // the caller's only way to learn it
+			pe.IdempotencyKey = req.IdempotencyKey
+		}
+		return nil, pe
 	}
 	return out, nil
 }
