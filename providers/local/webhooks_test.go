@@ -707,34 +707,7 @@ func TestResendDuringAnAttempt(t *testing.T) {
 // through every state machine emits each of them, and nothing else.
 func TestMappedEventsAreTheEmittedOnes(t *testing.T) {
 	e := newEnv(t)
-	cus := e.customer(t)
-	if _, err := e.client.Customers.Update(e.ctx, cus.ID, &paykit.UpdateCustomerParams{Metadata: map[string]string{"a": "b"}}); err != nil {
-		t.Fatal(err)
-	}
-	co := e.checkout(t, paykit.CustomerID(cus.ID), "price_usd", paykit.SessionOneTime, 1)
-	if _, err := e.client.Checkouts.Update(e.ctx, co.ID, &paykit.UpdateCheckoutParams{Metadata: map[string]string{"a": "b"}}); err != nil {
-		t.Fatal(err)
-	}
-	pay, err := e.sim.CompleteCheckout(e.ctx, co.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.Refunds.Create(e.ctx, &paykit.CreateRefundParams{PaymentID: pay.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.client.Checkouts.Delete(e.ctx, e.checkout(t, paykit.CustomerID(cus.ID), "price_usd", paykit.SessionOneTime, 1).ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.Payments.Cancel(e.ctx, e.payment(t, paykit.CustomerID(cus.ID), 500, paykit.CaptureManual).ID); err != nil {
-		t.Fatal(err)
-	}
-	sub := e.subscription(t, paykit.CustomerID(cus.ID), "price_pro")
-	if _, err := e.client.Subscriptions.Update(e.ctx, sub.ID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"a": "b"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.client.Subscriptions.Cancel(e.ctx, sub.ID); err != nil {
-		t.Fatal(err)
-	}
+	shop(t, e)
 	// A renewal of an email payee awaits its payer, whose payment then
 	// pays the open invoice (invoice.updated).
 	payee := e.subscription(t, paykit.CustomerEmail("payer@example.com"), "price_pro")
@@ -744,13 +717,11 @@ func TestMappedEventsAreTheEmittedOnes(t *testing.T) {
 	if err := e.sim.AdvanceClock(e.ctx, 32*24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if payee, err = e.client.Subscriptions.Retrieve(e.ctx, payee.ID); err != nil {
+	payee, err := e.client.Subscriptions.Retrieve(e.ctx, payee.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.sim.ConfirmPayment(e.ctx, path.Base(payee.PaymentURL)); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.client.Customers.Delete(e.ctx, cus.ID); err != nil {
 		t.Fatal(err)
 	}
 
