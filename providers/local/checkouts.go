@@ -8,7 +8,6 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
-	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CheckoutTTL is how long a checkout stays open before AdvanceClock
@@ -24,9 +23,10 @@ func (s *Simulator) CreateCheckout(ctx context.Context, p *paykit.CreateCheckout
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpCheckoutsCreate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsCreate, "", (*wire.CheckoutCreate)(p), ro)
-	}
+	return s.b.CreateCheckout(ctx, p, ro)
+}
+
+func (s *engine) CreateCheckout(ctx context.Context, p *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	return mutate(ctx, s, paykit.OpCheckoutsCreate, ro, p, func(t *txn) (*paykit.Checkout, error) {
 		if _, err := t.customerOf("customer", p.Customer); err != nil {
 			return nil, err
@@ -91,13 +91,14 @@ func checkoutRenewal(it Item, want *paykit.CheckoutSubscription) (*paykit.Checko
 }
 
 // RetrieveCheckout implements paykit.Provider.
-func (s *Simulator) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+func (s *Simulator) RetrieveCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpCheckoutsRetrieve, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsRetrieve, id, nil, nil)
-	}
+	return s.b.RetrieveCheckout(ctx, id, ro)
+}
+
+func (s *engine) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
 	return retrieve(ctx, s, paykit.OpCheckoutsRetrieve, checkouts, id, (*checkoutRec).out)
 }
 
@@ -111,9 +112,10 @@ func (s *Simulator) UpdateCheckout(ctx context.Context, id string, p *paykit.Upd
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpCheckoutsUpdate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Checkout](ctx, s, paykit.OpCheckoutsUpdate, id, (*wire.CheckoutUpdate)(p), ro)
-	}
+	return s.b.UpdateCheckout(ctx, id, p, ro)
+}
+
+func (s *engine) UpdateCheckout(ctx context.Context, id string, p *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	return mutate(ctx, s, paykit.OpCheckoutsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Checkout, error) {
 		rec, err := t.openCheckout(id)
 		if err != nil {
@@ -134,9 +136,10 @@ func (s *Simulator) DeleteCheckout(ctx context.Context, id string, ro *paykit.Re
 	if err := paykit.RequireID(id); err != nil {
 		return opError(paykit.OpCheckoutsDelete, err)
 	}
-	if s.remote != nil {
-		return callDone(ctx, s, paykit.OpCheckoutsDelete, id, nil, ro)
-	}
+	return s.b.DeleteCheckout(ctx, id, ro)
+}
+
+func (s *engine) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	_, err := mutate(ctx, s, paykit.OpCheckoutsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := t.openCheckout(id)
 		if err != nil {
@@ -165,18 +168,19 @@ func (t *txn) openCheckout(id string) (*checkoutRec, error) {
 
 // ListCheckouts implements paykit.Provider: newest first, filtered by
 // customer id.
-func (s *Simulator) ListCheckouts(ctx context.Context, p *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
+func (s *Simulator) ListCheckouts(ctx context.Context, p *paykit.ListCheckoutsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
 	if p == nil {
 		p = &paykit.ListCheckoutsParams{}
 	}
-	if s.remote != nil {
-		return callList[paykit.Checkout](ctx, s, paykit.OpCheckoutsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID})
-	}
+	return s.b.ListCheckouts(ctx, p, ro)
+}
+
+func (s *engine) ListCheckouts(ctx context.Context, p *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
 	return list(ctx, s, paykit.OpCheckoutsList, checkouts, p.ListParams, map[string]string{"customer": p.CustomerID}, (*checkoutRec).out)
 }
 
 // item returns the configured item with id, or ErrNotFound naming item_id.
-func (s *Simulator) item(id string) (Item, error) {
+func (s *engine) item(id string) (Item, error) {
 	it, ok := s.cfg.items[id]
 	if !ok {
 		return Item{}, notFoundParam("item_id", "item", id)
@@ -192,6 +196,6 @@ func lineAmount(unit, qty int64) (int64, error) {
 	return unit * qty, nil
 }
 
-func (s *Simulator) pageURL(kind, id string) string {
+func (s *engine) pageURL(kind, id string) string {
 	return s.cfg.pageURL + "/" + kind + "/" + id
 }

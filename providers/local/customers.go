@@ -5,7 +5,6 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
-	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CreateCustomer implements paykit.Provider. It emits customer.created.
@@ -13,9 +12,10 @@ func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomer
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpCustomersCreate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Customer](ctx, s, paykit.OpCustomersCreate, "", (*wire.CustomerCreate)(p), ro)
-	}
+	return s.b.CreateCustomer(ctx, p, ro)
+}
+
+func (s *engine) CreateCustomer(ctx context.Context, p *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
 	return mutate(ctx, s, paykit.OpCustomersCreate, ro, p, func(t *txn) (*paykit.Customer, error) {
 		rec := &customerRec{
 			Customer: paykit.Customer{
@@ -32,13 +32,14 @@ func (s *Simulator) CreateCustomer(ctx context.Context, p *paykit.CreateCustomer
 }
 
 // RetrieveCustomer implements paykit.Provider.
-func (s *Simulator) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+func (s *Simulator) RetrieveCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Customer, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpCustomersRetrieve, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Customer](ctx, s, paykit.OpCustomersRetrieve, id, nil, nil)
-	}
+	return s.b.RetrieveCustomer(ctx, id, ro)
+}
+
+func (s *engine) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
 	return retrieve(ctx, s, paykit.OpCustomersRetrieve, customers, id, (*customerRec).out)
 }
 
@@ -51,9 +52,10 @@ func (s *Simulator) UpdateCustomer(ctx context.Context, id string, p *paykit.Upd
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpCustomersUpdate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Customer](ctx, s, paykit.OpCustomersUpdate, id, (*wire.CustomerUpdate)(p), ro)
-	}
+	return s.b.UpdateCustomer(ctx, id, p, ro)
+}
+
+func (s *engine) UpdateCustomer(ctx context.Context, id string, p *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
 	return mutate(ctx, s, paykit.OpCustomersUpdate, ro, withID(id, p), func(t *txn) (*paykit.Customer, error) {
 		rec, err := load(t, customers, id)
 		if err != nil {
@@ -87,9 +89,10 @@ func (s *Simulator) DeleteCustomer(ctx context.Context, id string, ro *paykit.Re
 	if err := paykit.RequireID(id); err != nil {
 		return opError(paykit.OpCustomersDelete, err)
 	}
-	if s.remote != nil {
-		return callDone(ctx, s, paykit.OpCustomersDelete, id, nil, ro)
-	}
+	return s.b.DeleteCustomer(ctx, id, ro)
+}
+
+func (s *engine) DeleteCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	_, err := mutate(ctx, s, paykit.OpCustomersDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := load(t, customers, id)
 		if err != nil {
@@ -120,13 +123,14 @@ func (s *Simulator) DeleteCustomer(ctx context.Context, id string, ro *paykit.Re
 
 // ListCustomers implements paykit.Provider: newest first, filtered by
 // email.
-func (s *Simulator) ListCustomers(ctx context.Context, p *paykit.ListCustomersParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
+func (s *Simulator) ListCustomers(ctx context.Context, p *paykit.ListCustomersParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
 	if p == nil {
 		p = &paykit.ListCustomersParams{}
 	}
-	if s.remote != nil {
-		return callList[paykit.Customer](ctx, s, paykit.OpCustomersList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, Email: p.Email})
-	}
+	return s.b.ListCustomers(ctx, p, ro)
+}
+
+func (s *engine) ListCustomers(ctx context.Context, p *paykit.ListCustomersParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
 	return list(ctx, s, paykit.OpCustomersList, customers, p.ListParams, map[string]string{"email": p.Email}, (*customerRec).out)
 }
 

@@ -41,11 +41,12 @@
 // Called directly, without a paykit.Client, every method checks for
 // missing arguments as paykit.Provider says (an empty id or nil params is
 // a VALIDATION_ERROR; nil list params are the first page). A write with
-// nil RequestOptions, or no idempotency key, is made without a key: in
-// process nothing retries it, so it is exactly a Client call with the
-// fresh key the Client would make; in remote mode it is not sent again
-// once it may have reached the server. Give a key to make a write safe
-// to repeat.
+// nil RequestOptions, or no idempotency key, is as safe as a Client call
+// with the fresh key the Client would make: in process nothing retries
+// it; in remote mode it is sent with a key made for the call, so that it
+// is resent, and applied at most once, even once it may have reached the
+// server, and its error names that key in IdempotencyKey. Give a key of
+// your own to make a write safe to repeat.
 //
 // With WithServerURL the Simulator is instead a client of a local
 // payments server (package server, run by "paykit dev"): every operation

@@ -5,29 +5,30 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
-	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // RetrieveInvoice implements paykit.Provider.
-func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
+func (s *Simulator) RetrieveInvoice(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Invoice, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpInvoicesRetrieve, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Invoice](ctx, s, paykit.OpInvoicesRetrieve, id, nil, nil)
-	}
+	return s.b.RetrieveInvoice(ctx, id, ro)
+}
+
+func (s *engine) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
 	return retrieve(ctx, s, paykit.OpInvoicesRetrieve, invoices, id, same[paykit.Invoice])
 }
 
 // ListInvoices implements paykit.Provider: newest first, filtered by
 // customer and subscription id.
-func (s *Simulator) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+func (s *Simulator) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
 	if p == nil {
 		p = &paykit.ListInvoicesParams{}
 	}
-	if s.remote != nil {
-		return callList[paykit.Invoice](ctx, s, paykit.OpInvoicesList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID, SubscriptionID: p.SubscriptionID})
-	}
+	return s.b.ListInvoices(ctx, p, ro)
+}
+
+func (s *engine) ListInvoices(ctx context.Context, p *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
 	return list(ctx, s, paykit.OpInvoicesList, invoices, p.ListParams, map[string]string{"customer": p.CustomerID, "subscription": p.SubscriptionID}, same[paykit.Invoice])
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
-	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // DeclineCode is the FailureCode and DeclineCode of a simulated decline.
@@ -23,9 +22,10 @@ func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentPa
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpPaymentsCreate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCreate, "", (*wire.PaymentCreate)(p), ro)
-	}
+	return s.b.CreatePayment(ctx, p, ro)
+}
+
+func (s *engine) CreatePayment(ctx context.Context, p *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	return mutate(ctx, s, paykit.OpPaymentsCreate, ro, p, func(t *txn) (*paykit.Payment, error) {
 		cus, err := t.customerOf("customer", p.Customer)
 		if err != nil {
@@ -90,13 +90,14 @@ func (t *txn) settle(rec *paymentRec, declined bool) error {
 }
 
 // RetrievePayment implements paykit.Provider.
-func (s *Simulator) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+func (s *Simulator) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpPaymentsRetrieve, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, paykit.OpPaymentsRetrieve, id, nil, nil)
-	}
+	return s.b.RetrievePayment(ctx, id, ro)
+}
+
+func (s *engine) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
 	return retrieve(ctx, s, paykit.OpPaymentsRetrieve, payments, id, (*paymentRec).out)
 }
 
@@ -109,9 +110,10 @@ func (s *Simulator) UpdatePayment(ctx context.Context, id string, p *paykit.Upda
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpPaymentsUpdate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, paykit.OpPaymentsUpdate, id, (*wire.PaymentUpdate)(p), ro)
-	}
+	return s.b.UpdatePayment(ctx, id, p, ro)
+}
+
+func (s *engine) UpdatePayment(ctx context.Context, id string, p *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	return mutate(ctx, s, paykit.OpPaymentsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, id)
 		if err != nil {
@@ -134,9 +136,10 @@ func (s *Simulator) CapturePayment(ctx context.Context, id string, p *paykit.Cap
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpPaymentsCapture, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCapture, id, (*wire.PaymentCapture)(p), ro)
-	}
+	return s.b.CapturePayment(ctx, id, p, ro)
+}
+
+func (s *engine) CapturePayment(ctx context.Context, id string, p *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if p == nil {
 		p = &paykit.CapturePaymentParams{}
 	}
@@ -181,9 +184,10 @@ func (s *Simulator) CancelPayment(ctx context.Context, id string, ro *paykit.Req
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpPaymentsCancel, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, paykit.OpPaymentsCancel, id, nil, ro)
-	}
+	return s.b.CancelPayment(ctx, id, ro)
+}
+
+func (s *engine) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	return mutate(ctx, s, paykit.OpPaymentsCancel, ro, withID(id, nil), func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, id)
 		if err != nil {
@@ -213,9 +217,10 @@ func (s *Simulator) DeletePayment(ctx context.Context, id string, ro *paykit.Req
 	if err := paykit.RequireID(id); err != nil {
 		return opError(paykit.OpPaymentsDelete, err)
 	}
-	if s.remote != nil {
-		return callDone(ctx, s, paykit.OpPaymentsDelete, id, nil, ro)
-	}
+	return s.b.DeletePayment(ctx, id, ro)
+}
+
+func (s *engine) DeletePayment(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	_, err := mutate(ctx, s, paykit.OpPaymentsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := load(t, payments, id)
 		if err != nil {
@@ -237,12 +242,13 @@ func (s *Simulator) DeletePayment(ctx context.Context, id string, ro *paykit.Req
 
 // ListPayments implements paykit.Provider: newest first, filtered by
 // customer id.
-func (s *Simulator) ListPayments(ctx context.Context, p *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
+func (s *Simulator) ListPayments(ctx context.Context, p *paykit.ListPaymentsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
 	if p == nil {
 		p = &paykit.ListPaymentsParams{}
 	}
-	if s.remote != nil {
-		return callList[paykit.Payment](ctx, s, paykit.OpPaymentsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID})
-	}
+	return s.b.ListPayments(ctx, p, ro)
+}
+
+func (s *engine) ListPayments(ctx context.Context, p *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
 	return list(ctx, s, paykit.OpPaymentsList, payments, p.ListParams, map[string]string{"customer": p.CustomerID}, (*paymentRec).out)
 }

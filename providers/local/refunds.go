@@ -6,7 +6,6 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
-	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CreateRefund implements paykit.Provider. Only a succeeded payment can be
@@ -17,9 +16,10 @@ func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundPara
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpRefundsCreate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Refund](ctx, s, paykit.OpRefundsCreate, "", (*wire.RefundCreate)(p), ro)
-	}
+	return s.b.CreateRefund(ctx, p, ro)
+}
+
+func (s *engine) CreateRefund(ctx context.Context, p *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
 	return mutate(ctx, s, paykit.OpRefundsCreate, ro, p, func(t *txn) (*paykit.Refund, error) {
 		rec, err := loadParam(t, payments, "payment_id", p.PaymentID)
 		if err != nil {
@@ -58,24 +58,26 @@ func (s *Simulator) CreateRefund(ctx context.Context, p *paykit.CreateRefundPara
 }
 
 // RetrieveRefund implements paykit.Provider.
-func (s *Simulator) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+func (s *Simulator) RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpRefundsRetrieve, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Refund](ctx, s, paykit.OpRefundsRetrieve, id, nil, nil)
-	}
+	return s.b.RetrieveRefund(ctx, id, ro)
+}
+
+func (s *engine) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
 	return retrieve(ctx, s, paykit.OpRefundsRetrieve, refunds, id, same[paykit.Refund])
 }
 
 // ListRefunds implements paykit.Provider: newest first, filtered by
 // payment id.
-func (s *Simulator) ListRefunds(ctx context.Context, p *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+func (s *Simulator) ListRefunds(ctx context.Context, p *paykit.ListRefundsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
 	if p == nil {
 		p = &paykit.ListRefundsParams{}
 	}
-	if s.remote != nil {
-		return callList[paykit.Refund](ctx, s, paykit.OpRefundsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, PaymentID: p.PaymentID})
-	}
+	return s.b.ListRefunds(ctx, p, ro)
+}
+
+func (s *engine) ListRefunds(ctx context.Context, p *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
 	return list(ctx, s, paykit.OpRefundsList, refunds, p.ListParams, map[string]string{"payment": p.PaymentID}, same[paykit.Refund])
 }

@@ -490,3 +490,114 @@ func TestRemoteEventsPages(t *testing.T) {
 	_, err = e.sim.EventsPage(e.ctx, paykit.ListParams{Limit: 101})
 	wantErr(t, err, paykit.ErrValidation, "limit")
 }
+
+// A write called directly, without a paykit.Client and so without an
+// idempotency key, gets one as a Client call would: when the answer is
+// lost after the server applied the write, it is resent with the same
+// key and applied once; when every answer is lost, the error names the
+// key the write was sent with.
+func TestRemoteDirectWriteGetsAKey(t *testing.T) {
+	srv := startServer(t)
+	var (
+		mu   sync.Mutex
+		keys []string
+		drop int // answers of POST /customers still to lose
+	)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, srv.URL()+r.URL.RequestURI(), strings.NewReader(string(body)))
+		req.Header = r.Header.Clone()
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		answer, _ := io.ReadAll(res.Body)
+		mu.Lock()
+		lose := r.Method == http.MethodPost && r.URL.Path == wire.Prefix+"/customers" && drop > 0
+		if r.Method == http.MethodPost && r.URL.Path == wire.Prefix+"/customers" {
+			keys = append(keys, r.Header.Get(wire.IdempotencyHeader))
+			drop--
+		}
+		mu.Unlock()
+		if lose { // the server applied it; its answer is lost on the way
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			_ = conn.Close()
+			return
+		}
+		for k, v := range res.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(res.StatusCode)
+		_, _ = w.Write(answer)
+	}))
+	defer proxy.Close()
+	sim := local.Provider(local.WithServerURL(proxy.URL), local.WithWebhookSecret(srv.Simulator().WebhookSecret()))
+	defer sim.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	customers := func() int {
+		t.Helper()
+		p, err := srv.Simulator().ListCustomers(ctx, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(p.Data)
+	}
+	sent := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		out := keys
+		keys = nil
+		return out
+	}
+
+	for name, ro := range map[string]*paykit.RequestOptions{"nil options": nil, "no key": {}} {
+		before := customers()
+		mu.Lock()
+		drop = 1
+		mu.Unlock()
+		cus, err := sim.CreateCustomer(ctx, &paykit.CreateCustomerParams{Email: "direct@example.com"}, ro)
+		if err != nil {
+			t.Fatalf("%s: a direct write whose first answer was lost = %v, want it resent and applied", name, err)
+		}
+		got := sent()
+		if len(got) != 2 || got[0] == "" || got[0] != got[1] {
+			t.Errorf("%s: attempts carried keys %q, want one generated key, sent twice", name, got)
+		}
+		if n := customers() - before; n != 1 || cus.Email != "direct@example.com" {
+			t.Errorf("%s: the write was applied %d times, want once", name, n)
+		}
+	}
+
+	// The caller's key is sent as it is.
+	if _, err := sim.CreateCustomer(ctx, &paykit.CreateCustomerParams{Email: "keyed@example.com"}, &paykit.RequestOptions{IdempotencyKey: "mine"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(); len(got) != 1 || got[0] != "mine" {
+		t.Errorf("a call with the caller's key sent keys %q, want [mine]", got)
+	}
+
+	// Every answer lost: the error names the generated key, and repeating
+	// the call with it applies the write once.
+	before := customers()
+	mu.Lock()
+	drop = 100
+	mu.Unlock()
+	_, err := sim.CreateCustomer(ctx, &paykit.CreateCustomerParams{Email: "lost@example.com"}, nil)
+	pe, _ := paykit.AsError(err)
+	got := sent()
+	if pe == nil || pe.IdempotencyKey == "" || len(got) < 2 || pe.IdempotencyKey != got[0] {
+		t.Fatalf("a direct write whose answers were all lost = %v (key %q), sent with %q; want an error naming the key", err, pe.IdempotencyKey, got)
+	}
+	mu.Lock()
+	drop = 0
+	mu.Unlock()
+	if _, err := sim.CreateCustomer(ctx, &paykit.CreateCustomerParams{Email: "lost@example.com"}, &paykit.RequestOptions{IdempotencyKey: pe.IdempotencyKey}); err != nil {
+		t.Fatal(err)
+	}
+	if n := customers() - before; n != 1 {
+		t.Errorf("the lost write, repeated with its key, was applied %d times, want once", n)
+	}
+}

@@ -79,9 +79,10 @@ func (s *Simulator) PayCheckout(ctx context.Context, checkoutID string, card Car
 	default:
 		return nil, opError(OpCompleteCheckout, paykit.ValidationError("card", "unknown simulated card "+string(card)))
 	}
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, OpCompleteCheckout, checkoutID, &wire.Pay{Card: string(card)}, nil)
-	}
+	return s.b.PayCheckout(ctx, checkoutID, card)
+}
+
+func (s *engine) PayCheckout(ctx context.Context, checkoutID string, card Card) (*paykit.Payment, error) {
 	return mutate(ctx, s, OpCompleteCheckout, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := t.openCheckout(checkoutID)
 		if err != nil {
@@ -174,9 +175,10 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 // being the latest, makes the past_due subscription active
 // (subscription.updated).
 func (s *Simulator) ConfirmPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, OpConfirmPayment, paymentID, nil, nil)
-	}
+	return s.b.ConfirmPayment(ctx, paymentID)
+}
+
+func (s *engine) ConfirmPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
 	return mutate(ctx, s, OpConfirmPayment, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, paymentID)
 		if err != nil {
@@ -260,9 +262,10 @@ func (t *txn) afterPaid(pay *paymentRec) error {
 // (invoice.updated); the subscription's PaymentURL moves to it
 // (subscription.updated).
 func (s *Simulator) FailPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
-	if s.remote != nil {
-		return call[paykit.Payment](ctx, s, OpFailPayment, paymentID, nil, nil)
-	}
+	return s.b.FailPayment(ctx, paymentID)
+}
+
+func (s *engine) FailPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
 	return mutate(ctx, s, OpFailPayment, nil, nil, func(t *txn) (*paykit.Payment, error) {
 		rec, err := load(t, payments, paymentID)
 		if err != nil {
@@ -326,9 +329,10 @@ func (t *txn) retryPayerPayment(failed *paymentRec) error {
 // the customer, their new subscriptions and renewals by AdvanceClock. It
 // emits no event.
 func (s *Simulator) SetCardDeclined(ctx context.Context, customerID string, declined bool) error {
-	if s.remote != nil {
-		return callDone(ctx, s, OpSetCardDeclined, customerID, &wire.Card{Declined: declined}, nil)
-	}
+	return s.b.SetCardDeclined(ctx, customerID, declined)
+}
+
+func (s *engine) SetCardDeclined(ctx context.Context, customerID string, declined bool) error {
 	_, err := mutate(ctx, s, OpSetCardDeclined, nil, nil, func(t *txn) (*done, error) {
 		rec, err := load(t, customers, customerID)
 		if err != nil {
@@ -343,10 +347,10 @@ func (s *Simulator) SetCardDeclined(ctx context.Context, customerID string, decl
 // CardDeclined reports whether charges of the customer's saved card
 // decline, as set by SetCardDeclined.
 func (s *Simulator) CardDeclined(ctx context.Context, customerID string) (bool, error) {
-	if s.remote != nil {
-		c, err := call[wire.Card](ctx, s, wire.OpCardDeclined, customerID, nil, nil)
-		return err == nil && c.Declined, err
-	}
+	return s.b.CardDeclined(ctx, customerID)
+}
+
+func (s *engine) CardDeclined(ctx context.Context, customerID string) (bool, error) {
 	rec, err := retrieve(ctx, s, wire.OpCardDeclined, customers, customerID, same[customerRec])
 	return err == nil && rec.Declines, err
 }
@@ -354,13 +358,10 @@ func (s *Simulator) CardDeclined(ctx context.Context, customerID string) (bool, 
 // Now returns the simulator's current time: the configured clock plus
 // every AdvanceClock so far.
 func (s *Simulator) Now(ctx context.Context) (time.Time, error) {
-	if s.remote != nil {
-		c, err := call[wire.Clock](ctx, s, opNow, "", nil, nil)
-		if err != nil {
-			return time.Time{}, err
-		}
-		return c.Now, nil
-	}
+	return s.b.Now(ctx)
+}
+
+func (s *engine) Now(ctx context.Context) (time.Time, error) {
 	now, err := view(ctx, s, opNow, func(t *txn) (*time.Time, error) { return &t.now, nil })
 	if err != nil {
 		return time.Time{}, err
@@ -391,9 +392,10 @@ func (s *Simulator) AdvanceClock(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return opError(OpAdvanceClock, paykit.ValidationError("d", "the clock only moves forward: give a positive duration"))
 	}
-	if s.remote != nil {
-		return callDone(ctx, s, OpAdvanceClock, "", &wire.Advance{Duration: d.String()}, nil)
-	}
+	return s.b.AdvanceClock(ctx, d)
+}
+
+func (s *engine) AdvanceClock(ctx context.Context, d time.Duration) error {
 	_, err := mutate(ctx, s, OpAdvanceClock, nil, nil, func(t *txn) (*done, error) {
 		off, err := clockOffset(t.tx)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
-	"github.com/paykit-go/paykit/providers/local/internal/wire"
 )
 
 // CreateSubscription implements paykit.Provider. The item must be
@@ -27,9 +26,10 @@ func (s *Simulator) CreateSubscription(ctx context.Context, p *paykit.CreateSubs
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpSubscriptionsCreate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCreate, "", (*wire.SubscriptionCreate)(p), ro)
-	}
+	return s.b.CreateSubscription(ctx, p, ro)
+}
+
+func (s *engine) CreateSubscription(ctx context.Context, p *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	return mutate(ctx, s, paykit.OpSubscriptionsCreate, ro, p, func(t *txn) (*paykit.Subscription, error) {
 		cus, err := t.customerOf("customer", p.Customer)
 		if err != nil {
@@ -85,7 +85,7 @@ func (t *txn) payerPayment(rec *subscriptionRec, invoiceID string) *paymentRec {
 }
 
 // recurringItem resolves the price of a new subscription.
-func (s *Simulator) recurringItem(p *paykit.CreateSubscriptionParams) (Item, error) {
+func (s *engine) recurringItem(p *paykit.CreateSubscriptionParams) (Item, error) {
 	it, err := s.item(p.ItemID)
 	if err != nil {
 		return Item{}, err
@@ -136,13 +136,14 @@ func (t *txn) periodInvoice(rec *subscriptionRec, pay *paymentRec) *paykit.Invoi
 }
 
 // RetrieveSubscription implements paykit.Provider.
-func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (s *Simulator) RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpSubscriptionsRetrieve, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsRetrieve, id, nil, nil)
-	}
+	return s.b.RetrieveSubscription(ctx, id, ro)
+}
+
+func (s *engine) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
 	return retrieve(ctx, s, paykit.OpSubscriptionsRetrieve, subscriptions, id, (*subscriptionRec).out)
 }
 
@@ -158,9 +159,10 @@ func (s *Simulator) UpdateSubscription(ctx context.Context, id string, p *paykit
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpSubscriptionsUpdate, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsUpdate, id, (*wire.SubscriptionUpdate)(p), ro)
-	}
+	return s.b.UpdateSubscription(ctx, id, p, ro)
+}
+
+func (s *engine) UpdateSubscription(ctx context.Context, id string, p *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	return mutate(ctx, s, paykit.OpSubscriptionsUpdate, ro, withID(id, p), func(t *txn) (*paykit.Subscription, error) {
 		rec, err := t.liveSubscription(id)
 		if err != nil {
@@ -214,9 +216,10 @@ func (s *Simulator) CancelSubscription(ctx context.Context, id string, ro *payki
 	if err := paykit.RequireID(id); err != nil {
 		return nil, opError(paykit.OpSubscriptionsCancel, err)
 	}
-	if s.remote != nil {
-		return call[paykit.Subscription](ctx, s, paykit.OpSubscriptionsCancel, id, nil, ro)
-	}
+	return s.b.CancelSubscription(ctx, id, ro)
+}
+
+func (s *engine) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	return mutate(ctx, s, paykit.OpSubscriptionsCancel, ro, withID(id, nil), func(t *txn) (*paykit.Subscription, error) {
 		rec, err := t.liveSubscription(id)
 		if err != nil {
@@ -234,9 +237,10 @@ func (s *Simulator) DeleteSubscription(ctx context.Context, id string, ro *payki
 	if err := paykit.RequireID(id); err != nil {
 		return opError(paykit.OpSubscriptionsDelete, err)
 	}
-	if s.remote != nil {
-		return callDone(ctx, s, paykit.OpSubscriptionsDelete, id, nil, ro)
-	}
+	return s.b.DeleteSubscription(ctx, id, ro)
+}
+
+func (s *engine) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	_, err := mutate(ctx, s, paykit.OpSubscriptionsDelete, ro, withID(id, nil), func(t *txn) (*done, error) {
 		rec, err := load(t, subscriptions, id)
 		if err != nil {
@@ -271,12 +275,13 @@ func (t *txn) cancelSubscription(rec *subscriptionRec) error {
 
 // ListSubscriptions implements paykit.Provider: newest first, filtered by
 // customer id and status.
-func (s *Simulator) ListSubscriptions(ctx context.Context, p *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
+func (s *Simulator) ListSubscriptions(ctx context.Context, p *paykit.ListSubscriptionsParams, ro *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
 	if p == nil {
 		p = &paykit.ListSubscriptionsParams{}
 	}
-	if s.remote != nil {
-		return callList[paykit.Subscription](ctx, s, paykit.OpSubscriptionsList, wire.ListQuery{Limit: p.Limit, Cursor: p.Cursor, CustomerID: p.CustomerID, Status: string(p.Status)})
-	}
+	return s.b.ListSubscriptions(ctx, p, ro)
+}
+
+func (s *engine) ListSubscriptions(ctx context.Context, p *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
 	return list(ctx, s, paykit.OpSubscriptionsList, subscriptions, p.ListParams, map[string]string{"customer": p.CustomerID, "status": string(p.Status)}, (*subscriptionRec).out)
 }

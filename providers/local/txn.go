@@ -41,7 +41,7 @@ type kind[T any] struct {
 // txn is one operation's view of the store: the transaction, the
 // simulated time of the operation, and the events it emitted.
 type txn struct {
-	s       *Simulator
+	s       *engine
 	tx      Tx
 	now     time.Time
 	emitted int
@@ -57,7 +57,7 @@ type clockRec struct {
 
 const clockID = "clock"
 
-func (s *Simulator) begin(tx Tx) (*txn, error) {
+func (s *engine) begin(tx Tx) (*txn, error) {
 	off, err := clockOffset(tx)
 	if err != nil {
 		return nil, err
@@ -75,58 +75,6 @@ func clockOffset(tx Tx) (time.Duration, error) {
 		return 0, err
 	}
 	return c.Offset, nil
-}
-
-// check runs before every operation: configuration and context.
-func (s *Simulator) check(ctx context.Context, op paykit.Op) error {
-	if s.cfgErr != nil {
-		e := *s.cfgErr.(*paykit.Error)
-		e.Op = op
-		return &e
-	}
-	if ctx == nil {
-		return &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Op: op, Param: "ctx", Message: "context is nil"}
-	}
-	if err := ctx.Err(); err != nil {
-		return ctxError(op, err)
-	}
-	return nil
-}
-
-func ctxError(op paykit.Op, err error) error {
-	e := paykit.ContextError(err)
-	e.Provider, e.Op = Name, op
-	return e
-}
-
-// opError gives every error leaving the simulator the provider and op.
-func opError(op paykit.Op, err error) error {
-	if pe, ok := err.(*paykit.Error); ok {
-		cp := *pe
-		if cp.Provider == "" {
-			cp.Provider = Name
-		}
-		if cp.Op == "" {
-			cp.Op = op
-		}
-		return &cp
-	}
-	if err == context.Canceled || err == context.DeadlineExceeded {
-		return ctxError(op, err)
-	}
-	return &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Op: op, Message: "local store failed", Err: err}
-}
-
-// invalidState is the error of an operation the resource's state forbids.
-func invalidState(msg string) error {
-	return paykit.NewError(paykit.CodeInvalidState, msg)
-}
-
-// notFoundParam is a not-found error for a resource named by a parameter.
-func notFoundParam(param, noun, id string) error {
-	e := paykit.NotFoundError(noun, id)
-	e.Param = param
-	return e
 }
 
 // idemRec is the remembered first result of an idempotent write.
@@ -177,7 +125,7 @@ const pruneBatch = 8
 // ErrIdempotencyConflict. Only successful results are remembered, so a
 // failed call may be retried. Every write also prunes idempotency records
 // past IdempotencyTTL and events beyond the retention (prune).
-func mutate[T any](ctx context.Context, s *Simulator, op paykit.Op, ro *paykit.RequestOptions, args any, fn func(*txn) (*T, error)) (*T, error) {
+func mutate[T any](ctx context.Context, s *engine, op paykit.Op, ro *paykit.RequestOptions, args any, fn func(*txn) (*T, error)) (*T, error) {
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -292,7 +240,7 @@ func (t *txn) prune() error {
 }
 
 // view runs fn in one read transaction.
-func view[T any](ctx context.Context, s *Simulator, op paykit.Op, fn func(*txn) (*T, error)) (*T, error) {
+func view[T any](ctx context.Context, s *engine, op paykit.Op, fn func(*txn) (*T, error)) (*T, error) {
 	if err := s.check(ctx, op); err != nil {
 		return nil, err
 	}
@@ -369,7 +317,7 @@ func saveEmit[T any](t *txn, k kind[T], v *T, ev paykit.EventType) error {
 }
 
 // retrieve is the Retrieve operation of k.
-func retrieve[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[T], id string, out func(*T) *R) (*R, error) {
+func retrieve[T, R any](ctx context.Context, s *engine, op paykit.Op, k kind[T], id string, out func(*T) *R) (*R, error) {
 	return view(ctx, s, op, func(t *txn) (*R, error) {
 		v, err := load(t, k, id)
 		if err != nil {
@@ -380,7 +328,7 @@ func retrieve[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[
 }
 
 // list is the List operation of k: one page, filtered by keys.
-func list[T, R any](ctx context.Context, s *Simulator, op paykit.Op, k kind[T], lp paykit.ListParams, keys map[string]string, out func(*T) *R) (*paykit.Page[R], error) {
+func list[T, R any](ctx context.Context, s *engine, op paykit.Op, k kind[T], lp paykit.ListParams, keys map[string]string, out func(*T) *R) (*paykit.Page[R], error) {
 	return view(ctx, s, op, func(t *txn) (*paykit.Page[R], error) {
 		return page(t, k, lp, keys, out)
 	})

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -699,5 +700,48 @@ func TestResendDuringAnAttempt(t *testing.T) {
 	le, _ := e.sim.Event(e.ctx, logged[0].Event.ID)
 	if d := le.Deliveries[0]; calls.Load() != 2 || d.Status != local.DeliverySucceeded || d.AttemptCount != 2 {
 		t.Errorf("after a Resend during an attempt: %d calls, delivery %+v; want 2 calls, succeeded after 2 attempts", calls.Load(), d)
+	}
+}
+
+// MappedEvents lists exactly the event types the simulator emits: a run
+// through every state machine emits each of them, and nothing else.
+func TestMappedEventsAreTheEmittedOnes(t *testing.T) {
+	e := newEnv(t)
+	shop(t, e)
+	// A renewal of an email payee awaits its payer, whose payment then
+	// pays the open invoice (invoice.updated).
+	payee := e.subscription(t, paykit.CustomerEmail("payer@example.com"), "price_pro")
+	if _, err := e.sim.ConfirmPayment(e.ctx, path.Base(payee.PaymentURL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.AdvanceClock(e.ctx, 32*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	payee, err := e.client.Subscriptions.Retrieve(e.ctx, payee.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sim.ConfirmPayment(e.ctx, path.Base(payee.PaymentURL)); err != nil {
+		t.Fatal(err)
+	}
+
+	emitted := map[string]bool{}
+	for _, typ := range e.eventTypes(t) {
+		emitted[string(typ)] = true
+	}
+	mapped := map[string]bool{}
+	for _, typ := range local.MappedEvents() {
+		if mapped[typ] {
+			t.Errorf("MappedEvents lists %s twice", typ)
+		}
+		mapped[typ] = true
+		if !emitted[typ] {
+			t.Errorf("MappedEvents lists %s, which the run did not emit", typ)
+		}
+	}
+	for typ := range emitted {
+		if !mapped[typ] {
+			t.Errorf("the simulator emitted %s, which MappedEvents does not list", typ)
+		}
 	}
 }

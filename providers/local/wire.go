@@ -7,6 +7,15 @@ import (
 	"github.com/paykit-go/paykit"
 )
 
+// What the simulator puts on the wire and in its records. It has no
+// native statuses, and so no native-to-unified table: its objects carry
+// paykit's unified statuses as their own ("Status semantics" in package
+// paykit), and its webhook events are paykit events as they are
+// (MappedEvents lists them). The shapes of its own are the records it
+// keeps in its Store, below, with the stored events (events.go) and
+// deliveries (deliveries.go); the JSON API of remote mode, shared with
+// the local payments server, is package internal/wire.
+//
 // The stored form of each resource: the unified object plus what the
 // simulator needs to run its state machines.
 
