@@ -132,6 +132,9 @@ func (s *engine) target(name string) (target, bool) {
 // happened to it before. The receiver sees the same event id, so a
 // de-duplicating handler runs it once.
 func (s *Simulator) Resend(ctx context.Context, eventID string) error {
+	if err := paykit.RequireID(eventID); err != nil {
+		return opError(wire.OpResend, err)
+	}
 	return s.b.Resend(ctx, eventID)
 }
 

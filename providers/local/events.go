@@ -191,6 +191,9 @@ func (s *engine) EventsPage(ctx context.Context, lp paykit.ListParams) (*paykit.
 // Event returns one emitted event with its deliveries, or an error
 // matching paykit.ErrNotFound, also for an event the log no longer keeps.
 func (s *Simulator) Event(ctx context.Context, id string) (*LoggedEvent, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, opError(wire.OpEvent, err)
+	}
 	return s.b.Event(ctx, id)
 }
 

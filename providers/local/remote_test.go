@@ -601,3 +601,22 @@ func TestRemoteDirectWriteGetsAKey(t *testing.T) {
 		t.Errorf("the lost write, repeated with its key, was applied %d times, want once", n)
 	}
 }
+
+// TestSimulationHelpersRefuseAnEmptyID: the helpers that name an object
+// refuse an empty id before anything runs or is sent, in both modes (in
+// remote mode it used to reach the server as a path like
+// /payments//confirm).
+func TestSimulationHelpersRefuseAnEmptyID(t *testing.T) {
+	for mode, e := range map[string]*env{"in-process": newEnv(t), "remote": newRemoteEnv(t)} {
+		t.Run(mode, func(t *testing.T) {
+			ctx := context.Background()
+			_, err := e.sim.ConfirmPayment(ctx, "")
+			wantErr(t, err, paykit.ErrValidation, "id")
+			_, err = e.sim.FailPayment(ctx, "")
+			wantErr(t, err, paykit.ErrValidation, "id")
+			_, err = e.sim.Event(ctx, "")
+			wantErr(t, err, paykit.ErrValidation, "id")
+			wantErr(t, e.sim.Resend(ctx, ""), paykit.ErrValidation, "id")
+		})
+	}
+}

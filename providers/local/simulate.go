@@ -175,6 +175,9 @@ func (t *txn) fulfilCheckout(rec *checkoutRec, pay *paymentRec) error {
 // being the latest, makes the past_due subscription active
 // (subscription.updated).
 func (s *Simulator) ConfirmPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
+	if err := paykit.RequireID(paymentID); err != nil {
+		return nil, opError(OpConfirmPayment, err)
+	}
 	return s.b.ConfirmPayment(ctx, paymentID)
 }
 
@@ -262,6 +265,9 @@ func (t *txn) afterPaid(pay *paymentRec) error {
 // (invoice.updated); the subscription's PaymentURL moves to it
 // (subscription.updated).
 func (s *Simulator) FailPayment(ctx context.Context, paymentID string) (*paykit.Payment, error) {
+	if err := paykit.RequireID(paymentID); err != nil {
+		return nil, opError(OpFailPayment, err)
+	}
 	return s.b.FailPayment(ctx, paymentID)
 }
 
