@@ -13,7 +13,7 @@ import (
 // a recurring price carries its own interval, so params.Subscription is
 // only checked (Stripe has no custom intervals). The metadata is copied to
 // the PaymentIntent or the Subscription the session creates.
-func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+func (a *provider) CreateCheckout(ctx context.Context, params *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func setSessionPayee(p *stripeapi.CheckoutSessionParams, c paykit.Payee) {
 }
 
 // RetrieveCheckout returns the session with its line items.
-func (a *Adapter) RetrieveCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+func (a *provider) RetrieveCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (a *Adapter) RetrieveCheckout(ctx context.Context, id string, ro *paykit.Re
 }
 
 // UpdateCheckout changes the metadata of an open session.
-func (a *Adapter) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+func (a *provider) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (a *Adapter) UpdateCheckout(ctx context.Context, id string, params *paykit.
 }
 
 // DeleteCheckout expires an open session.
-func (a *Adapter) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+func (a *provider) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	if err := paykit.RequireID(id); err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (a *Adapter) DeleteCheckout(ctx context.Context, id string, ro *paykit.Requ
 }
 
 // ListCheckouts returns one page of sessions, newest first.
-func (a *Adapter) ListCheckouts(ctx context.Context, params *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
+func (a *provider) ListCheckouts(ctx context.Context, params *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
 	if params == nil {
 		params = &paykit.ListCheckoutsParams{}
 	}

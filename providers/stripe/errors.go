@@ -17,7 +17,7 @@ import (
 // mapErr turns an error of stripe-go into a *paykit.Error whose Err is the
 // original, so errors.As still reaches *stripe.Error. No message carries
 // the API key: a message that echoes it has it replaced.
-func (a *Adapter) mapErr(err error) error {
+func (a *provider) mapErr(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -31,7 +31,7 @@ func (a *Adapter) mapErr(err error) error {
 		}
 		return e
 	}
-	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: providerName, Err: err}
+	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Err: err}
 	status := undecodableStatus(err)
 	// When the deadline ended the retries, the last answer's status, if
 	// it had one, is what is reported.
@@ -94,13 +94,13 @@ var stateCodes = map[stripeapi.ErrorCode]bool{
 	stripeapi.ErrorCodeInvoiceNotEditable:           true,
 }
 
-func (a *Adapter) mapStripeErr(se *stripeapi.Error) *paykit.Error {
+func (a *provider) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 	// The key must not survive anywhere in the chain, the native error
 	// included: it is ours (decoded from this one response), so scrub it.
 	se.Msg = a.scrub(se.Msg)
 	e := &paykit.Error{
 		Code:        paykit.CodeOperationFailed,
-		Provider:    providerName,
+		Provider:    Name,
 		Message:     se.Msg,
 		Param:       paramName(se.Param),
 		StatusCode:  se.HTTPStatusCode,
@@ -141,7 +141,7 @@ func (a *Adapter) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 }
 
 // scrub removes the API key from s.
-func (a *Adapter) scrub(s string) string {
+func (a *provider) scrub(s string) string {
 	if a.key == "" {
 		return s
 	}

@@ -46,7 +46,7 @@ func fixture(t *testing.T, rs routes, opts ...Option) (*paykit.Client, *recorder
 	}))
 	t.Cleanup(srv.Close)
 	base := []Option{WithBaseURL(srv.URL), WithHTTPClient(&http.Client{Timeout: 10 * time.Second})}
-	p := Provider(testKey, append(base, opts...)...)
+	p := Provider(testKey, append(base, opts...)...).(*provider)
 	p.retry.noSleep = true
 	return paykit.New(p), rec
 }
@@ -479,7 +479,7 @@ func TestCancelledCallIsCancelled(t *testing.T) {
 				reply(503, `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`)(w, r)
 			}
 			client, rec := fixture(t, routes{"GET /v1/customers/cus_1": unavailable, "POST /v1/customers/cus_1": unavailable})
-			client.Provider().(*Adapter).retry.noSleep = false // a real wait
+			client.Provider().(*provider).retry.noSleep = false // a real wait
 			start := time.Now()
 			err := call(ctx, client)
 			require.ErrorIs(t, err, context.Canceled)

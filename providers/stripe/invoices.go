@@ -8,7 +8,7 @@ import (
 )
 
 // RetrieveInvoice returns the invoice.
-func (a *Adapter) RetrieveInvoice(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Invoice, error) {
+func (a *provider) RetrieveInvoice(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Invoice, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (a *Adapter) RetrieveInvoice(ctx context.Context, id string, ro *paykit.Req
 }
 
 // ListInvoices returns one page of invoices, newest first.
-func (a *Adapter) ListInvoices(ctx context.Context, params *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+func (a *provider) ListInvoices(ctx context.Context, params *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
 	if params == nil {
 		params = &paykit.ListInvoicesParams{}
 	}

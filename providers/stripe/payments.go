@@ -22,7 +22,7 @@ func isCharge(id string) bool { return strings.HasPrefix(id, "ch_") || strings.H
 // (PaymentOptions.SuccessURL, or the provider's WithReturnURLs), and
 // returns a payment that requires action, whose PaymentURL is the checkout
 // page and whose id is the session's.
-func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymen
 
 // savedMethod returns the payment method the customer pays with by default,
 // or "" when there is none.
-func (a *Adapter) savedMethod(ctx context.Context, customerID string) (string, error) {
+func (a *provider) savedMethod(ctx context.Context, customerID string) (string, error) {
 	c, err := a.api.Customers.Get(customerID, &stripeapi.CustomerParams{Params: stripeapi.Params{Context: ctx}})
 	if err != nil {
 		err := a.mapErr(err)
@@ -118,7 +118,7 @@ func (a *Adapter) savedMethod(ctx context.Context, customerID string) (string, e
 	return "", nil
 }
 
-func (a *Adapter) paymentCheckout(base stripeapi.Params, params *paykit.CreatePaymentParams, opts *PaymentOptions, amount int64, md map[string]string) (*paykit.Payment, error) {
+func (a *provider) paymentCheckout(base stripeapi.Params, params *paykit.CreatePaymentParams, opts *PaymentOptions, amount int64, md map[string]string) (*paykit.Payment, error) {
 	if opts.SuccessURL == "" {
 		return nil, paykit.ValidationError("provider_metadata.success_url", "the customer has no saved payment method, so the payment goes through a Stripe Checkout page: set stripe.PaymentOptions.SuccessURL or the provider's stripe.WithReturnURLs")
 	}
@@ -168,7 +168,7 @@ var expandIntent = []*string{stripeapi.String("payment_intent"), stripeapi.Strin
 // Checkout Session (cs_...), by the id it was created with, or that of a
 // charge (ch_..., py_...), the id a refund of a charge names: its
 // PaymentIntent's when it has one, under the charge's id.
-func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.Req
 // UpdatePayment changes the metadata (and PaymentOptions' description and
 // receipt email) of a payment. A checkout payment not yet paid has only its
 // session's metadata changed.
-func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -256,7 +256,7 @@ func asAsked(id string, s *stripeapi.CheckoutSession, pi *stripeapi.PaymentInten
 
 // CapturePayment captures an authorized payment, partially when Amount is
 // set (Stripe's amount_to_capture).
-func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.
 // PaymentIntent, which Stripe refuses to cancel) is cancelled by expiring
 // the session; that of a complete session, such as an authorization not yet
 // captured, by cancelling its PaymentIntent.
-func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 			// The payer has just paid and Stripe is completing the
 			// session: expiring it now would report as canceled a
 			// payment that went through.
-			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: providerName, Param: "id",
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "id",
 				Message: "the payer has just paid checkout session " + id + " (its payment is " + string(s.PaymentIntent.Status) + "): retrieve the payment, then cancel or refund it"}
 		}
 	}
@@ -334,7 +334,7 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 }
 
 // ListPayments returns one page of PaymentIntents, newest first.
-func (a *Adapter) ListPayments(ctx context.Context, params *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
+func (a *provider) ListPayments(ctx context.Context, params *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
 	if params == nil {
 		params = &paykit.ListPaymentsParams{}
 	}
@@ -364,7 +364,7 @@ type target struct {
 // resolve finds what a payment id names: a PaymentIntent, a charge (ch_,
 // py_) or the PaymentIntent of a Checkout Session (cs_), which a session
 // not yet paid does not have.
-func (a *Adapter) resolve(ctx context.Context, id string, needCurrency bool) (target, error) {
+func (a *provider) resolve(ctx context.Context, id string, needCurrency bool) (target, error) {
 	read := stripeapi.Params{Context: ctx}
 	switch {
 	case isSession(id):

@@ -12,7 +12,7 @@ import (
 // or the payment of a Checkout Session (cs_...), in full when Amount is 0.
 // A partial refund first reads the payment's currency, to convert the
 // amount. The reason "other", which Stripe lacks, is kept in metadata.
-func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+func (a *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundP
 }
 
 // RetrieveRefund returns the refund.
-func (a *Adapter) RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+func (a *provider) RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (a *Adapter) RetrieveRefund(ctx context.Context, id string, ro *paykit.Requ
 
 // ListRefunds returns one page of refunds, of one payment when PaymentID is
 // set, newest first.
-func (a *Adapter) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+func (a *provider) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
 	if params == nil {
 		params = &paykit.ListRefundsParams{}
 	}

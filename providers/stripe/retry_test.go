@@ -112,7 +112,7 @@ func TestDeadlineBoundsRetries(t *testing.T) {
 			fmt.Fprint(w, customerJSON)
 		}))
 		t.Cleanup(srv.Close)
-		p := Provider(testKey, WithBaseURL(srv.URL))
+		p := Provider(testKey, WithBaseURL(srv.URL)).(*provider)
 		p.retry.noSleep = true
 		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()

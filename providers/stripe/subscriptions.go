@@ -28,7 +28,7 @@ var expandInvoicePayment = []*string{stripeapi.String("latest_invoice.payment_in
 // decline). Without one, it is created default_incomplete: pending with
 // RequiresAction until the payer pays the first invoice at its PaymentURL
 // (Stripe lets it expire after 23 hours).
-func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func subscriptionItem(params *paykit.CreateSubscriptionParams) (*stripeapi.Subsc
 }
 
 // RetrieveSubscription returns the subscription.
-func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *payki
 // of the subscription with the current period, false withdraws that. The
 // item is a price, or a product (prod_...), which is given an inline price
 // of the current price's amount and interval, as CreateSubscription does.
-func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func moveItem(item *stripeapi.SubscriptionItemsParams, itemID string, cur *strip
 
 // CancelSubscription cancels the subscription immediately. To cancel at the
 // end of the period, Update with CancelAtPeriodEnd.
-func (a *Adapter) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (a *Adapter) CancelSubscription(ctx context.Context, id string, ro *paykit.
 
 // DeleteSubscription cancels the subscription immediately: Stripe keeps
 // canceled subscriptions.
-func (a *Adapter) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+func (a *provider) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	if err := paykit.RequireID(id); err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (a *Adapter) DeleteSubscription(ctx context.Context, id string, ro *paykit.
 // included. A Status filter is applied to the page Stripe returned, since
 // paykit's statuses group several of Stripe's: a page may hold fewer items
 // than the limit.
-func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
+func (a *provider) ListSubscriptions(ctx context.Context, params *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
 	if params == nil {
 		params = &paykit.ListSubscriptionsParams{}
 	}

@@ -30,14 +30,14 @@ import (
 // of one first subscription invoice are handled once. Native events
 // without a mapping come back as one EventUnknown event. The Raw field of
 // an event's resource is the native object's JSON (json.RawMessage).
-func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+func (a *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
 	switch {
 	case a.optErr != nil:
 		return nil, a.optErr
 	case req == nil:
 		return nil, paykit.ValidationError("request", "webhook request is nil")
 	case secret == "":
-		return nil, providerkit.ConfigError(providerName, "secret", "the webhook signing secret is empty")
+		return nil, providerkit.ConfigError(Name, "secret", "the webhook signing secret is empty")
 	}
 	if err := webhook.ValidatePayloadWithTolerance(req.Body, signatureHeader(req.Header), secret, a.tolerance); err != nil {
 		return nil, signatureError(err)
@@ -46,7 +46,7 @@ func (a *Adapter) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, se
 	// (a fifth of the time), but it must look like an event.
 	var e wireEvent
 	if !e.decode(req.Body) {
-		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: providerName, Param: "body", Message: "the signed webhook body is not a Stripe event (no id and type)"}
+		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Param: "body", Message: "the signed webhook body is not a Stripe event (no id and type)"}
 	}
 	return e.unified(), nil
 }
@@ -76,7 +76,7 @@ func signatureError(err error) error {
 	case errors.Is(err, webhook.ErrTooOld):
 		msg = "the signature's timestamp is older than the tolerance (a replayed delivery?)"
 	}
-	return &paykit.Error{Code: paykit.CodeWebhookSignature, Provider: providerName, Op: paykit.OpWebhooksHandle, Message: msg, Err: err}
+	return &paykit.Error{Code: paykit.CodeWebhookSignature, Provider: Name, Op: paykit.OpWebhooksHandle, Message: msg, Err: err}
 }
 
 // wireEvent is what paykit reads of a Stripe event: a small purpose-built
@@ -398,7 +398,7 @@ func (e *wireEvent) unified() []*paykit.Event {
 }
 
 func (e *wireEvent) event(id string, t paykit.EventType, data any) *paykit.Event {
-	return &paykit.Event{ID: id, Type: t, Provider: providerName, Created: unixTime(e.created), NativeType: e.typ, Data: data, Raw: e.body}
+	return &paykit.Event{ID: id, Type: t, Provider: Name, Created: unixTime(e.created), NativeType: e.typ, Data: data, Raw: e.body}
 }
 
 // invoiceGenerated returns the invoice.generated event of inv. Its id is

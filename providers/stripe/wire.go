@@ -30,7 +30,7 @@ import (
 // object, retrying as stripe-go would: connection failures, including an
 // answer cut short, and the answers Stripe marks retryable. An answer that
 // is not a JSON object fails as it would through stripe-go.
-func (a *Adapter) get(ctx context.Context, path string) ([]byte, error) {
+func (a *provider) get(ctx context.Context, path string) ([]byte, error) {
 	if ctx == nil {
 		// As stripe-go's calls, which take a nil context.
 		ctx = context.Background()
@@ -44,7 +44,7 @@ func (a *Adapter) get(ctx context.Context, path string) ([]byte, error) {
 	return body, err
 }
 
-func (a *Adapter) getOnce(ctx context.Context, path string) ([]byte, error) {
+func (a *provider) getOnce(ctx context.Context, path string) ([]byte, error) {
 	req, err := a.backend.NewRequest(http.MethodGet, path, a.key, formContentType, &stripeapi.Params{Context: ctx})
 	if err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func (a *Adapter) getOnce(ctx context.Context, path string) ([]byte, error) {
 // object returns body, a successful answer, trimmed, if it is a JSON
 // object; else the error stripe-go reports for an answer it cannot
 // decode, which mapErr reads.
-func (a *Adapter) object(status int, body []byte) ([]byte, error) {
+func (a *provider) object(status int, body []byte) ([]byte, error) {
 	body = bytes.TrimSpace(body)
 	if mustBeObject(body) != nil || !gjson.ValidBytes(body) {
 		if err := a.backend.UnmarshalJSONVerbose(status, body, new(wireResponse)); err != nil {
@@ -172,7 +172,7 @@ func (l *wireList) read(body []byte) {
 // wireIter returns the iterator over the pages of the list at path that
 // stripe-go's List methods would return, with wireObject items, each page
 // read with get.
-func (a *Adapter) wireIter(path string, params stripeapi.ListParamsContainer) *stripeapi.Iter {
+func (a *provider) wireIter(path string, params stripeapi.ListParamsContainer) *stripeapi.Iter {
 	return stripeapi.GetIter(params, func(p *stripeapi.Params, values *form.Values) ([]any, stripeapi.ListContainer, error) {
 		list := &wireList{}
 		query := path
