@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/paykit-go/paykit"
@@ -340,118 +341,192 @@ func invoicePaymentIntent(payments gjson.Result) string {
 	return first
 }
 
-// unified maps the event to paykit events.
-func (e *wireEvent) unified() []*paykit.Event {
-	o := &e.obj
-	one := func(t paykit.EventType, data any) []*paykit.Event {
-		return []*paykit.Event{e.event(e.id, t, data)}
-	}
-	switch e.typ {
-	case "customer.created":
-		return one(paykit.EventCustomerCreated, o.customerOut())
-	case "customer.updated":
-		c := o.customerOut()
+// mapping is one unified event a native event becomes: its type, and its
+// resource read from the event's object. data returns nil when the event
+// does not apply to this object (a session's payment outside payment
+// mode, say); orElse marks a mapping that applies only when none before it
+// gave an event.
+type mapping struct {
+	typ    paykit.EventType
+	data   func(*wireEvent) any
+	orElse bool
+}
+
+// The resource of each mapping: each resource has one mapper (its Out
+// method, in the resource's file), which the API calls use too.
+var (
+	customerData        = func(e *wireEvent) any { return e.obj.customerOut() }
+	updatedCustomerData = func(e *wireEvent) any {
+		// Stripe keeps no update time: the event's is the update's.
+		c := e.obj.customerOut()
 		c.UpdatedAt = unixTimePtr(e.created)
-		return one(paykit.EventCustomerUpdated, c)
-	case "customer.deleted":
-		return one(paykit.EventCustomerDeleted, o.customerOut())
-
-	case "checkout.session.completed", "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed":
-		return e.sessionCompleted()
-	case "checkout.session.expired":
-		return one(paykit.EventCheckoutExpired, o.checkoutOut())
-
-	case "customer.subscription.created":
-		return one(paykit.EventSubscriptionCreated, o.subscriptionOut())
-	case "customer.subscription.updated", "customer.subscription.paused", "customer.subscription.resumed",
-		"customer.subscription.pending_update_applied", "customer.subscription.pending_update_expired":
-		return one(paykit.EventSubscriptionUpdated, o.subscriptionOut())
-	case "customer.subscription.deleted":
-		return one(paykit.EventSubscriptionCanceled, o.subscriptionOut())
-
-	case "payment_intent.created":
-		return one(paykit.EventPaymentCreated, o.paymentOut())
-	case "payment_intent.processing", "payment_intent.requires_action", "payment_intent.amount_capturable_updated",
-		"payment_intent.partially_funded", "payment_intent.succeeded", "payment_intent.payment_failed":
-		return one(paykit.EventPaymentUpdated, o.paymentOut())
-	case "payment_intent.canceled":
-		return one(paykit.EventPaymentCanceled, o.paymentOut())
-	case "charge.refunded":
-		return one(paykit.EventPaymentUpdated, o.chargePaymentOut())
-
-	case "refund.created":
-		return one(paykit.EventRefundCreated, o.refundOut())
-	case "refund.updated", "refund.failed", "charge.refund.updated":
-		return one(paykit.EventRefundUpdated, o.refundOut())
-
-	case "invoice.paid":
-		return []*paykit.Event{e.invoiceGenerated(o.invoiceOut())}
-	case "invoice.payment_failed", "invoice.finalized", "invoice.voided", "invoice.marked_uncollectible":
-		return one(paykit.EventInvoiceUpdated, o.invoiceOut())
+		return c
 	}
-	if !json.Valid(o.raw) {
-		// Unknown events hand the native object over as it is: it must
-		// be JSON.
-		return one(paykit.EventUnknown, json.RawMessage("null"))
+	checkoutData      = func(e *wireEvent) any { return e.obj.checkoutOut() }
+	subscriptionData  = func(e *wireEvent) any { return e.obj.subscriptionOut() }
+	paymentData       = func(e *wireEvent) any { return e.obj.paymentOut() }
+	chargePaymentData = func(e *wireEvent) any {
+		// The payment a refunded charge belongs to, under its
+		// PaymentIntent's id (the charge's for a bare charge).
+		p := e.obj.chargePaymentOut()
+		if e.obj.paymentIntent != "" {
+			p.ID = e.obj.paymentIntent
+		}
+		return p
 	}
-	return one(paykit.EventUnknown, o.raw)
+	refundData  = func(e *wireEvent) any { return e.obj.refundOut() }
+	invoiceData = func(e *wireEvent) any { return e.obj.invoiceOut() }
+	// sessionPaymentData is the payment of a session in payment mode.
+	sessionPaymentData = func(e *wireEvent) any {
+		if e.obj.mode != "payment" {
+			return nil
+		}
+		return e.obj.sessionPaymentOut()
+	}
+	failedSessionPaymentData = func(e *wireEvent) any {
+		p := e.obj.sessionPaymentOut()
+		p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentFailed, false, ""
+		return p
+	}
+	// sessionInvoiceData is the invoice of a paid session (not in setup
+	// mode, which pays nothing).
+	sessionInvoiceData = func(e *wireEvent) any {
+		if e.obj.paymentStatus == "unpaid" || e.obj.mode == "setup" {
+			return nil
+		}
+		return e.obj.sessionInvoiceOut(e.created)
+	}
+)
+
+// webhookEvents maps Stripe's event types to unified events. The first
+// event of a delivery has the native event's id, later ones ids derived
+// from it ("<event id>:<type>"); an invoice.generated always has an id
+// derived from the invoice's ("invoice.generated:in_..."), so that the
+// invoice.paid and checkout.session.completed of one first subscription
+// invoice are handled once. Every other verified event is one
+// EventUnknown.
+var webhookEvents = map[string][]mapping{
+	"customer.created": {{typ: paykit.EventCustomerCreated, data: customerData}},
+	"customer.updated": {{typ: paykit.EventCustomerUpdated, data: updatedCustomerData}},
+	"customer.deleted": {{typ: paykit.EventCustomerDeleted, data: customerData}},
+
+	// A completed session gives the checkout and, in payment mode, its
+	// payment and, once paid, its invoice; a delayed payment's outcome
+	// gives the payment and the invoice, or a failed payment in any mode.
+	"checkout.session.completed": {
+		{typ: paykit.EventCheckoutCompleted, data: checkoutData},
+		{typ: paykit.EventPaymentUpdated, data: sessionPaymentData},
+		{typ: paykit.EventInvoiceGenerated, data: sessionInvoiceData},
+	},
+	"checkout.session.async_payment_succeeded": {
+		{typ: paykit.EventPaymentUpdated, data: sessionPaymentData},
+		{typ: paykit.EventInvoiceGenerated, data: sessionInvoiceData},
+		// In setup mode, which Stripe does not send this for.
+		{typ: paykit.EventCheckoutCompleted, data: checkoutData, orElse: true},
+	},
+	"checkout.session.async_payment_failed": {{typ: paykit.EventPaymentUpdated, data: failedSessionPaymentData}},
+	"checkout.session.expired":              {{typ: paykit.EventCheckoutExpired, data: checkoutData}},
+
+	"customer.subscription.created":                {{typ: paykit.EventSubscriptionCreated, data: subscriptionData}},
+	"customer.subscription.updated":                {{typ: paykit.EventSubscriptionUpdated, data: subscriptionData}},
+	"customer.subscription.paused":                 {{typ: paykit.EventSubscriptionUpdated, data: subscriptionData}},
+	"customer.subscription.resumed":                {{typ: paykit.EventSubscriptionUpdated, data: subscriptionData}},
+	"customer.subscription.pending_update_applied": {{typ: paykit.EventSubscriptionUpdated, data: subscriptionData}},
+	"customer.subscription.pending_update_expired": {{typ: paykit.EventSubscriptionUpdated, data: subscriptionData}},
+	"customer.subscription.deleted":                {{typ: paykit.EventSubscriptionCanceled, data: subscriptionData}},
+
+	"payment_intent.created":                   {{typ: paykit.EventPaymentCreated, data: paymentData}},
+	"payment_intent.processing":                {{typ: paykit.EventPaymentUpdated, data: paymentData}},
+	"payment_intent.requires_action":           {{typ: paykit.EventPaymentUpdated, data: paymentData}},
+	"payment_intent.amount_capturable_updated": {{typ: paykit.EventPaymentUpdated, data: paymentData}},
+	"payment_intent.partially_funded":          {{typ: paykit.EventPaymentUpdated, data: paymentData}},
+	"payment_intent.succeeded":                 {{typ: paykit.EventPaymentUpdated, data: paymentData}},
+	"payment_intent.payment_failed":            {{typ: paykit.EventPaymentUpdated, data: paymentData}},
+	"payment_intent.canceled":                  {{typ: paykit.EventPaymentCanceled, data: paymentData}},
+	"charge.refunded":                          {{typ: paykit.EventPaymentUpdated, data: chargePaymentData}},
+
+	"refund.created":        {{typ: paykit.EventRefundCreated, data: refundData}},
+	"refund.updated":        {{typ: paykit.EventRefundUpdated, data: refundData}},
+	"refund.failed":         {{typ: paykit.EventRefundUpdated, data: refundData}},
+	"charge.refund.updated": {{typ: paykit.EventRefundUpdated, data: refundData}},
+
+	"invoice.paid":                 {{typ: paykit.EventInvoiceGenerated, data: invoiceData}},
+	"invoice.payment_failed":       {{typ: paykit.EventInvoiceUpdated, data: invoiceData}},
+	"invoice.finalized":            {{typ: paykit.EventInvoiceUpdated, data: invoiceData}},
+	"invoice.voided":               {{typ: paykit.EventInvoiceUpdated, data: invoiceData}},
+	"invoice.marked_uncollectible": {{typ: paykit.EventInvoiceUpdated, data: invoiceData}},
+}
+
+// MappedEvents returns the Stripe event types that map to unified events,
+// sorted. Subscribe your endpoint to these; every other event arrives as
+// one EventUnknown.
+func MappedEvents() []string {
+	return slices.Sorted(maps.Keys(webhookEvents))
+}
+
+// unified maps the event to paykit events through webhookEvents.
+func (e *wireEvent) unified() []*paykit.Event {
+	mappings, known := webhookEvents[e.typ]
+	if !known {
+		raw := e.obj.raw
+		if !json.Valid(raw) {
+			// Unknown events hand the native object over as it is:
+			// it must be JSON.
+			raw = json.RawMessage("null")
+		}
+		return []*paykit.Event{e.event(e.id, paykit.EventUnknown, raw)}
+	}
+	events := make([]*paykit.Event, 0, len(mappings))
+	for _, m := range mappings {
+		if m.orElse && len(events) > 0 {
+			continue
+		}
+		data := m.data(e)
+		if data == nil {
+			continue
+		}
+		id := e.id
+		switch {
+		case m.typ == paykit.EventInvoiceGenerated:
+			id = invoiceGeneratedID(e.id, data.(*paykit.Invoice).ID)
+		case len(events) > 0:
+			id += ":" + string(m.typ)
+		}
+		if len(events) > 0 {
+			// The resources of one object share its metadata map.
+			cloneMetadata(data)
+		}
+		events = append(events, e.event(id, m.typ, data))
+	}
+	return events
 }
 
 func (e *wireEvent) event(id string, t paykit.EventType, data any) *paykit.Event {
 	return &paykit.Event{ID: id, Type: t, Provider: Name, Created: unixTime(e.created), NativeType: e.typ, Data: data, Raw: e.body}
 }
 
-// invoiceGenerated returns the invoice.generated event of inv. Its id is
-// derived from the invoice's, so that the several native events announcing
-// one paid invoice are de-duplicated as one.
-func (e *wireEvent) invoiceGenerated(inv *paykit.Invoice) *paykit.Event {
-	id := e.id + ":" + string(paykit.EventInvoiceGenerated)
-	if len(inv.ID) > 3 && inv.ID[:3] == "in_" {
-		id = string(paykit.EventInvoiceGenerated) + ":" + inv.ID
+// invoiceGeneratedID is the id of the invoice.generated event of the
+// invoice invoiceID, announced by the event eventID. It is derived from
+// the invoice's id, so that the several native events announcing one paid
+// invoice are de-duplicated as one.
+func invoiceGeneratedID(eventID, invoiceID string) string {
+	if len(invoiceID) > 3 && invoiceID[:3] == "in_" {
+		return string(paykit.EventInvoiceGenerated) + ":" + invoiceID
 	}
-	return e.event(id, paykit.EventInvoiceGenerated, inv)
+	return eventID + ":" + string(paykit.EventInvoiceGenerated)
 }
 
-// sessionCompleted maps a Checkout Session's completion and the outcome of
-// its delayed payment. checkout.session.completed is checkout.completed,
-// under the native event's id, followed by the session's payment (payment
-// mode) and, once paid, its invoice, under derived ids.
-// checkout.session.async_payment_succeeded gives the payment and the
-// invoice; checkout.session.async_payment_failed, in any mode, a failed
-// payment.
-func (e *wireEvent) sessionCompleted() []*paykit.Event {
-	o := &e.obj
-	if e.typ == "checkout.session.async_payment_failed" {
-		p := o.sessionPaymentOut()
-		p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentFailed, false, ""
-		return []*paykit.Event{e.event(e.id, paykit.EventPaymentUpdated, p)}
+// cloneMetadata gives the resource of a second event from one object a
+// metadata map of its own.
+func cloneMetadata(data any) {
+	switch d := data.(type) {
+	case *paykit.Checkout:
+		d.Metadata = maps.Clone(d.Metadata)
+	case *paykit.Payment:
+		d.Metadata = maps.Clone(d.Metadata)
+	case *paykit.Invoice:
+		d.Metadata = maps.Clone(d.Metadata)
 	}
-	var events []*paykit.Event
-	if e.typ == "checkout.session.completed" {
-		events = append(events, e.event(e.id, paykit.EventCheckoutCompleted, o.checkoutOut()))
-	}
-	if o.mode == "payment" {
-		p := o.sessionPaymentOut()
-		id := e.id
-		if len(events) > 0 {
-			p.Metadata = maps.Clone(p.Metadata)
-			id += ":" + string(paykit.EventPaymentUpdated)
-		}
-		events = append(events, e.event(id, paykit.EventPaymentUpdated, p))
-	}
-	if o.paymentStatus != "unpaid" && o.mode != "setup" {
-		inv := o.sessionInvoiceOut(e.created)
-		if len(events) > 0 {
-			inv.Metadata = maps.Clone(inv.Metadata)
-		}
-		events = append(events, e.invoiceGenerated(inv))
-	}
-	if len(events) == 0 {
-		// async_payment_succeeded of a session in setup mode, which
-		// Stripe does not send.
-		events = append(events, e.event(e.id, paykit.EventCheckoutCompleted, o.checkoutOut()))
-	}
-	return events
 }
 
 func (o *wireObject) sessionPayee() paykit.Payee {
