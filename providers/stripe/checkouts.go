@@ -56,7 +56,7 @@ func (a *provider) CreateCheckout(ctx context.Context, params *paykit.CreateChec
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	out := checkoutOut(s)
+	out := wireSession(s).checkoutOut()
 	if out.Products == nil {
 		// Stripe returns no line items unless asked to expand them.
 		out.Products = []paykit.LineItem{{ID: params.ItemID, Quantity: params.Quantity}}
@@ -85,7 +85,7 @@ func (a *provider) RetrieveCheckout(ctx context.Context, id string, ro *paykit.R
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return checkoutOut(s), nil
+	return wireSession(s).checkoutOut(), nil
 }
 
 // UpdateCheckout changes the metadata of an open session.
@@ -107,7 +107,7 @@ func (a *provider) UpdateCheckout(ctx context.Context, id string, params *paykit
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return checkoutOut(s), nil
+	return wireSession(s).checkoutOut(), nil
 }
 
 // DeleteCheckout expires an open session.
@@ -136,57 +136,103 @@ func (a *provider) ListCheckouts(ctx context.Context, params *paykit.ListCheckou
 	if params.CustomerID != "" {
 		p.Customer = stripeapi.String(params.CustomerID)
 	}
-	return page(a, a.api.CheckoutSessions.List(p).Iter, sessionID, checkoutOut)
+	return page(a, a.api.CheckoutSessions.List(p).Iter, sessionID, mapped(wireSession, (*wireObject).checkoutOut))
 }
 
 func sessionID(s *stripeapi.CheckoutSession) string { return s.ID }
 
-func sessionPayee(s *stripeapi.CheckoutSession) paykit.Payee {
-	var id, email string
-	if s.Customer != nil {
-		id = s.Customer.ID
-	}
-	if email = s.CustomerEmail; s.CustomerDetails != nil && s.CustomerDetails.Email != "" {
-		email = s.CustomerDetails.Email
-	}
-	return payee(id, email)
-}
-
-func checkoutOut(s *stripeapi.CheckoutSession) *paykit.Checkout {
+// wireSession is the wire form of a Checkout Session stripe-go decoded,
+// which stays its Raw.
+func wireSession(s *stripeapi.CheckoutSession) *wireObject {
 	md, in := metadataIn(s.Metadata)
-	cur := currencyOut(s.Currency)
-	c := &paykit.Checkout{
-		ID:          s.ID,
-		Customer:    sessionPayee(s),
-		PaymentURL:  s.URL,
-		Metadata:    md,
-		SessionType: sessionType(s.Mode),
-		Currency:    cur,
-		Amount:      amountFromStripe(s.AmountTotal, cur),
-		Status:      checkoutStatus(s.Status),
-		SuccessURL:  s.SuccessURL,
-		CancelURL:   s.CancelURL,
-		CreatedAt:   unixTime(s.Created),
-		ExpiresAt:   unixTimePtr(s.ExpiresAt),
-		Raw:         s,
+	o := &wireObject{
+		native: s, id: s.ID, created: s.Created, metadata: md, internal: in,
+		currency: currencyOut(s.Currency), amountTotal: s.AmountTotal,
+		status: string(s.Status), paymentStatus: string(s.PaymentStatus), mode: string(s.Mode),
+		customerEmail: s.CustomerEmail, url: s.URL, successURL: s.SuccessURL, cancelURL: s.CancelURL,
+		expiresAt: s.ExpiresAt,
 	}
-	if s.PaymentIntent != nil {
-		c.PaymentID = s.PaymentIntent.ID
+	if s.Customer != nil {
+		o.customer = s.Customer.ID
+	}
+	if s.CustomerDetails != nil {
+		o.detailsEmail = s.CustomerDetails.Email
+	}
+	if pi := s.PaymentIntent; pi != nil {
+		o.paymentIntent = pi.ID
+		if pi.Status != "" { // expanded
+			o.intent = wirePaymentIntent(pi)
+		}
 	}
 	if s.Subscription != nil {
-		c.SubscriptionID = s.Subscription.ID
+		o.subscription = s.Subscription.ID
 	}
-	if s.LineItems == nil {
-		c.Products = products(in)
+	if s.Invoice != nil {
+		o.invoice = s.Invoice.ID
+	}
+	if s.LineItems != nil {
+		o.itemsKnown = true
+		for _, li := range s.LineItems.Data {
+			if li.Price != nil {
+				o.items = append(o.items, wireItem{price: li.Price.ID, quantity: li.Quantity, interval: recurringInterval(li.Price), intervalCount: recurringCount(li.Price)})
+			}
+		}
+	}
+	return o
+}
+
+// recurringInterval and recurringCount are the interval of a recurring
+// price, none for a one-time price.
+func recurringInterval(p *stripeapi.Price) string {
+	if p.Recurring == nil {
+		return ""
+	}
+	return string(p.Recurring.Interval)
+}
+
+func recurringCount(p *stripeapi.Price) int {
+	if p.Recurring == nil {
+		return 0
+	}
+	return int(p.Recurring.IntervalCount)
+}
+
+func (o *wireObject) sessionPayee() paykit.Payee {
+	if o.detailsEmail != "" {
+		return payee(o.customer, o.detailsEmail)
+	}
+	return payee(o.customer, o.customerEmail)
+}
+
+// checkoutOut maps a Checkout Session, from an API answer or a webhook.
+// Its products are its line items when Stripe sent them (expanded), else
+// what paykit kept of what it was created for.
+func (o *wireObject) checkoutOut() *paykit.Checkout {
+	c := &paykit.Checkout{
+		ID:             o.id,
+		Customer:       o.sessionPayee(),
+		PaymentURL:     o.url,
+		Metadata:       o.metadata,
+		SessionType:    sessionType(o.mode),
+		Currency:       o.currency,
+		Amount:         amountFromStripe(o.amountTotal, o.currency),
+		Status:         checkoutStatus(o.status),
+		PaymentID:      o.paymentIntent,
+		SubscriptionID: o.subscription,
+		SuccessURL:     o.successURL,
+		CancelURL:      o.cancelURL,
+		CreatedAt:      unixTime(o.created),
+		ExpiresAt:      unixTimePtr(o.expiresAt),
+		Raw:            o.rawOut(),
+	}
+	if !o.itemsKnown {
+		c.Products = products(o.internal)
 		return c
 	}
-	for _, li := range s.LineItems.Data {
-		if li.Price == nil {
-			continue
-		}
-		c.Products = append(c.Products, paykit.LineItem{ID: li.Price.ID, Quantity: li.Quantity})
-		if r := li.Price.Recurring; r != nil && c.Subscription == nil {
-			c.Subscription = &paykit.CheckoutSubscription{BillingInterval: interval(r.Interval), BillingIntervalCount: int(r.IntervalCount)}
+	for _, it := range o.items {
+		c.Products = append(c.Products, paykit.LineItem{ID: it.price, Quantity: it.quantity})
+		if it.interval != "" && c.Subscription == nil {
+			c.Subscription = &paykit.CheckoutSubscription{BillingInterval: interval(it.interval), BillingIntervalCount: it.intervalCount}
 		}
 	}
 	return c

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paykit-go/paykit"
 	stripeapi "github.com/stripe/stripe-go/v79"
+	"github.com/stripe/stripe-go/v79/webhook"
 )
 
 // mapErr turns an error of stripe-go into a *paykit.Error whose Err is the
@@ -184,4 +185,17 @@ func paramName(p string) string {
 		return name
 	}
 	return p
+}
+
+func signatureError(err error) error {
+	msg := "no signature in the Stripe-Signature header matches the body: wrong secret, or the body was altered"
+	switch {
+	case errors.Is(err, webhook.ErrNotSigned):
+		msg = "the delivery has no Stripe-Signature header"
+	case errors.Is(err, webhook.ErrInvalidHeader):
+		msg = "the Stripe-Signature header is malformed"
+	case errors.Is(err, webhook.ErrTooOld):
+		msg = "the signature's timestamp is older than the tolerance (a replayed delivery?)"
+	}
+	return &paykit.Error{Code: paykit.CodeWebhookSignature, Provider: Name, Op: paykit.OpWebhooksHandle, Message: msg, Err: err}
 }

@@ -91,7 +91,7 @@ func (a *provider) CreatePayment(ctx context.Context, params *paykit.CreatePayme
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return paymentOut(pi), nil
+	return wirePaymentIntent(pi).paymentOut(), nil
 }
 
 // savedMethod returns the payment method the customer pays with by default,
@@ -153,7 +153,7 @@ func (a *provider) paymentCheckout(base stripeapi.Params, params *paykit.CreateP
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return sessionPaymentOut(s), nil
+	return wireSession(s).sessionPaymentOut(), nil
 }
 
 // expandCharge makes Stripe return a PaymentIntent's latest charge, which
@@ -182,19 +182,19 @@ func (a *provider) RetrievePayment(ctx context.Context, id string, ro *paykit.Re
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
-		return sessionPaymentOut(s), nil
+		return wireSession(s).sessionPaymentOut(), nil
 	case isCharge(id):
 		ch, err := a.api.Charges.Get(id, &stripeapi.ChargeParams{Params: base, Expand: expandIntent})
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
-		return chargePaymentOut(ch), nil
+		return wireCharge(ch).chargePaymentOut(), nil
 	}
 	pi, err := a.api.PaymentIntents.Get(id, &stripeapi.PaymentIntentParams{Params: base, Expand: expandCharge})
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return paymentOut(pi), nil
+	return wirePaymentIntent(pi).paymentOut(), nil
 }
 
 // UpdatePayment changes the metadata (and PaymentOptions' description and
@@ -231,7 +231,7 @@ func (a *provider) UpdatePayment(ctx context.Context, id string, params *paykit.
 			if err != nil {
 				return nil, a.mapErr(err)
 			}
-			return sessionPaymentOut(s), nil
+			return wireSession(s).sessionPaymentOut(), nil
 		}
 		intentID = s.PaymentIntent.ID
 	}
@@ -248,10 +248,10 @@ func (a *provider) UpdatePayment(ctx context.Context, id string, params *paykit.
 // session's id.
 func asAsked(id string, s *stripeapi.CheckoutSession, pi *stripeapi.PaymentIntent) *paykit.Payment {
 	if s == nil {
-		return paymentOut(pi)
+		return wirePaymentIntent(pi).paymentOut()
 	}
 	s.PaymentIntent = pi
-	return sessionPaymentOut(s)
+	return wireSession(s).sessionPaymentOut()
 }
 
 // CapturePayment captures an authorized payment, partially when Amount is
@@ -322,7 +322,7 @@ func (a *provider) CancelPayment(ctx context.Context, id string, ro *paykit.Requ
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
-		p := sessionPaymentOut(s)
+		p := wireSession(s).sessionPaymentOut()
 		p.ID = id
 		return p, nil
 	}
@@ -346,7 +346,7 @@ func (a *provider) ListPayments(ctx context.Context, params *paykit.ListPayments
 	if params.CustomerID != "" {
 		p.Customer = stripeapi.String(params.CustomerID)
 	}
-	return page(a, a.api.PaymentIntents.List(p).Iter, intentID, paymentOut)
+	return page(a, a.api.PaymentIntents.List(p).Iter, intentID, mapped(wirePaymentIntent, (*wireObject).paymentOut))
 }
 
 func intentID(pi *stripeapi.PaymentIntent) string { return pi.ID }
@@ -408,70 +408,51 @@ func (t target) noIntent(id, param string) error {
 	return paykit.ValidationError(param, "this operation needs a PaymentIntent (pi_) or Checkout Session (cs_) id")
 }
 
-func paymentOut(pi *stripeapi.PaymentIntent) *paykit.Payment {
+// wirePaymentIntent is the wire form of a PaymentIntent stripe-go
+// decoded, which stays its Raw.
+func wirePaymentIntent(pi *stripeapi.PaymentIntent) *wireObject {
 	md, in := metadataIn(pi.Metadata)
-	cur := currencyOut(pi.Currency)
-	p := &paykit.Payment{
-		ID:             pi.ID,
-		Amount:         amountFromStripe(pi.Amount, cur),
-		Currency:       cur,
-		Customer:       paykit.CustomerEmail(pi.ReceiptEmail),
-		Status:         paymentStatus(pi.Status, pi.LastPaymentError != nil),
-		Metadata:       md,
-		ItemID:         in.ItemID,
-		PaymentURL:     redirectURL(pi),
-		AmountCaptured: amountFromStripe(pi.AmountReceived, cur),
-		CaptureMethod:  captureMethod(pi.CaptureMethod),
-		CreatedAt:      unixTime(pi.Created),
-		Raw:            pi,
+	o := &wireObject{
+		native: pi, id: pi.ID, created: pi.Created, metadata: md, internal: in,
+		currency: currencyOut(pi.Currency), amount: pi.Amount, amountReceived: pi.AmountReceived,
+		status: string(pi.Status), captureMethod: string(pi.CaptureMethod),
+		receiptEmail: pi.ReceiptEmail, redirectURL: redirectURL(pi),
 	}
-	p.RequiresAction = p.Status == paykit.PaymentRequiresAction
 	if pi.Customer != nil {
-		p.Customer = paykit.CustomerID(pi.Customer.ID)
+		o.customer = pi.Customer.ID
 	}
 	if e := pi.LastPaymentError; e != nil {
-		p.FailureCode = failureCode(e.DeclineCode, e.Code)
+		o.attemptFailed = true
+		o.failureCode = failureCode(e.DeclineCode, e.Code)
 	}
 	if ch := pi.LatestCharge; ch != nil {
-		p.AmountRefunded = amountFromStripe(ch.AmountRefunded, cur)
+		// Expanded, it holds what was refunded.
+		o.amountRefunded = ch.AmountRefunded
 	}
-	return p
+	return o
 }
 
-// chargePaymentOut maps the payment of a charge: its PaymentIntent's, when
-// it has one (expanded), under the charge's id, else the charge's own.
-func chargePaymentOut(ch *stripeapi.Charge) *paykit.Payment {
-	if pi := ch.PaymentIntent; pi != nil && pi.Status != "" {
-		p := paymentOut(pi)
-		p.ID, p.Raw = ch.ID, ch
-		return p
-	}
+// wireCharge is the wire form of a charge stripe-go decoded, which stays
+// its Raw.
+func wireCharge(ch *stripeapi.Charge) *wireObject {
 	md, in := metadataIn(ch.Metadata)
-	cur := currencyOut(ch.Currency)
-	var customer string
+	o := &wireObject{
+		native: ch, id: ch.ID, created: ch.Created, metadata: md, internal: in,
+		currency: currencyOut(ch.Currency), amount: ch.Amount,
+		amountCaptured: ch.AmountCaptured, amountRefunded: ch.AmountRefunded,
+		status: string(ch.Status), failureCode: ch.FailureCode, receiptEmail: ch.ReceiptEmail,
+		uncaptured: !ch.Captured,
+	}
 	if ch.Customer != nil {
-		customer = ch.Customer.ID
+		o.customer = ch.Customer.ID
 	}
-	p := &paykit.Payment{
-		ID:             ch.ID,
-		Amount:         amountFromStripe(ch.Amount, cur),
-		Currency:       cur,
-		Customer:       payee(customer, ch.ReceiptEmail),
-		Status:         chargeStatus(ch.Status),
-		Metadata:       md,
-		ItemID:         in.ItemID,
-		AmountCaptured: amountFromStripe(ch.AmountCaptured, cur),
-		AmountRefunded: amountFromStripe(ch.AmountRefunded, cur),
-		CaptureMethod:  paykit.CaptureAutomatic,
-		FailureCode:    ch.FailureCode,
-		CreatedAt:      unixTime(ch.Created),
-		Raw:            ch,
+	if pi := ch.PaymentIntent; pi != nil {
+		o.paymentIntent = pi.ID
+		if pi.Status != "" { // expanded
+			o.intent = wirePaymentIntent(pi)
+		}
 	}
-	if p.Status == paykit.PaymentSucceeded && !ch.Captured {
-		// Authorized, to be captured.
-		p.Status, p.CaptureMethod = paykit.PaymentRequiresCapture, paykit.CaptureManual
-	}
-	return p
+	return o
 }
 
 // redirectURL is where a PaymentIntent that requires action sends the
@@ -483,40 +464,91 @@ func redirectURL(pi *stripeapi.PaymentIntent) string {
 	return pi.NextAction.RedirectToURL.URL
 }
 
-// sessionPaymentOut maps the payment of a Checkout Session in payment mode:
-// its PaymentIntent's state when the session has one (expanded), under the
-// session's id. Stripe creates the PaymentIntent when the payer first
-// submits the page; while the session is open, a declined attempt or a
-// 3-D Secure challenge is the payer's to handle on that page, so the
-// payment requires action there (keeping the decline's FailureCode), unless
-// the PaymentIntent already went through.
-func sessionPaymentOut(s *stripeapi.CheckoutSession) *paykit.Payment {
-	if pi := s.PaymentIntent; pi != nil && pi.Status != "" {
-		p := paymentOut(pi)
-		p.ID, p.Raw = s.ID, s
-		if s.Status == stripeapi.CheckoutSessionStatusOpen {
+// paymentOut maps a PaymentIntent, from an API answer or a webhook.
+func (o *wireObject) paymentOut() *paykit.Payment {
+	p := &paykit.Payment{
+		ID:             o.id,
+		Amount:         amountFromStripe(o.amount, o.currency),
+		Currency:       o.currency,
+		Customer:       payee(o.customer, o.receiptEmail),
+		Status:         paymentStatus(o.status, o.attemptFailed),
+		Metadata:       o.metadata,
+		ItemID:         o.internal.ItemID,
+		PaymentURL:     o.redirectURL,
+		AmountCaptured: amountFromStripe(o.amountReceived, o.currency),
+		AmountRefunded: amountFromStripe(o.amountRefunded, o.currency),
+		CaptureMethod:  captureMethod(o.captureMethod),
+		FailureCode:    o.failureCode,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.rawOut(),
+	}
+	p.RequiresAction = p.Status == paykit.PaymentRequiresAction
+	return p
+}
+
+// chargePaymentOut maps the payment of a charge, under the charge's id:
+// its PaymentIntent's, when the answer expanded it, else the charge's own.
+// charge.refunded reports it under the PaymentIntent's id.
+func (o *wireObject) chargePaymentOut() *paykit.Payment {
+	if o.intent != nil {
+		p := o.intent.paymentOut()
+		p.ID, p.Raw = o.id, o.rawOut()
+		return p
+	}
+	p := &paykit.Payment{
+		ID:             o.id,
+		Amount:         amountFromStripe(o.amount, o.currency),
+		Currency:       o.currency,
+		Customer:       payee(o.customer, o.receiptEmail),
+		Status:         chargeStatus(o.status),
+		Metadata:       o.metadata,
+		ItemID:         o.internal.ItemID,
+		AmountCaptured: amountFromStripe(o.amountCaptured, o.currency),
+		AmountRefunded: amountFromStripe(o.amountRefunded, o.currency),
+		CaptureMethod:  paykit.CaptureAutomatic,
+		FailureCode:    o.failureCode,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.rawOut(),
+	}
+	if p.Status == paykit.PaymentSucceeded && o.uncaptured {
+		// Authorized, to be captured.
+		p.Status, p.CaptureMethod = paykit.PaymentRequiresCapture, paykit.CaptureManual
+	}
+	return p
+}
+
+// sessionPaymentOut maps the payment of a Checkout Session in payment mode,
+// under the session's id: its PaymentIntent's state when the answer
+// expanded it, else the session's. Stripe creates the PaymentIntent when
+// the payer first submits the page; while the session is open, a declined
+// attempt or a 3-D Secure challenge is the payer's to handle on that page,
+// so the payment requires action there (keeping the decline's
+// FailureCode), unless the PaymentIntent already went through.
+func (o *wireObject) sessionPaymentOut() *paykit.Payment {
+	if o.intent != nil {
+		p := o.intent.paymentOut()
+		p.ID, p.Raw = o.id, o.rawOut()
+		if o.status == string(stripeapi.CheckoutSessionStatusOpen) {
 			switch p.Status {
 			case paykit.PaymentPending, paykit.PaymentFailed, paykit.PaymentRequiresAction:
-				p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentRequiresAction, true, s.URL
+				p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentRequiresAction, true, o.url
 			}
 		}
 		return p
 	}
-	md, in := metadataIn(s.Metadata)
-	cur := currencyOut(s.Currency)
 	p := &paykit.Payment{
-		ID:        s.ID,
-		Amount:    amountFromStripe(s.AmountTotal, cur),
-		Currency:  cur,
-		Customer:  sessionPayee(s),
-		Status:    sessionPaymentStatus(s.Status, s.PaymentStatus),
-		Metadata:  md,
-		ItemID:    in.ItemID,
-		CreatedAt: unixTime(s.Created),
-		Raw:       s,
+		ID:        o.id,
+		Amount:    amountFromStripe(o.amountTotal, o.currency),
+		Currency:  o.currency,
+		Customer:  o.sessionPayee(),
+		Status:    sessionPaymentStatus(o.status, o.paymentStatus),
+		Metadata:  o.metadata,
+		ItemID:    o.internal.ItemID,
+		CreatedAt: unixTime(o.created),
+		Raw:       o.rawOut(),
 	}
 	if p.Status == paykit.PaymentRequiresAction {
-		p.RequiresAction, p.PaymentURL = true, s.URL
+		p.RequiresAction, p.PaymentURL = true, o.url
 	}
 	return p
 }

@@ -63,7 +63,7 @@ func Provider(key string, opts ...Option) paykit.Provider {
 	}
 	cfg := &stripeapi.BackendConfig{
 		HTTPClient: hc,
-		// The provider retries (retry.go): stripe-go's sleeps between
+		// The provider retries (transport.go): stripe-go's sleeps between
 		// retries ignore the context.
 		MaxNetworkRetries: stripeapi.Int64(0),
 		// paykit logs calls itself (paykit.WithLogger); stripe-go's
@@ -176,4 +176,10 @@ func page[S, T any](a *provider, it *stripeapi.Iter, id func(*S) string, conv fu
 		out.HasMore, out.NextCursor = true, last
 	}
 	return out, nil
+}
+
+// mapped is the conversion of a page's items: their wire form, then the
+// resource's one mapper.
+func mapped[S, T any](wire func(*S) *wireObject, out func(*wireObject) *T) func(*S) *T {
+	return func(s *S) *T { return out(wire(s)) }
 }

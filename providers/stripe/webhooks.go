@@ -3,7 +3,6 @@ package stripe
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
 	"github.com/stripe/stripe-go/v79/webhook"
-	"github.com/tidwall/gjson"
 )
 
 // ParseWebhook verifies a delivery's Stripe-Signature header with
@@ -67,336 +65,88 @@ func signatureHeader(h http.Header) string {
 	return ""
 }
 
-func signatureError(err error) error {
-	msg := "no signature in the Stripe-Signature header matches the body: wrong secret, or the body was altered"
-	switch {
-	case errors.Is(err, webhook.ErrNotSigned):
-		msg = "the delivery has no Stripe-Signature header"
-	case errors.Is(err, webhook.ErrInvalidHeader):
-		msg = "the Stripe-Signature header is malformed"
-	case errors.Is(err, webhook.ErrTooOld):
-		msg = "the signature's timestamp is older than the tolerance (a replayed delivery?)"
-	}
-	return &paykit.Error{Code: paykit.CodeWebhookSignature, Provider: Name, Op: paykit.OpWebhooksHandle, Message: msg, Err: err}
-}
-
-// wireEvent is what paykit reads of a Stripe event: a small purpose-built
-// struct filled by walking the body with gjson, instead of stripe-go's
-// stripe.Event whose data.object is decoded into a map and then again.
-type wireEvent struct {
-	body    []byte
-	id, typ string
-	created int64
-	obj     wireObject
-}
-
-// wireObject holds the fields of every object type paykit maps (customer,
-// checkout session, subscription, payment intent, charge, refund, invoice).
-//
-// Webhooks come in the API version of the account or endpoint, not the one
-// stripe-go pins (2024-06-20), so decode reads the fields that moved in
-// 2025-03-31.basil at their new places too: an invoice's subscription
-// (parent.subscription_details.subscription) and PaymentIntent (the paid
-// entry of payments, when the list is included), an invoice line's price
-// (pricing.price_details.price) and a subscription's period (on its
-// items). The charge, refund, PaymentIntent, customer and checkout session
-// fields paykit reads did not move.
-type wireObject struct {
-	raw      json.RawMessage
-	id       string
-	created  int64
-	metadata map[string]string
-	internal internal
-
-	email, name, phone                              string
-	currency                                        string
-	amount, amountTotal, amountPaid, amountReceived int64
-	amountCaptured, amountRefunded                  int64
-	status, paymentStatus, mode, reason             string
-	captureMethod, failureCode                      string
-	attemptFailed, cancelAtPeriodEnd                bool
-	deleted                                         bool
-	customer, customerEmail, detailsEmail           string
-	receiptEmail                                    string
-	paymentIntent, charge, subscription, invoice    string
-	url, successURL, cancelURL, redirectURL         string
-	expiresAt, canceledAt, periodStart, periodEnd   int64
-	paidAt                                          int64
-	items                                           []wireItem
-	// itemPeriodStart and itemPeriodEnd are the first subscription
-	// item's period, where API versions since 2025-03-31.basil put it.
-	itemPeriodStart, itemPeriodEnd int64
-}
-
-// wireItem is a subscription item or an invoice line.
-type wireItem struct {
-	price, product, interval string
-	unitAmount, quantity     int64
-	intervalCount            int
-}
-
-// decode reads body and reports whether it is an event: a JSON object
-// with an id and a type.
-func (e *wireEvent) decode(body []byte) bool {
-	e.body = body
-	top := gjson.Parse(string(body))
-	if !top.IsObject() {
-		return false
-	}
-	top.ForEach(func(k, v gjson.Result) bool {
-		switch k.Str {
-		case "id":
-			if v.Type == gjson.String {
-				e.id = v.Str
-			}
-		case "type":
-			if v.Type == gjson.String {
-				e.typ = v.Str
-			}
-		case "created":
-			e.created = v.Int()
-		case "data":
-			obj := v.Get("object")
-			e.obj.raw = rawBytes(body, obj)
-			e.obj.decode(obj)
-		}
-		return true
-	})
-	return e.id != "" && e.typ != ""
-}
-
-// rawBytes returns the bytes of r within body, without copying when gjson
-// knows where r is.
-func rawBytes(body []byte, r gjson.Result) json.RawMessage {
-	if r.Raw == "" {
-		return nil
-	}
-	if i := r.Index; i > 0 && i+len(r.Raw) <= len(body) && string(body[i:i+len(r.Raw)]) == r.Raw {
-		return body[i : i+len(r.Raw) : i+len(r.Raw)]
-	}
-	return json.RawMessage(r.Raw)
-}
-
-// idOf reads an expandable field: an id, or an object with one.
-func idOf(v gjson.Result) string {
-	if v.IsObject() {
-		return v.Get("id").String()
-	}
-	return v.String()
-}
-
-func (o *wireObject) decode(obj gjson.Result) {
-	obj.ForEach(func(k, v gjson.Result) bool {
-		switch k.Str {
-		case "id":
-			o.id = v.String()
-		case "created":
-			o.created = v.Int()
-		case "metadata":
-			v.ForEach(func(k, v gjson.Result) bool {
-				if o.metadata == nil {
-					o.metadata = make(map[string]string, 4)
-				}
-				o.metadata[k.String()] = v.String()
-				return true
-			})
-			o.metadata, o.internal = metadataIn(o.metadata)
-		case "email":
-			o.email = v.String()
-		case "name":
-			o.name = v.String()
-		case "phone":
-			o.phone = v.String()
-		case "currency":
-			o.currency = currencyOut(v.String())
-		case "amount":
-			o.amount = v.Int()
-		case "amount_total":
-			o.amountTotal = v.Int()
-		case "amount_paid":
-			o.amountPaid = v.Int()
-		case "amount_received":
-			o.amountReceived = v.Int()
-		case "amount_captured":
-			o.amountCaptured = v.Int()
-		case "amount_refunded":
-			o.amountRefunded = v.Int()
-		case "latest_charge":
-			// A PaymentIntent's charge, when expanded, holds what
-			// was refunded (a PaymentIntent has no amount_refunded).
-			if v.IsObject() {
-				o.amountRefunded = v.Get("amount_refunded").Int()
-			}
-		case "status":
-			o.status = v.String()
-		case "payment_status":
-			o.paymentStatus = v.String()
-		case "mode":
-			o.mode = v.String()
-		case "reason":
-			o.reason = v.String()
-		case "capture_method":
-			o.captureMethod = v.String()
-		case "failure_code":
-			o.failureCode = v.String()
-		case "last_payment_error":
-			if v.IsObject() {
-				o.attemptFailed = true
-				o.failureCode = failureCode(v.Get("decline_code").String(), v.Get("code").String())
-			}
-		case "cancel_at_period_end":
-			o.cancelAtPeriodEnd = v.Bool()
-		case "deleted":
-			o.deleted = v.Bool()
-		case "customer":
-			o.customer = idOf(v)
-		case "customer_email":
-			o.customerEmail = v.String()
-		case "customer_details":
-			o.detailsEmail = v.Get("email").String()
-		case "receipt_email":
-			o.receiptEmail = v.String()
-		case "payment_intent":
-			if id := idOf(v); id != "" {
-				o.paymentIntent = id
-			}
-		case "payments":
-			if o.paymentIntent == "" {
-				o.paymentIntent = invoicePaymentIntent(v)
-			}
-		case "charge":
-			o.charge = idOf(v)
-		case "subscription":
-			if id := idOf(v); id != "" {
-				o.subscription = id
-			}
-		case "parent":
-			if o.subscription == "" {
-				o.subscription = idOf(v.Get("subscription_details.subscription"))
-			}
-		case "invoice":
-			o.invoice = idOf(v)
-		case "url":
-			o.url = v.String()
-		case "success_url":
-			o.successURL = v.String()
-		case "cancel_url":
-			o.cancelURL = v.String()
-		case "next_action":
-			o.redirectURL = v.Get("redirect_to_url.url").String()
-		case "expires_at":
-			o.expiresAt = v.Int()
-		case "canceled_at":
-			o.canceledAt = v.Int()
-		case "current_period_start":
-			o.periodStart = v.Int()
-		case "current_period_end":
-			o.periodEnd = v.Int()
-		case "status_transitions":
-			o.paidAt = v.Get("paid_at").Int()
-		case "items", "lines":
-			v.Get("data").ForEach(func(_, it gjson.Result) bool {
-				price := it.Get("price")
-				item := wireItem{
-					price:         price.Get("id").String(),
-					product:       idOf(price.Get("product")),
-					interval:      price.Get("recurring.interval").String(),
-					intervalCount: int(price.Get("recurring.interval_count").Int()),
-					unitAmount:    price.Get("unit_amount").Int(),
-					quantity:      it.Get("quantity").Int(),
-				}
-				if item.price == "" {
-					item.price = idOf(it.Get("pricing.price_details.price"))
-				}
-				if len(o.items) == 0 {
-					o.itemPeriodStart = it.Get("current_period_start").Int()
-					o.itemPeriodEnd = it.Get("current_period_end").Int()
-				}
-				o.items = append(o.items, item)
-				return true
-			})
-		}
-		return true
-	})
-}
-
-// invoicePaymentIntent returns the PaymentIntent of an invoice's payments
-// list (2025-03-31.basil): the paid one, else the first.
-func invoicePaymentIntent(payments gjson.Result) string {
-	var first, paid string
-	payments.Get("data").ForEach(func(_, p gjson.Result) bool {
-		id := idOf(p.Get("payment.payment_intent"))
-		if first == "" {
-			first = id
-		}
-		if id != "" && p.Get("status").String() == "paid" {
-			paid = id
-			return false
-		}
-		return true
-	})
-	if paid != "" {
-		return paid
-	}
-	return first
-}
-
-// mapping is one unified event a native event becomes: its type, and its
-// resource read from the event's object. data returns nil when the event
-// does not apply to this object (a session's payment outside payment
-// mode, say); orElse marks a mapping that applies only when none before it
-// gave an event.
+// mapping is one unified event a native event becomes: its type, and the
+// resource it carries, read from the event's object. A resource may not
+// apply to the object (a session's payment outside payment mode, say);
+// orElse marks a mapping that applies only when none before it gave an
+// event.
 type mapping struct {
 	typ    paykit.EventType
-	data   func(*wireEvent) any
+	data   resource
 	orElse bool
 }
 
-// The resource of each mapping: each resource has one mapper (its Out
-// method, in the resource's file), which the API calls use too.
-var (
-	customerData        = func(e *wireEvent) any { return e.obj.customerOut() }
-	updatedCustomerData = func(e *wireEvent) any {
-		// Stripe keeps no update time: the event's is the update's.
-		c := e.obj.customerOut()
-		c.UpdatedAt = unixTimePtr(e.created)
-		return c
-	}
-	checkoutData      = func(e *wireEvent) any { return e.obj.checkoutOut() }
-	subscriptionData  = func(e *wireEvent) any { return e.obj.subscriptionOut() }
-	paymentData       = func(e *wireEvent) any { return e.obj.paymentOut() }
-	chargePaymentData = func(e *wireEvent) any {
-		// The payment a refunded charge belongs to, under its
-		// PaymentIntent's id (the charge's for a bare charge).
-		p := e.obj.chargePaymentOut()
-		if e.obj.paymentIntent != "" {
-			p.ID = e.obj.paymentIntent
-		}
-		return p
-	}
-	refundData  = func(e *wireEvent) any { return e.obj.refundOut() }
-	invoiceData = func(e *wireEvent) any { return e.obj.invoiceOut() }
+// resource names what an event carries: each is read by its resource's
+// one mapper (its Out method, in the resource's file), which the API calls
+// use too. It is a name rather than a function so that the event, read on
+// the stack, stays there.
+type resource uint8
+
+const (
+	customerData resource = iota + 1
+	// updatedCustomerData is the customer with the event's time as its
+	// update time, which Stripe does not keep.
+	updatedCustomerData
+	checkoutData
+	subscriptionData
+	paymentData
+	// chargePaymentData is the payment a refunded charge belongs to,
+	// under its PaymentIntent's id (the charge's for a bare charge).
+	chargePaymentData
+	refundData
+	invoiceData
 	// sessionPaymentData is the payment of a session in payment mode.
-	sessionPaymentData = func(e *wireEvent) any {
-		if e.obj.mode != "payment" {
-			return nil
-		}
-		return e.obj.sessionPaymentOut()
-	}
-	failedSessionPaymentData = func(e *wireEvent) any {
-		p := e.obj.sessionPaymentOut()
-		p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentFailed, false, ""
-		return p
-	}
+	sessionPaymentData
+	// failedSessionPaymentData is the payment of a session whose delayed
+	// payment failed, in any mode.
+	failedSessionPaymentData
 	// sessionInvoiceData is the invoice of a paid session (not in setup
 	// mode, which pays nothing).
-	sessionInvoiceData = func(e *wireEvent) any {
-		if e.obj.paymentStatus == "unpaid" || e.obj.mode == "setup" {
-			return nil
-		}
-		return e.obj.sessionInvoiceOut(e.created)
-	}
+	sessionInvoiceData
 )
+
+// data returns the resource r of the event's object, or nil when r does
+// not apply to it.
+func (e *wireEvent) data(r resource) any {
+	o := &e.obj
+	switch r {
+	case customerData:
+		return o.customerOut()
+	case updatedCustomerData:
+		c := o.customerOut()
+		c.UpdatedAt = unixTimePtr(e.created)
+		return c
+	case checkoutData:
+		return o.checkoutOut()
+	case subscriptionData:
+		return o.subscriptionOut()
+	case paymentData:
+		return o.paymentOut()
+	case chargePaymentData:
+		p := o.chargePaymentOut()
+		if o.paymentIntent != "" {
+			p.ID = o.paymentIntent
+		}
+		return p
+	case refundData:
+		return o.refundOut()
+	case invoiceData:
+		return o.invoiceOut()
+	case sessionPaymentData:
+		if o.mode == "payment" {
+			return o.sessionPaymentOut()
+		}
+	case failedSessionPaymentData:
+		p := o.sessionPaymentOut()
+		p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentFailed, false, ""
+		return p
+	case sessionInvoiceData:
+		if o.paymentStatus != "unpaid" && o.mode != "setup" {
+			return o.sessionInvoiceOut(e.created)
+		}
+	}
+	return nil
+}
 
 // webhookEvents maps Stripe's event types to unified events. The first
 // event of a delivery has the native event's id, later ones ids derived
@@ -481,7 +231,7 @@ func (e *wireEvent) unified() []*paykit.Event {
 		if m.orElse && len(events) > 0 {
 			continue
 		}
-		data := m.data(e)
+		data := e.data(m.data)
 		if data == nil {
 			continue
 		}
@@ -527,182 +277,4 @@ func cloneMetadata(data any) {
 	case *paykit.Invoice:
 		d.Metadata = maps.Clone(d.Metadata)
 	}
-}
-
-func (o *wireObject) sessionPayee() paykit.Payee {
-	if o.detailsEmail != "" {
-		return payee(o.customer, o.detailsEmail)
-	}
-	return payee(o.customer, o.customerEmail)
-}
-
-func (o *wireObject) checkoutOut() *paykit.Checkout {
-	return &paykit.Checkout{
-		ID:             o.id,
-		Customer:       o.sessionPayee(),
-		PaymentURL:     o.url,
-		Metadata:       o.metadata,
-		SessionType:    sessionType(o.mode),
-		Products:       products(o.internal),
-		Currency:       o.currency,
-		Amount:         amountFromStripe(o.amountTotal, o.currency),
-		Status:         checkoutStatus(o.status),
-		PaymentID:      o.paymentIntent,
-		SubscriptionID: o.subscription,
-		SuccessURL:     o.successURL,
-		CancelURL:      o.cancelURL,
-		CreatedAt:      unixTime(o.created),
-		ExpiresAt:      unixTimePtr(o.expiresAt),
-		Raw:            o.raw,
-	}
-}
-
-func (o *wireObject) sessionPaymentOut() *paykit.Payment {
-	p := &paykit.Payment{
-		ID:        o.id,
-		Amount:    amountFromStripe(o.amountTotal, o.currency),
-		Currency:  o.currency,
-		Customer:  o.sessionPayee(),
-		Status:    sessionPaymentStatus(o.status, o.paymentStatus),
-		Metadata:  o.metadata,
-		ItemID:    o.internal.ItemID,
-		CreatedAt: unixTime(o.created),
-		Raw:       o.raw,
-	}
-	if p.Status == paykit.PaymentRequiresAction {
-		p.RequiresAction, p.PaymentURL = true, o.url
-	}
-	return p
-}
-
-// sessionInvoiceOut is the invoice of a paid Checkout Session: Stripe's
-// invoice when the session made one, else the session itself.
-func (o *wireObject) sessionInvoiceOut(paidAt int64) *paykit.Invoice {
-	id := o.invoice
-	if id == "" {
-		id = o.id
-	}
-	return &paykit.Invoice{
-		ID:             id,
-		Customer:       o.sessionPayee(),
-		SubscriptionID: o.subscription,
-		BillingMode:    billingMode(o.subscription),
-		AmountPaid:     amountFromStripe(o.amountTotal, o.currency),
-		Currency:       o.currency,
-		Status:         paykit.InvoicePaid,
-		PaidAt:         unixTimePtr(paidAt),
-		LineItems:      products(o.internal),
-		Metadata:       o.metadata,
-		PaymentID:      o.paymentIntent,
-		CreatedAt:      unixTime(o.created),
-		Raw:            o.raw,
-	}
-}
-
-func (o *wireObject) subscriptionOut() *paykit.Subscription {
-	if o.periodStart == 0 && o.periodEnd == 0 {
-		o.periodStart, o.periodEnd = o.itemPeriodStart, o.itemPeriodEnd
-	}
-	s := &paykit.Subscription{
-		ID:                 o.id,
-		Customer:           paykit.CustomerID(o.customer),
-		Currency:           o.currency,
-		Status:             subscriptionStatus(o.status),
-		CurrentPeriodStart: unixTime(o.periodStart),
-		CurrentPeriodEnd:   unixTime(o.periodEnd),
-		Metadata:           o.metadata,
-		RequiresAction:     o.status == "incomplete",
-		CancelAtPeriodEnd:  o.cancelAtPeriodEnd,
-		CanceledAt:         unixTimePtr(o.canceledAt),
-		CreatedAt:          unixTime(o.created),
-		Raw:                o.raw,
-	}
-	for i, it := range o.items {
-		if i == 0 {
-			s.ItemID, s.Quantity, s.BillingInterval = itemIDOut(o.internal.ItemID, it.price, it.product), it.quantity, interval(it.interval)
-			s.BillingIntervalCount = it.intervalCount
-		}
-		s.Amount += amountFromStripe(it.unitAmount*it.quantity, o.currency)
-	}
-	return s
-}
-
-func (o *wireObject) paymentOut() *paykit.Payment {
-	p := &paykit.Payment{
-		ID:             o.id,
-		Amount:         amountFromStripe(o.amount, o.currency),
-		Currency:       o.currency,
-		Customer:       payee(o.customer, o.receiptEmail),
-		Status:         paymentStatus(o.status, o.attemptFailed),
-		Metadata:       o.metadata,
-		ItemID:         o.internal.ItemID,
-		PaymentURL:     o.redirectURL,
-		AmountCaptured: amountFromStripe(o.amountReceived, o.currency),
-		AmountRefunded: amountFromStripe(o.amountRefunded, o.currency),
-		CaptureMethod:  captureMethod(o.captureMethod),
-		FailureCode:    o.failureCode,
-		CreatedAt:      unixTime(o.created),
-		Raw:            o.raw,
-	}
-	p.RequiresAction = p.Status == paykit.PaymentRequiresAction
-	return p
-}
-
-// chargePaymentOut is the payment a charge belongs to, as charge.refunded
-// reports it: its PaymentIntent's id, or the charge's for a bare charge.
-func (o *wireObject) chargePaymentOut() *paykit.Payment {
-	p := o.paymentOut()
-	if o.paymentIntent != "" {
-		p.ID = o.paymentIntent
-	}
-	p.Status = chargeStatus(o.status)
-	p.RequiresAction = false
-	p.AmountCaptured = amountFromStripe(o.amountCaptured, o.currency)
-	p.AmountRefunded = amountFromStripe(o.amountRefunded, o.currency)
-	return p
-}
-
-func (o *wireObject) refundOut() *paykit.Refund {
-	r := &paykit.Refund{
-		ID:        o.id,
-		Amount:    amountFromStripe(o.amount, o.currency),
-		Currency:  o.currency,
-		Reason:    refundReason(o.reason, o.internal.Reason),
-		Metadata:  o.metadata,
-		PaymentID: o.internal.PaymentID,
-		Status:    refundStatus(o.status),
-		CreatedAt: unixTime(o.created),
-		Raw:       o.raw,
-	}
-	switch {
-	case r.PaymentID != "":
-	case o.paymentIntent != "":
-		r.PaymentID = o.paymentIntent
-	default:
-		r.PaymentID = o.charge
-	}
-	return r
-}
-
-func (o *wireObject) invoiceOut() *paykit.Invoice {
-	inv := &paykit.Invoice{
-		ID:             o.id,
-		Customer:       payee(o.customer, o.customerEmail),
-		SubscriptionID: o.subscription,
-		BillingMode:    billingMode(o.subscription),
-		AmountPaid:     amountFromStripe(o.amountPaid, o.currency),
-		Currency:       o.currency,
-		Status:         invoiceStatus(o.status),
-		PaidAt:         unixTimePtr(o.paidAt),
-		Metadata:       o.metadata,
-		PaymentID:      o.paymentIntent,
-		CreatedAt:      unixTime(o.created),
-		Raw:            o.raw,
-	}
-	for _, it := range o.items {
-		if it.price != "" {
-			inv.LineItems = append(inv.LineItems, paykit.LineItem{ID: it.price, Quantity: it.quantity})
-		}
-	}
-	return inv
 }
