@@ -18,9 +18,22 @@ import (
 // mapErr turns an error of stripe-go into a *paykit.Error whose Err is the
 // original, so errors.As still reaches *stripe.Error. No message carries
 // the API key: a message that echoes it has it replaced.
+//
+// A write that may have been applied (an *unknownOutcome: see outcome in
+// transport.go) has OutcomeUnknown set, IdempotencyKey the key Stripe
+// received, and is Retryable, since a retry with that key applies it at
+// most once, unless the provider made the key itself (a direct call
+// without one), which repeating the call would not send. A paykit.Client
+// also makes it not Retryable when the Client generated the key.
 func (a *provider) mapErr(err error) error {
 	if err == nil {
 		return nil
+	}
+	var uo *unknownOutcome
+	if errors.As(err, &uo) {
+		e := a.mapErr(uo.err).(*paykit.Error)
+		e.OutcomeUnknown, e.IdempotencyKey, e.Retryable = true, uo.key, !uo.generated
+		return e
 	}
 	var se *stripeapi.Error
 	if errors.As(err, &se) {
@@ -48,7 +61,7 @@ func (a *provider) mapErr(err error) error {
 		if ended {
 			e.Message += " (the call's deadline ended the retries)"
 		}
-		if status >= 500 || status == http.StatusTooManyRequests {
+		if status >= 500 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests {
 			e.Code, e.Retryable = paykit.CodeProviderUnavailable, true
 		}
 	case errors.As(err, new(*url.Error)):
@@ -129,7 +142,7 @@ func (a *provider) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 		}
 	case se.Code == stripeapi.ErrorCodeResourceMissing, status == http.StatusNotFound:
 		e.Code = paykit.CodeNotFound
-	case status >= 500, se.Type == stripeapi.ErrorTypeAPI:
+	case status >= 500, status == http.StatusRequestTimeout, se.Type == stripeapi.ErrorTypeAPI:
 		e.Code, e.Retryable = paykit.CodeProviderUnavailable, true
 	case status == http.StatusConflict:
 		e.Code = paykit.CodeIdempotencyConflict

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/paykit-go/paykit/providerkit"
@@ -79,19 +81,101 @@ func (b *retryingBackend) SetMaxNetworkRetries(n int64) { b.maxRetries = int(n) 
 
 // do sends a call with its retries. A write without an idempotency key
 // gets one first, which all its tries send, as stripe-go's own retries do.
+// A write that failed after a try may have been applied fails with an
+// *unknownOutcome (see outcome).
 func (b *retryingBackend) do(method string, p *stripeapi.Params, once func() error) error {
 	ctx := context.Background()
-	if p != nil {
-		if p.Context != nil {
-			ctx = p.Context
-		}
-		if p.IdempotencyKey == nil && method != http.MethodGet && method != http.MethodHead {
-			p.IdempotencyKey = stripeapi.String(stripeapi.NewIdempotencyKey())
-		}
+	if p != nil && p.Context != nil {
+		ctx = p.Context
 	}
 	deadline, _ := ctx.Deadline()
-	return b.retry(ctx, deadline, once)
+	if p == nil || method == http.MethodGet || method == http.MethodHead {
+		return b.retry(ctx, deadline, once)
+	}
+	generated := p.IdempotencyKey == nil
+	if generated {
+		p.IdempotencyKey = stripeapi.String(stripeapi.NewIdempotencyKey())
+	}
+	// Each try reports whether its request was written to a connection,
+	// which a refused dial, say, never was.
+	var sent atomic.Bool
+	caller := p.Context
+	p.Context = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }})
+	defer func() { p.Context = caller }()
+	var unknown bool
+	err := b.retry(ctx, deadline, func() error {
+		sent.Store(false)
+		err := once()
+		switch outcome(err, sent.Load()) {
+		case outcomeKnown:
+			unknown = false
+		case outcomeUnknown:
+			unknown = true
+		}
+		return err
+	})
+	if err != nil && unknown {
+		return &unknownOutcome{err: err, key: *p.IdempotencyKey, generated: generated}
+	}
+	return err
 }
+
+// What one try of a write tells of whether the write was applied.
+const (
+	// outcomeSame: nothing new (a request never sent, a 409 or 429
+	// refusing this try); what earlier tries said stands.
+	outcomeSame = iota
+	// outcomeKnown: an answer that says (a success, a 4xx).
+	outcomeKnown
+	// outcomeUnknown: the request was sent and no answer says: the
+	// connection failed or the context ended after it was written, or
+	// Stripe answered 5xx or 408.
+	outcomeUnknown
+)
+
+// outcome classifies the result of one try of a write; sent reports that
+// its request was written to a connection.
+func outcome(err error, sent bool) int {
+	status := 0
+	var se *stripeapi.Error
+	switch {
+	case err == nil:
+		return outcomeKnown
+	case errors.As(err, &se):
+		status = se.HTTPStatusCode
+	default:
+		status = undecodableStatus(err)
+	}
+	switch {
+	case status >= http.StatusInternalServerError, status == http.StatusRequestTimeout:
+		return outcomeUnknown
+	case status == http.StatusConflict, status == http.StatusTooManyRequests:
+		return outcomeSame
+	case status >= http.StatusBadRequest:
+		return outcomeKnown
+	case status != 0:
+		// A success whose body could not be read: applied, most
+		// likely, but the answer is lost.
+		return outcomeUnknown
+	case sent:
+		return outcomeUnknown
+	}
+	return outcomeSame
+}
+
+// unknownOutcome is the failure of a write that may have been applied:
+// mapErr sets OutcomeUnknown and the key it was sent with.
+type unknownOutcome struct {
+	err error
+	key string
+	// generated reports that the provider made the key (a direct call
+	// without one): repeating the call would send a new one.
+	generated bool
+}
+
+func (e *unknownOutcome) Error() string { return e.err.Error() }
+
+func (e *unknownOutcome) Unwrap() error { return e.err }
 
 // retry makes attempt until it succeeds, fails in a way that is not
 // retried, or has been retried maxRetries times, sleeping between tries as
