@@ -158,12 +158,7 @@ func wireSession(s *stripeapi.CheckoutSession) *wireObject {
 	if s.CustomerDetails != nil {
 		o.detailsEmail = s.CustomerDetails.Email
 	}
-	if pi := s.PaymentIntent; pi != nil {
-		o.paymentIntent = pi.ID
-		if pi.Status != "" { // expanded
-			o.intent = wirePaymentIntent(pi)
-		}
-	}
+	o.setIntent(s.PaymentIntent)
 	if s.Subscription != nil {
 		o.subscription = s.Subscription.ID
 	}

@@ -446,13 +446,20 @@ func wireCharge(ch *stripeapi.Charge) *wireObject {
 	if ch.Customer != nil {
 		o.customer = ch.Customer.ID
 	}
-	if pi := ch.PaymentIntent; pi != nil {
-		o.paymentIntent = pi.ID
-		if pi.Status != "" { // expanded
-			o.intent = wirePaymentIntent(pi)
-		}
-	}
+	o.setIntent(ch.PaymentIntent)
 	return o
+}
+
+// setIntent sets the PaymentIntent of a session or a charge: its id, and
+// its wire form when the answer expanded it.
+func (o *wireObject) setIntent(pi *stripeapi.PaymentIntent) {
+	if pi == nil {
+		return
+	}
+	o.paymentIntent = pi.ID
+	if pi.Status != "" {
+		o.intent = wirePaymentIntent(pi)
+	}
 }
 
 // redirectURL is where a PaymentIntent that requires action sends the
