@@ -13,7 +13,7 @@ import (
 // a recurring price carries its own interval, so params.Subscription is
 // only checked (Stripe has no custom intervals). The metadata is copied to
 // the PaymentIntent or the Subscription the session creates.
-func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+func (a *provider) CreateCheckout(ctx context.Context, params *paykit.CreateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (a *Adapter) CreateCheckout(ctx context.Context, params *paykit.CreateCheck
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	out := checkoutOut(s)
+	out := wireSession(s).checkoutOut()
 	if out.Products == nil {
 		// Stripe returns no line items unless asked to expand them.
 		out.Products = []paykit.LineItem{{ID: params.ItemID, Quantity: params.Quantity}}
@@ -73,7 +73,7 @@ func setSessionPayee(p *stripeapi.CheckoutSessionParams, c paykit.Payee) {
 }
 
 // RetrieveCheckout returns the session with its line items.
-func (a *Adapter) RetrieveCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+func (a *provider) RetrieveCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -85,11 +85,11 @@ func (a *Adapter) RetrieveCheckout(ctx context.Context, id string, ro *paykit.Re
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return checkoutOut(s), nil
+	return wireSession(s).checkoutOut(), nil
 }
 
 // UpdateCheckout changes the metadata of an open session.
-func (a *Adapter) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
+func (a *provider) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, ro *paykit.RequestOptions) (*paykit.Checkout, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -107,11 +107,11 @@ func (a *Adapter) UpdateCheckout(ctx context.Context, id string, params *paykit.
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return checkoutOut(s), nil
+	return wireSession(s).checkoutOut(), nil
 }
 
 // DeleteCheckout expires an open session.
-func (a *Adapter) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+func (a *provider) DeleteCheckout(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	if err := paykit.RequireID(id); err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (a *Adapter) DeleteCheckout(ctx context.Context, id string, ro *paykit.Requ
 }
 
 // ListCheckouts returns one page of sessions, newest first.
-func (a *Adapter) ListCheckouts(ctx context.Context, params *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
+func (a *provider) ListCheckouts(ctx context.Context, params *paykit.ListCheckoutsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Checkout], error) {
 	if params == nil {
 		params = &paykit.ListCheckoutsParams{}
 	}
@@ -136,57 +136,98 @@ func (a *Adapter) ListCheckouts(ctx context.Context, params *paykit.ListCheckout
 	if params.CustomerID != "" {
 		p.Customer = stripeapi.String(params.CustomerID)
 	}
-	return page(a, a.api.CheckoutSessions.List(p).Iter, sessionID, checkoutOut)
+	return page(a, a.api.CheckoutSessions.List(p).Iter, sessionID, mapped(wireSession, (*wireObject).checkoutOut))
 }
 
 func sessionID(s *stripeapi.CheckoutSession) string { return s.ID }
 
-func sessionPayee(s *stripeapi.CheckoutSession) paykit.Payee {
-	var id, email string
+// wireSession is the wire form of a Checkout Session stripe-go decoded,
+// which stays its Raw.
+func wireSession(s *stripeapi.CheckoutSession) *wireObject {
+	md, in := metadataIn(s.Metadata)
+	o := &wireObject{
+		native: s, id: s.ID, created: s.Created, metadata: md, internal: in,
+		currency: currencyOut(s.Currency), amountTotal: s.AmountTotal,
+		status: string(s.Status), paymentStatus: string(s.PaymentStatus), mode: string(s.Mode),
+		customerEmail: s.CustomerEmail, url: s.URL, successURL: s.SuccessURL, cancelURL: s.CancelURL,
+		expiresAt: s.ExpiresAt,
+	}
 	if s.Customer != nil {
-		id = s.Customer.ID
+		o.customer = s.Customer.ID
 	}
-	if email = s.CustomerEmail; s.CustomerDetails != nil && s.CustomerDetails.Email != "" {
-		email = s.CustomerDetails.Email
+	if s.CustomerDetails != nil {
+		o.detailsEmail = s.CustomerDetails.Email
 	}
-	return payee(id, email)
+	o.setIntent(s.PaymentIntent)
+	if s.Subscription != nil {
+		o.subscription = s.Subscription.ID
+	}
+	if s.Invoice != nil {
+		o.invoice = s.Invoice.ID
+	}
+	if s.LineItems != nil {
+		o.itemsKnown = true
+		for _, li := range s.LineItems.Data {
+			if li.Price != nil {
+				o.items = append(o.items, wireItem{price: li.Price.ID, quantity: li.Quantity, interval: recurringInterval(li.Price), intervalCount: recurringCount(li.Price)})
+			}
+		}
+	}
+	return o
 }
 
-func checkoutOut(s *stripeapi.CheckoutSession) *paykit.Checkout {
-	md, in := metadataIn(s.Metadata)
-	cur := currencyOut(s.Currency)
+// recurringInterval and recurringCount are the interval of a recurring
+// price, none for a one-time price.
+func recurringInterval(p *stripeapi.Price) string {
+	if p.Recurring == nil {
+		return ""
+	}
+	return string(p.Recurring.Interval)
+}
+
+func recurringCount(p *stripeapi.Price) int {
+	if p.Recurring == nil {
+		return 0
+	}
+	return int(p.Recurring.IntervalCount)
+}
+
+func (o *wireObject) sessionPayee() paykit.Payee {
+	if o.detailsEmail != "" {
+		return payee(o.customer, o.detailsEmail)
+	}
+	return payee(o.customer, o.customerEmail)
+}
+
+// checkoutOut maps a Checkout Session, from an API answer or a webhook.
+// Its products are its line items when Stripe sent them (expanded), else
+// what paykit kept of what it was created for.
+func (o *wireObject) checkoutOut() *paykit.Checkout {
 	c := &paykit.Checkout{
-		ID:          s.ID,
-		Customer:    sessionPayee(s),
-		PaymentURL:  s.URL,
-		Metadata:    md,
-		SessionType: sessionType(s.Mode),
-		Currency:    cur,
-		Amount:      amountFromStripe(s.AmountTotal, cur),
-		Status:      checkoutStatus(s.Status),
-		SuccessURL:  s.SuccessURL,
-		CancelURL:   s.CancelURL,
-		CreatedAt:   unixTime(s.Created),
-		ExpiresAt:   unixTimePtr(s.ExpiresAt),
-		Raw:         s,
+		ID:             o.id,
+		Customer:       o.sessionPayee(),
+		PaymentURL:     o.url,
+		Metadata:       o.metadata,
+		SessionType:    sessionType(o.mode),
+		Currency:       o.currency,
+		Amount:         amountFromStripe(o.amountTotal, o.currency),
+		Status:         checkoutStatus(o.status),
+		PaymentID:      o.paymentIntent,
+		SubscriptionID: o.subscription,
+		SuccessURL:     o.successURL,
+		CancelURL:      o.cancelURL,
+		CreatedAt:      unixTime(o.created),
+		ExpiresAt:      unixTimePtr(o.expiresAt),
+		Raw:            o.rawOut(),
 	}
-	if s.PaymentIntent != nil {
-		c.PaymentID = s.PaymentIntent.ID
-	}
-	if s.Subscription != nil {
-		c.SubscriptionID = s.Subscription.ID
-	}
-	if s.LineItems == nil {
-		c.Products = products(in)
+	if !o.itemsKnown {
+		c.Products = products(o.internal)
 		return c
 	}
-	for _, li := range s.LineItems.Data {
-		if li.Price == nil {
-			continue
-		}
-		c.Products = append(c.Products, paykit.LineItem{ID: li.Price.ID, Quantity: li.Quantity})
-		if r := li.Price.Recurring; r != nil && c.Subscription == nil {
-			c.Subscription = &paykit.CheckoutSubscription{BillingInterval: interval(r.Interval), BillingIntervalCount: int(r.IntervalCount)}
+	for _, it := range o.items {
+		c.Products = append(c.Products, paykit.LineItem{ID: it.price, Quantity: it.quantity})
+		if it.interval != "" && c.Subscription == nil {
+			c.Subscription = &paykit.CheckoutSubscription{BillingInterval: interval(it.interval), BillingIntervalCount: it.intervalCount}
 		}
 	}
 	return c

@@ -134,44 +134,6 @@ func intervalIn(param string, b paykit.BillingInterval) (*string, error) {
 	return stripeapi.String(b.Unit()), nil
 }
 
-// subscriptionStatus maps Stripe's subscription status
-// (subscriptionStatuses); an unknown one is pending, neither entitled nor
-// ended.
-func subscriptionStatus[S ~string](s S) paykit.SubscriptionStatus {
-	return lookup(subscriptionStatuses, s, paykit.SubscriptionPending)
-}
-
-// paymentStatus maps a PaymentIntent status (paymentIntentStatuses). A
-// PaymentIntent that wants a new payment method after an attempt failed is
-// failed; an unknown status is failed.
-func paymentStatus[S ~string](s S, attemptFailed bool) paykit.PaymentStatus {
-	if string(s) == "requires_payment_method" && attemptFailed {
-		return paykit.PaymentFailed
-	}
-	return lookup(paymentIntentStatuses, s, paykit.PaymentFailed)
-}
-
-// chargeStatus maps the status of a charge (chargeStatuses); an unknown
-// one is succeeded.
-func chargeStatus[S ~string](s S) paykit.PaymentStatus {
-	return lookup(chargeStatuses, s, paykit.PaymentSucceeded)
-}
-
-// sessionPaymentStatus is the status of the payment of a Checkout Session
-// in payment mode that has no PaymentIntent to read it from.
-func sessionPaymentStatus[S, P ~string](status S, paymentStatus P) paykit.PaymentStatus {
-	switch string(status) {
-	case "open":
-		return paykit.PaymentRequiresAction
-	case "expired":
-		return paykit.PaymentCanceled
-	}
-	if string(paymentStatus) == "unpaid" {
-		return paykit.PaymentProcessing
-	}
-	return paykit.PaymentSucceeded
-}
-
 func captureMethod[S ~string](s S) paykit.CaptureMethod {
 	if string(s) == "manual" {
 		return paykit.CaptureManual

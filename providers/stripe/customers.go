@@ -12,7 +12,7 @@ import (
 
 // CreateCustomer creates a Stripe customer. Billing.Address becomes the
 // customer's address; CustomerOptions may attach a payment method.
-func (a *Adapter) CreateCustomer(ctx context.Context, params *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+func (a *provider) CreateCustomer(ctx context.Context, params *paykit.CreateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func addressIn(addr paykit.BillingAddress) *stripeapi.AddressParams {
 }
 
 // RetrieveCustomer returns the customer; a deleted one is not found.
-func (a *Adapter) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
+func (a *provider) RetrieveCustomer(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Customer, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func customerPath(id string) string { return stripeapi.FormatURLPath("/v1/custom
 
 // UpdateCustomer changes the fields that are set. Stripe keeps no update
 // time, so UpdatedAt is the time Stripe answered.
-func (a *Adapter) UpdateCustomer(ctx context.Context, id string, params *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
+func (a *provider) UpdateCustomer(ctx context.Context, id string, params *paykit.UpdateCustomerParams, ro *paykit.RequestOptions) (*paykit.Customer, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (a *Adapter) UpdateCustomer(ctx context.Context, id string, params *paykit.
 }
 
 // DeleteCustomer deletes the customer and cancels its subscriptions.
-func (a *Adapter) DeleteCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+func (a *provider) DeleteCustomer(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	if err := paykit.RequireID(id); err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (a *Adapter) DeleteCustomer(ctx context.Context, id string, ro *paykit.Requ
 }
 
 // ListCustomers returns one page of customers, newest first.
-func (a *Adapter) ListCustomers(ctx context.Context, params *paykit.ListCustomersParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
+func (a *provider) ListCustomers(ctx context.Context, params *paykit.ListCustomersParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Customer], error) {
 	if params == nil {
 		params = &paykit.ListCustomersParams{}
 	}

@@ -3,7 +3,8 @@
 //
 //	client := paykit.New(stripe.Provider(os.Getenv("STRIPE_SECRET_KEY")))
 //
-// Each provider holds its own stripe-go client.API, so one process can serve
+// Provider returns a paykit.Provider (all of its methods are paykit's);
+// each holds its own stripe-go client.API, so one process can serve
 // several Stripe accounts. Amounts are ISO 4217 minor units as everywhere in
 // paykit; where Stripe's decimals differ (ISK: two at Stripe, none in ISO
 // 4217; MGA: none at Stripe, two in ISO 4217; LYD, IQD: two at Stripe,
@@ -18,7 +19,11 @@
 // RequestOptions or no idempotency key gets a new key, as from the
 // Client, so that its own retries are safe (it does not make a repeated
 // call safe). Missing arguments of a direct call are refused as
-// paykit.Provider says, before anything is sent.
+// paykit.Provider says, before anything is sent. A write whose request was
+// sent and whose outcome no answer gives (the connection dropped after the
+// request was written, a 5xx or 408, once the retries are spent) fails
+// with OutcomeUnknown and the IdempotencyKey Stripe received; a 4xx, a
+// read or a request that was never sent (a refused dial) does not.
 //
 // Customer.Raw is the customer's JSON as Stripe sent it (json.RawMessage),
 // from API calls as from webhooks; json.Unmarshal it into a stripe.Customer
@@ -29,7 +34,12 @@
 // rules and error parsing but without its backend's repeated decoding
 // passes, for about a fifth less client CPU per read. The Raw of the
 // other resources is stripe-go's object (*stripe.PaymentIntent, ...) from
-// API calls and, as for customers, the JSON from webhooks.
+// API calls and, as for customers, the JSON from webhooks. Each resource
+// has one mapping, whether it came from an API answer or a webhook, so
+// both report an object alike.
+//
+// ParseWebhook maps Stripe's event types through a table; MappedEvents
+// lists them, the events to subscribe an endpoint to.
 //
 // ProviderMetadata takes this package's typed options: CustomerOptions,
 // CheckoutOptions, SubscriptionOptions, PaymentOptions and RefundOptions.

@@ -12,14 +12,28 @@ import (
 
 	"github.com/paykit-go/paykit"
 	stripeapi "github.com/stripe/stripe-go/v79"
+	"github.com/stripe/stripe-go/v79/webhook"
 )
 
 // mapErr turns an error of stripe-go into a *paykit.Error whose Err is the
 // original, so errors.As still reaches *stripe.Error. No message carries
 // the API key: a message that echoes it has it replaced.
-func (a *Adapter) mapErr(err error) error {
+//
+// A write that may have been applied (an *unknownOutcome: see outcome in
+// transport.go) has OutcomeUnknown set, IdempotencyKey the key Stripe
+// received, and is Retryable, since a retry with that key applies it at
+// most once, unless the provider made the key itself (a direct call
+// without one), which repeating the call would not send. A paykit.Client
+// also makes it not Retryable when the Client generated the key.
+func (a *provider) mapErr(err error) error {
 	if err == nil {
 		return nil
+	}
+	var uo *unknownOutcome
+	if errors.As(err, &uo) {
+		e := a.mapErr(uo.err).(*paykit.Error)
+		e.OutcomeUnknown, e.IdempotencyKey, e.Retryable = true, uo.key, !uo.generated
+		return e
 	}
 	var se *stripeapi.Error
 	if errors.As(err, &se) {
@@ -31,7 +45,7 @@ func (a *Adapter) mapErr(err error) error {
 		}
 		return e
 	}
-	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: providerName, Err: err}
+	e := &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Err: err}
 	status := undecodableStatus(err)
 	// When the deadline ended the retries, the last answer's status, if
 	// it had one, is what is reported.
@@ -47,7 +61,7 @@ func (a *Adapter) mapErr(err error) error {
 		if ended {
 			e.Message += " (the call's deadline ended the retries)"
 		}
-		if status >= 500 || status == http.StatusTooManyRequests {
+		if status >= 500 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests {
 			e.Code, e.Retryable = paykit.CodeProviderUnavailable, true
 		}
 	case errors.As(err, new(*url.Error)):
@@ -94,13 +108,13 @@ var stateCodes = map[stripeapi.ErrorCode]bool{
 	stripeapi.ErrorCodeInvoiceNotEditable:           true,
 }
 
-func (a *Adapter) mapStripeErr(se *stripeapi.Error) *paykit.Error {
+func (a *provider) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 	// The key must not survive anywhere in the chain, the native error
 	// included: it is ours (decoded from this one response), so scrub it.
 	se.Msg = a.scrub(se.Msg)
 	e := &paykit.Error{
 		Code:        paykit.CodeOperationFailed,
-		Provider:    providerName,
+		Provider:    Name,
 		Message:     se.Msg,
 		Param:       paramName(se.Param),
 		StatusCode:  se.HTTPStatusCode,
@@ -128,7 +142,7 @@ func (a *Adapter) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 		}
 	case se.Code == stripeapi.ErrorCodeResourceMissing, status == http.StatusNotFound:
 		e.Code = paykit.CodeNotFound
-	case status >= 500, se.Type == stripeapi.ErrorTypeAPI:
+	case status >= 500, status == http.StatusRequestTimeout, se.Type == stripeapi.ErrorTypeAPI:
 		e.Code, e.Retryable = paykit.CodeProviderUnavailable, true
 	case status == http.StatusConflict:
 		e.Code = paykit.CodeIdempotencyConflict
@@ -141,7 +155,7 @@ func (a *Adapter) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 }
 
 // scrub removes the API key from s.
-func (a *Adapter) scrub(s string) string {
+func (a *provider) scrub(s string) string {
 	if a.key == "" {
 		return s
 	}
@@ -184,4 +198,17 @@ func paramName(p string) string {
 		return name
 	}
 	return p
+}
+
+func signatureError(err error) error {
+	msg := "no signature in the Stripe-Signature header matches the body: wrong secret, or the body was altered"
+	switch {
+	case errors.Is(err, webhook.ErrNotSigned):
+		msg = "the delivery has no Stripe-Signature header"
+	case errors.Is(err, webhook.ErrInvalidHeader):
+		msg = "the Stripe-Signature header is malformed"
+	case errors.Is(err, webhook.ErrTooOld):
+		msg = "the signature's timestamp is older than the tolerance (a replayed delivery?)"
+	}
+	return &paykit.Error{Code: paykit.CodeWebhookSignature, Provider: Name, Op: paykit.OpWebhooksHandle, Message: msg, Err: err}
 }

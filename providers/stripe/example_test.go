@@ -121,7 +121,7 @@ func ExampleProvider_errors() {
 	// Output: VALIDATION_ERROR provider_metadata
 }
 
-func ExampleAdapter_ParseWebhook() {
+func ExampleProvider_parseWebhook() {
 	const secret = "whsec_test_secret"
 	body := []byte(`{"id":"evt_1","object":"event","type":"payment_intent.succeeded","created":1700000000,
 		"data":{"object":{"id":"pi_1","object":"payment_intent","amount":1099,"currency":"usd","status":"succeeded","metadata":{"order":"42"}}}}`)

@@ -46,7 +46,7 @@ func fixture(t *testing.T, rs routes, opts ...Option) (*paykit.Client, *recorder
 	}))
 	t.Cleanup(srv.Close)
 	base := []Option{WithBaseURL(srv.URL), WithHTTPClient(&http.Client{Timeout: 10 * time.Second})}
-	p := Provider(testKey, append(base, opts...)...)
+	p := Provider(testKey, append(base, opts...)...).(*provider)
 	p.retry.noSleep = true
 	return paykit.New(p), rec
 }
@@ -199,11 +199,17 @@ func TestErrorMapping(t *testing.T) {
 		client, rec := fixture(t, routes{"POST /v1/customers": dropConnection}, WithMaxRetries(1))
 		_, err := client.Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"})
 		require.ErrorIs(t, err, paykit.ErrNetwork)
-		assert.True(t, paykit.IsRetryable(err))
 		reqs := rec.all()
 		require.Len(t, reqs, 2)
 		assert.Equal(t, reqs[0].Header.Get("Idempotency-Key"), reqs[1].Header.Get("Idempotency-Key"), "the retry reuses the key")
 		assert.NotEmpty(t, reqs[0].Header.Get("Idempotency-Key"))
+		// The customer may have been created: the outcome is unknown, and
+		// a repeat of the call, with a new key the Client generates, is
+		// not safe; one with the key Stripe received is.
+		pe, _ := paykit.AsError(err)
+		assert.True(t, pe.OutcomeUnknown)
+		assert.Equal(t, reqs[0].Header.Get("Idempotency-Key"), pe.IdempotencyKey)
+		assert.False(t, paykit.IsRetryable(err), "the Client generated the key")
 	})
 	t.Run("proxy error page", func(t *testing.T) {
 		client, _ := fixture(t, routes{"GET /v1/customers/cus_1": reply(502, "<html>Bad Gateway</html>")}, WithMaxRetries(0))
@@ -479,7 +485,7 @@ func TestCancelledCallIsCancelled(t *testing.T) {
 				reply(503, `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`)(w, r)
 			}
 			client, rec := fixture(t, routes{"GET /v1/customers/cus_1": unavailable, "POST /v1/customers/cus_1": unavailable})
-			client.Provider().(*Adapter).retry.noSleep = false // a real wait
+			client.Provider().(*provider).retry.noSleep = false // a real wait
 			start := time.Now()
 			err := call(ctx, client)
 			require.ErrorIs(t, err, context.Canceled)

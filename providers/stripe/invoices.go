@@ -8,7 +8,7 @@ import (
 )
 
 // RetrieveInvoice returns the invoice.
-func (a *Adapter) RetrieveInvoice(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Invoice, error) {
+func (a *provider) RetrieveInvoice(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Invoice, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -20,11 +20,11 @@ func (a *Adapter) RetrieveInvoice(ctx context.Context, id string, ro *paykit.Req
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return invoiceOut(in), nil
+	return wireInvoice(in).invoiceOut(), nil
 }
 
 // ListInvoices returns one page of invoices, newest first.
-func (a *Adapter) ListInvoices(ctx context.Context, params *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
+func (a *provider) ListInvoices(ctx context.Context, params *paykit.ListInvoicesParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Invoice], error) {
 	if params == nil {
 		params = &paykit.ListInvoicesParams{}
 	}
@@ -39,43 +39,86 @@ func (a *Adapter) ListInvoices(ctx context.Context, params *paykit.ListInvoicesP
 	if params.SubscriptionID != "" {
 		p.Subscription = stripeapi.String(params.SubscriptionID)
 	}
-	return page(a, a.api.Invoices.List(p).Iter, invoiceID, invoiceOut)
+	return page(a, a.api.Invoices.List(p).Iter, invoiceID, mapped(wireInvoice, (*wireObject).invoiceOut))
 }
 
 func invoiceID(in *stripeapi.Invoice) string { return in.ID }
 
-func invoiceOut(in *stripeapi.Invoice) *paykit.Invoice {
-	md, _ := metadataIn(in.Metadata)
-	cur := currencyOut(in.Currency)
-	out := &paykit.Invoice{
-		ID:         in.ID,
-		Customer:   paykit.CustomerEmail(in.CustomerEmail),
-		AmountPaid: amountFromStripe(in.AmountPaid, cur),
-		Currency:   cur,
-		Status:     invoiceStatus(in.Status),
-		Metadata:   md,
-		CreatedAt:  unixTime(in.Created),
-		Raw:        in,
+// wireInvoice is the wire form of an invoice stripe-go decoded, which
+// stays its Raw.
+func wireInvoice(in *stripeapi.Invoice) *wireObject {
+	md, kept := metadataIn(in.Metadata)
+	o := &wireObject{
+		native: in, id: in.ID, created: in.Created, metadata: md, internal: kept,
+		currency: currencyOut(in.Currency), amountPaid: in.AmountPaid,
+		status: string(in.Status), customerEmail: in.CustomerEmail,
 	}
 	if in.Customer != nil {
-		out.Customer = paykit.CustomerID(in.Customer.ID)
+		o.customer = in.Customer.ID
 	}
 	if in.Subscription != nil {
-		out.SubscriptionID = in.Subscription.ID
+		o.subscription = in.Subscription.ID
 	}
-	out.BillingMode = billingMode(out.SubscriptionID)
 	if in.PaymentIntent != nil {
-		out.PaymentID = in.PaymentIntent.ID
+		o.paymentIntent = in.PaymentIntent.ID
 	}
 	if st := in.StatusTransitions; st != nil {
-		out.PaidAt = unixTimePtr(st.PaidAt)
+		o.paidAt = st.PaidAt
 	}
 	if in.Lines != nil {
 		for _, l := range in.Lines.Data {
 			if l.Price != nil {
-				out.LineItems = append(out.LineItems, paykit.LineItem{ID: l.Price.ID, Quantity: l.Quantity})
+				o.items = append(o.items, wireItem{price: l.Price.ID, quantity: l.Quantity})
 			}
 		}
 	}
-	return out
+	return o
+}
+
+// invoiceOut maps an invoice, from an API answer or a webhook.
+func (o *wireObject) invoiceOut() *paykit.Invoice {
+	inv := &paykit.Invoice{
+		ID:             o.id,
+		Customer:       payee(o.customer, o.customerEmail),
+		SubscriptionID: o.subscription,
+		BillingMode:    billingMode(o.subscription),
+		AmountPaid:     amountFromStripe(o.amountPaid, o.currency),
+		Currency:       o.currency,
+		Status:         invoiceStatus(o.status),
+		PaidAt:         unixTimePtr(o.paidAt),
+		Metadata:       o.metadata,
+		PaymentID:      o.paymentIntent,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.rawOut(),
+	}
+	for _, it := range o.items {
+		if it.price != "" {
+			inv.LineItems = append(inv.LineItems, paykit.LineItem{ID: it.price, Quantity: it.quantity})
+		}
+	}
+	return inv
+}
+
+// sessionInvoiceOut is the invoice of a paid Checkout Session: Stripe's
+// invoice when the session made one, else the session itself.
+func (o *wireObject) sessionInvoiceOut(paidAt int64) *paykit.Invoice {
+	id := o.invoice
+	if id == "" {
+		id = o.id
+	}
+	return &paykit.Invoice{
+		ID:             id,
+		Customer:       o.sessionPayee(),
+		SubscriptionID: o.subscription,
+		BillingMode:    billingMode(o.subscription),
+		AmountPaid:     amountFromStripe(o.amountTotal, o.currency),
+		Currency:       o.currency,
+		Status:         paykit.InvoicePaid,
+		PaidAt:         unixTimePtr(paidAt),
+		LineItems:      products(o.internal),
+		Metadata:       o.metadata,
+		PaymentID:      o.paymentIntent,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.rawOut(),
+	}
 }

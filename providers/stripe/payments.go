@@ -22,7 +22,7 @@ func isCharge(id string) bool { return strings.HasPrefix(id, "ch_") || strings.H
 // (PaymentOptions.SuccessURL, or the provider's WithReturnURLs), and
 // returns a payment that requires action, whose PaymentURL is the checkout
 // page and whose id is the session's.
-func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) CreatePayment(ctx context.Context, params *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -91,12 +91,12 @@ func (a *Adapter) CreatePayment(ctx context.Context, params *paykit.CreatePaymen
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return paymentOut(pi), nil
+	return wirePaymentIntent(pi).paymentOut(), nil
 }
 
 // savedMethod returns the payment method the customer pays with by default,
 // or "" when there is none.
-func (a *Adapter) savedMethod(ctx context.Context, customerID string) (string, error) {
+func (a *provider) savedMethod(ctx context.Context, customerID string) (string, error) {
 	c, err := a.api.Customers.Get(customerID, &stripeapi.CustomerParams{Params: stripeapi.Params{Context: ctx}})
 	if err != nil {
 		err := a.mapErr(err)
@@ -118,7 +118,7 @@ func (a *Adapter) savedMethod(ctx context.Context, customerID string) (string, e
 	return "", nil
 }
 
-func (a *Adapter) paymentCheckout(base stripeapi.Params, params *paykit.CreatePaymentParams, opts *PaymentOptions, amount int64, md map[string]string) (*paykit.Payment, error) {
+func (a *provider) paymentCheckout(base stripeapi.Params, params *paykit.CreatePaymentParams, opts *PaymentOptions, amount int64, md map[string]string) (*paykit.Payment, error) {
 	if opts.SuccessURL == "" {
 		return nil, paykit.ValidationError("provider_metadata.success_url", "the customer has no saved payment method, so the payment goes through a Stripe Checkout page: set stripe.PaymentOptions.SuccessURL or the provider's stripe.WithReturnURLs")
 	}
@@ -153,7 +153,7 @@ func (a *Adapter) paymentCheckout(base stripeapi.Params, params *paykit.CreatePa
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return sessionPaymentOut(s), nil
+	return wireSession(s).sessionPaymentOut(), nil
 }
 
 // expandCharge makes Stripe return a PaymentIntent's latest charge, which
@@ -168,7 +168,7 @@ var expandIntent = []*string{stripeapi.String("payment_intent"), stripeapi.Strin
 // Checkout Session (cs_...), by the id it was created with, or that of a
 // charge (ch_..., py_...), the id a refund of a charge names: its
 // PaymentIntent's when it has one, under the charge's id.
-func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) RetrievePayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -182,25 +182,25 @@ func (a *Adapter) RetrievePayment(ctx context.Context, id string, ro *paykit.Req
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
-		return sessionPaymentOut(s), nil
+		return wireSession(s).sessionPaymentOut(), nil
 	case isCharge(id):
 		ch, err := a.api.Charges.Get(id, &stripeapi.ChargeParams{Params: base, Expand: expandIntent})
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
-		return chargePaymentOut(ch), nil
+		return wireCharge(ch).chargePaymentOut(), nil
 	}
 	pi, err := a.api.PaymentIntents.Get(id, &stripeapi.PaymentIntentParams{Params: base, Expand: expandCharge})
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return paymentOut(pi), nil
+	return wirePaymentIntent(pi).paymentOut(), nil
 }
 
 // UpdatePayment changes the metadata (and PaymentOptions' description and
 // receipt email) of a payment. A checkout payment not yet paid has only its
 // session's metadata changed.
-func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.U
 			if err != nil {
 				return nil, a.mapErr(err)
 			}
-			return sessionPaymentOut(s), nil
+			return wireSession(s).sessionPaymentOut(), nil
 		}
 		intentID = s.PaymentIntent.ID
 	}
@@ -248,15 +248,15 @@ func (a *Adapter) UpdatePayment(ctx context.Context, id string, params *paykit.U
 // session's id.
 func asAsked(id string, s *stripeapi.CheckoutSession, pi *stripeapi.PaymentIntent) *paykit.Payment {
 	if s == nil {
-		return paymentOut(pi)
+		return wirePaymentIntent(pi).paymentOut()
 	}
 	s.PaymentIntent = pi
-	return sessionPaymentOut(s)
+	return wireSession(s).sessionPaymentOut()
 }
 
 // CapturePayment captures an authorized payment, partially when Amount is
 // set (Stripe's amount_to_capture).
-func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func (a *Adapter) CapturePayment(ctx context.Context, id string, params *paykit.
 // PaymentIntent, which Stripe refuses to cancel) is cancelled by expiring
 // the session; that of a complete session, such as an authorization not yet
 // captured, by cancelling its PaymentIntent.
-func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
+func (a *provider) CancelPayment(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 			// The payer has just paid and Stripe is completing the
 			// session: expiring it now would report as canceled a
 			// payment that went through.
-			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: providerName, Param: "id",
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "id",
 				Message: "the payer has just paid checkout session " + id + " (its payment is " + string(s.PaymentIntent.Status) + "): retrieve the payment, then cancel or refund it"}
 		}
 	}
@@ -322,7 +322,7 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 		if err != nil {
 			return nil, a.mapErr(err)
 		}
-		p := sessionPaymentOut(s)
+		p := wireSession(s).sessionPaymentOut()
 		p.ID = id
 		return p, nil
 	}
@@ -334,7 +334,7 @@ func (a *Adapter) CancelPayment(ctx context.Context, id string, ro *paykit.Reque
 }
 
 // ListPayments returns one page of PaymentIntents, newest first.
-func (a *Adapter) ListPayments(ctx context.Context, params *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
+func (a *provider) ListPayments(ctx context.Context, params *paykit.ListPaymentsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Payment], error) {
 	if params == nil {
 		params = &paykit.ListPaymentsParams{}
 	}
@@ -346,7 +346,7 @@ func (a *Adapter) ListPayments(ctx context.Context, params *paykit.ListPaymentsP
 	if params.CustomerID != "" {
 		p.Customer = stripeapi.String(params.CustomerID)
 	}
-	return page(a, a.api.PaymentIntents.List(p).Iter, intentID, paymentOut)
+	return page(a, a.api.PaymentIntents.List(p).Iter, intentID, mapped(wirePaymentIntent, (*wireObject).paymentOut))
 }
 
 func intentID(pi *stripeapi.PaymentIntent) string { return pi.ID }
@@ -364,7 +364,7 @@ type target struct {
 // resolve finds what a payment id names: a PaymentIntent, a charge (ch_,
 // py_) or the PaymentIntent of a Checkout Session (cs_), which a session
 // not yet paid does not have.
-func (a *Adapter) resolve(ctx context.Context, id string, needCurrency bool) (target, error) {
+func (a *provider) resolve(ctx context.Context, id string, needCurrency bool) (target, error) {
 	read := stripeapi.Params{Context: ctx}
 	switch {
 	case isSession(id):
@@ -408,70 +408,58 @@ func (t target) noIntent(id, param string) error {
 	return paykit.ValidationError(param, "this operation needs a PaymentIntent (pi_) or Checkout Session (cs_) id")
 }
 
-func paymentOut(pi *stripeapi.PaymentIntent) *paykit.Payment {
+// wirePaymentIntent is the wire form of a PaymentIntent stripe-go
+// decoded, which stays its Raw.
+func wirePaymentIntent(pi *stripeapi.PaymentIntent) *wireObject {
 	md, in := metadataIn(pi.Metadata)
-	cur := currencyOut(pi.Currency)
-	p := &paykit.Payment{
-		ID:             pi.ID,
-		Amount:         amountFromStripe(pi.Amount, cur),
-		Currency:       cur,
-		Customer:       paykit.CustomerEmail(pi.ReceiptEmail),
-		Status:         paymentStatus(pi.Status, pi.LastPaymentError != nil),
-		Metadata:       md,
-		ItemID:         in.ItemID,
-		PaymentURL:     redirectURL(pi),
-		AmountCaptured: amountFromStripe(pi.AmountReceived, cur),
-		CaptureMethod:  captureMethod(pi.CaptureMethod),
-		CreatedAt:      unixTime(pi.Created),
-		Raw:            pi,
+	o := &wireObject{
+		native: pi, id: pi.ID, created: pi.Created, metadata: md, internal: in,
+		currency: currencyOut(pi.Currency), amount: pi.Amount, amountReceived: pi.AmountReceived,
+		status: string(pi.Status), captureMethod: string(pi.CaptureMethod),
+		receiptEmail: pi.ReceiptEmail, redirectURL: redirectURL(pi),
 	}
-	p.RequiresAction = p.Status == paykit.PaymentRequiresAction
 	if pi.Customer != nil {
-		p.Customer = paykit.CustomerID(pi.Customer.ID)
+		o.customer = pi.Customer.ID
 	}
 	if e := pi.LastPaymentError; e != nil {
-		p.FailureCode = failureCode(e.DeclineCode, e.Code)
+		o.attemptFailed = true
+		o.failureCode = failureCode(e.DeclineCode, e.Code)
 	}
 	if ch := pi.LatestCharge; ch != nil {
-		p.AmountRefunded = amountFromStripe(ch.AmountRefunded, cur)
+		// Expanded, it holds what was refunded.
+		o.amountRefunded = ch.AmountRefunded
 	}
-	return p
+	return o
 }
 
-// chargePaymentOut maps the payment of a charge: its PaymentIntent's, when
-// it has one (expanded), under the charge's id, else the charge's own.
-func chargePaymentOut(ch *stripeapi.Charge) *paykit.Payment {
-	if pi := ch.PaymentIntent; pi != nil && pi.Status != "" {
-		p := paymentOut(pi)
-		p.ID, p.Raw = ch.ID, ch
-		return p
-	}
+// wireCharge is the wire form of a charge stripe-go decoded, which stays
+// its Raw.
+func wireCharge(ch *stripeapi.Charge) *wireObject {
 	md, in := metadataIn(ch.Metadata)
-	cur := currencyOut(ch.Currency)
-	var customer string
+	o := &wireObject{
+		native: ch, id: ch.ID, created: ch.Created, metadata: md, internal: in,
+		currency: currencyOut(ch.Currency), amount: ch.Amount,
+		amountCaptured: ch.AmountCaptured, amountRefunded: ch.AmountRefunded,
+		status: string(ch.Status), failureCode: ch.FailureCode, receiptEmail: ch.ReceiptEmail,
+		uncaptured: !ch.Captured,
+	}
 	if ch.Customer != nil {
-		customer = ch.Customer.ID
+		o.customer = ch.Customer.ID
 	}
-	p := &paykit.Payment{
-		ID:             ch.ID,
-		Amount:         amountFromStripe(ch.Amount, cur),
-		Currency:       cur,
-		Customer:       payee(customer, ch.ReceiptEmail),
-		Status:         chargeStatus(ch.Status),
-		Metadata:       md,
-		ItemID:         in.ItemID,
-		AmountCaptured: amountFromStripe(ch.AmountCaptured, cur),
-		AmountRefunded: amountFromStripe(ch.AmountRefunded, cur),
-		CaptureMethod:  paykit.CaptureAutomatic,
-		FailureCode:    ch.FailureCode,
-		CreatedAt:      unixTime(ch.Created),
-		Raw:            ch,
+	o.setIntent(ch.PaymentIntent)
+	return o
+}
+
+// setIntent sets the PaymentIntent of a session or a charge: its id, and
+// its wire form when the answer expanded it.
+func (o *wireObject) setIntent(pi *stripeapi.PaymentIntent) {
+	if pi == nil {
+		return
 	}
-	if p.Status == paykit.PaymentSucceeded && !ch.Captured {
-		// Authorized, to be captured.
-		p.Status, p.CaptureMethod = paykit.PaymentRequiresCapture, paykit.CaptureManual
+	o.paymentIntent = pi.ID
+	if pi.Status != "" {
+		o.intent = wirePaymentIntent(pi)
 	}
-	return p
 }
 
 // redirectURL is where a PaymentIntent that requires action sends the
@@ -483,40 +471,91 @@ func redirectURL(pi *stripeapi.PaymentIntent) string {
 	return pi.NextAction.RedirectToURL.URL
 }
 
-// sessionPaymentOut maps the payment of a Checkout Session in payment mode:
-// its PaymentIntent's state when the session has one (expanded), under the
-// session's id. Stripe creates the PaymentIntent when the payer first
-// submits the page; while the session is open, a declined attempt or a
-// 3-D Secure challenge is the payer's to handle on that page, so the
-// payment requires action there (keeping the decline's FailureCode), unless
-// the PaymentIntent already went through.
-func sessionPaymentOut(s *stripeapi.CheckoutSession) *paykit.Payment {
-	if pi := s.PaymentIntent; pi != nil && pi.Status != "" {
-		p := paymentOut(pi)
-		p.ID, p.Raw = s.ID, s
-		if s.Status == stripeapi.CheckoutSessionStatusOpen {
+// paymentOut maps a PaymentIntent, from an API answer or a webhook.
+func (o *wireObject) paymentOut() *paykit.Payment {
+	p := &paykit.Payment{
+		ID:             o.id,
+		Amount:         amountFromStripe(o.amount, o.currency),
+		Currency:       o.currency,
+		Customer:       payee(o.customer, o.receiptEmail),
+		Status:         paymentStatus(o.status, o.attemptFailed),
+		Metadata:       o.metadata,
+		ItemID:         o.internal.ItemID,
+		PaymentURL:     o.redirectURL,
+		AmountCaptured: amountFromStripe(o.amountReceived, o.currency),
+		AmountRefunded: amountFromStripe(o.amountRefunded, o.currency),
+		CaptureMethod:  captureMethod(o.captureMethod),
+		FailureCode:    o.failureCode,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.rawOut(),
+	}
+	p.RequiresAction = p.Status == paykit.PaymentRequiresAction
+	return p
+}
+
+// chargePaymentOut maps the payment of a charge, under the charge's id:
+// its PaymentIntent's, when the answer expanded it, else the charge's own.
+// charge.refunded reports it under the PaymentIntent's id.
+func (o *wireObject) chargePaymentOut() *paykit.Payment {
+	if o.intent != nil {
+		p := o.intent.paymentOut()
+		p.ID, p.Raw = o.id, o.rawOut()
+		return p
+	}
+	p := &paykit.Payment{
+		ID:             o.id,
+		Amount:         amountFromStripe(o.amount, o.currency),
+		Currency:       o.currency,
+		Customer:       payee(o.customer, o.receiptEmail),
+		Status:         chargeStatus(o.status),
+		Metadata:       o.metadata,
+		ItemID:         o.internal.ItemID,
+		AmountCaptured: amountFromStripe(o.amountCaptured, o.currency),
+		AmountRefunded: amountFromStripe(o.amountRefunded, o.currency),
+		CaptureMethod:  paykit.CaptureAutomatic,
+		FailureCode:    o.failureCode,
+		CreatedAt:      unixTime(o.created),
+		Raw:            o.rawOut(),
+	}
+	if p.Status == paykit.PaymentSucceeded && o.uncaptured {
+		// Authorized, to be captured.
+		p.Status, p.CaptureMethod = paykit.PaymentRequiresCapture, paykit.CaptureManual
+	}
+	return p
+}
+
+// sessionPaymentOut maps the payment of a Checkout Session in payment mode,
+// under the session's id: its PaymentIntent's state when the answer
+// expanded it, else the session's. Stripe creates the PaymentIntent when
+// the payer first submits the page; while the session is open, a declined
+// attempt or a 3-D Secure challenge is the payer's to handle on that page,
+// so the payment requires action there (keeping the decline's
+// FailureCode), unless the PaymentIntent already went through.
+func (o *wireObject) sessionPaymentOut() *paykit.Payment {
+	if o.intent != nil {
+		p := o.intent.paymentOut()
+		p.ID, p.Raw = o.id, o.rawOut()
+		if o.status == string(stripeapi.CheckoutSessionStatusOpen) {
 			switch p.Status {
 			case paykit.PaymentPending, paykit.PaymentFailed, paykit.PaymentRequiresAction:
-				p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentRequiresAction, true, s.URL
+				p.Status, p.RequiresAction, p.PaymentURL = paykit.PaymentRequiresAction, true, o.url
 			}
 		}
 		return p
 	}
-	md, in := metadataIn(s.Metadata)
-	cur := currencyOut(s.Currency)
 	p := &paykit.Payment{
-		ID:        s.ID,
-		Amount:    amountFromStripe(s.AmountTotal, cur),
-		Currency:  cur,
-		Customer:  sessionPayee(s),
-		Status:    sessionPaymentStatus(s.Status, s.PaymentStatus),
-		Metadata:  md,
-		ItemID:    in.ItemID,
-		CreatedAt: unixTime(s.Created),
-		Raw:       s,
+		ID:        o.id,
+		Amount:    amountFromStripe(o.amountTotal, o.currency),
+		Currency:  o.currency,
+		Customer:  o.sessionPayee(),
+		Status:    sessionPaymentStatus(o.status, o.paymentStatus),
+		Metadata:  o.metadata,
+		ItemID:    o.internal.ItemID,
+		CreatedAt: unixTime(o.created),
+		Raw:       o.rawOut(),
 	}
 	if p.Status == paykit.PaymentRequiresAction {
-		p.RequiresAction, p.PaymentURL = true, s.URL
+		p.RequiresAction, p.PaymentURL = true, o.url
 	}
 	return p
 }

@@ -12,7 +12,7 @@ import (
 // or the payment of a Checkout Session (cs_...), in full when Amount is 0.
 // A partial refund first reads the payment's currency, to convert the
 // amount. The reason "other", which Stripe lacks, is kept in metadata.
-func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+func (a *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, ro *paykit.RequestOptions) (*paykit.Refund, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -58,11 +58,11 @@ func (a *Adapter) CreateRefund(ctx context.Context, params *paykit.CreateRefundP
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return refundOut(r), nil
+	return wireRefund(r).refundOut(), nil
 }
 
 // RetrieveRefund returns the refund.
-func (a *Adapter) RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error) {
+func (a *provider) RetrieveRefund(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Refund, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -74,12 +74,12 @@ func (a *Adapter) RetrieveRefund(ctx context.Context, id string, ro *paykit.Requ
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return refundOut(r), nil
+	return wireRefund(r).refundOut(), nil
 }
 
 // ListRefunds returns one page of refunds, of one payment when PaymentID is
 // set, newest first.
-func (a *Adapter) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
+func (a *provider) ListRefunds(ctx context.Context, params *paykit.ListRefundsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Refund], error) {
 	if params == nil {
 		params = &paykit.ListRefundsParams{}
 	}
@@ -97,7 +97,7 @@ func (a *Adapter) ListRefunds(ctx context.Context, params *paykit.ListRefundsPar
 			return &paykit.Page[paykit.Refund]{}, nil // an unpaid checkout has no refunds
 		}
 	}
-	return page(a, a.api.Refunds.List(p).Iter, refundID, refundOut)
+	return page(a, a.api.Refunds.List(p).Iter, refundID, mapped(wireRefund, (*wireObject).refundOut))
 }
 
 // refundable returns the PaymentIntent or the charge that refunds of t
@@ -114,26 +114,45 @@ func (t target) refundable() (intent, charge *string) {
 
 func refundID(r *stripeapi.Refund) string { return r.ID }
 
-func refundOut(r *stripeapi.Refund) *paykit.Refund {
+// wireRefund is the wire form of a refund stripe-go decoded, which stays
+// its Raw.
+func wireRefund(r *stripeapi.Refund) *wireObject {
 	md, in := metadataIn(r.Metadata)
-	cur := currencyOut(r.Currency)
-	out := &paykit.Refund{
-		ID:        r.ID,
-		Amount:    amountFromStripe(r.Amount, cur),
-		Currency:  cur,
-		Reason:    refundReason(r.Reason, in.Reason),
-		Metadata:  md,
-		PaymentID: in.PaymentID,
-		Status:    refundStatus(r.Status),
-		CreatedAt: unixTime(r.Created),
-		Raw:       r,
+	o := &wireObject{
+		native: r, id: r.ID, created: r.Created, metadata: md, internal: in,
+		currency: currencyOut(r.Currency), amount: r.Amount,
+		status: string(r.Status), reason: string(r.Reason),
+	}
+	if r.PaymentIntent != nil {
+		o.paymentIntent = r.PaymentIntent.ID
+	}
+	if r.Charge != nil {
+		o.charge = r.Charge.ID
+	}
+	return o
+}
+
+// refundOut maps a refund, from an API answer or a webhook. Its payment is
+// the one it was asked for (a cs_ id, kept in metadata), else its
+// PaymentIntent, else its charge.
+func (o *wireObject) refundOut() *paykit.Refund {
+	r := &paykit.Refund{
+		ID:        o.id,
+		Amount:    amountFromStripe(o.amount, o.currency),
+		Currency:  o.currency,
+		Reason:    refundReason(o.reason, o.internal.Reason),
+		Metadata:  o.metadata,
+		PaymentID: o.internal.PaymentID,
+		Status:    refundStatus(o.status),
+		CreatedAt: unixTime(o.created),
+		Raw:       o.rawOut(),
 	}
 	switch {
-	case out.PaymentID != "":
-	case r.PaymentIntent != nil:
-		out.PaymentID = r.PaymentIntent.ID
-	case r.Charge != nil:
-		out.PaymentID = r.Charge.ID
+	case r.PaymentID != "":
+	case o.paymentIntent != "":
+		r.PaymentID = o.paymentIntent
+	default:
+		r.PaymentID = o.charge
 	}
-	return out
+	return r
 }

@@ -409,7 +409,7 @@ func FuzzCustomerAnswer(f *testing.F) {
 	for _, body := range []string{customerJSON, " \n" + customerJSON + "\n", "<html>ok</html>", "[]", "null", `"cus_1"`, `{"id":"cus_1",`, `{"id":"cus_1"}}`, `{"id":"\ud800"}`, `{"a":1e999}`, "{\"id\":\"\x00\"}", `{"deleted":true,"id":"cus_1"}`} {
 		f.Add([]byte(body))
 	}
-	a := Provider(testKey)
+	a := Provider(testKey).(*provider)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		out, err := a.object(http.StatusOK, body)
 		if err != nil {

@@ -14,11 +14,13 @@ import (
 	"github.com/stripe/stripe-go/v79/webhook"
 )
 
-const providerName = "stripe"
+// Name is the provider's name, the Provider field of its errors and
+// events.
+const Name = "stripe"
 
-// Adapter is the Stripe paykit.Provider. Create it with Provider; it is
-// safe for concurrent use.
-type Adapter struct {
+// provider is the Stripe paykit.Provider that Provider returns; it is safe
+// for concurrent use.
+type provider struct {
 	paykit.UnimplementedProvider
 
 	api       *client.API
@@ -39,15 +41,19 @@ type Adapter struct {
 // or option makes every call fail with a CONFIGURATION_ERROR naming the
 // setting, except that ParseWebhook needs no key (a service that only
 // receives webhooks may pass "").
-func Provider(key string, opts ...Option) *Adapter {
-	s := settings{maxRetries: stripeapi.DefaultMaxNetworkRetries, tolerance: webhook.DefaultTolerance, errs: providerkit.ConfigErrors{Provider: providerName}}
+//
+// Every method of the provider is one of paykit.Provider's, so the value
+// is returned as a paykit.Provider: wrap it in paykit.New, or call its
+// methods directly.
+func Provider(key string, opts ...Option) paykit.Provider {
+	s := settings{maxRetries: stripeapi.DefaultMaxNetworkRetries, tolerance: webhook.DefaultTolerance, errs: providerkit.ConfigErrors{Provider: Name}}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&s)
 		}
 	}
 	optErr := s.errs.Err()
-	a := &Adapter{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, optErr: optErr, err: optErr}
+	a := &provider{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, optErr: optErr, err: optErr}
 	if a.err == nil {
 		a.err = checkKey(key)
 	}
@@ -57,7 +63,7 @@ func Provider(key string, opts ...Option) *Adapter {
 	}
 	cfg := &stripeapi.BackendConfig{
 		HTTPClient: hc,
-		// The provider retries (retry.go): stripe-go's sleeps between
+		// The provider retries (transport.go): stripe-go's sleeps between
 		// retries ignore the context.
 		MaxNetworkRetries: stripeapi.Int64(0),
 		// paykit logs calls itself (paykit.WithLogger); stripe-go's
@@ -82,15 +88,15 @@ func Provider(key string, opts ...Option) *Adapter {
 func checkKey(key string) error {
 	switch {
 	case key == "":
-		return providerkit.ConfigError(providerName, "key", "the Stripe API key is empty")
+		return providerkit.ConfigError(Name, "key", "the Stripe API key is empty")
 	case strings.HasPrefix(key, "pk_"):
-		return providerkit.ConfigError(providerName, "key", "the Stripe API key is a publishable key (pk_); use a secret (sk_) or restricted (rk_) key")
+		return providerkit.ConfigError(Name, "key", "the Stripe API key is a publishable key (pk_); use a secret (sk_) or restricted (rk_) key")
 	case !strings.HasPrefix(key, "sk_") && !strings.HasPrefix(key, "rk_"):
-		return providerkit.ConfigError(providerName, "key", "the Stripe API key must be a secret (sk_) or restricted (rk_) key")
+		return providerkit.ConfigError(Name, "key", "the Stripe API key must be a secret (sk_) or restricted (rk_) key")
 	}
 	for i := 0; i < len(key); i++ {
 		if c := key[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			return providerkit.ConfigError(providerName, "key", "the Stripe API key holds a character no key has (whitespace or punctuation?)")
+			return providerkit.ConfigError(Name, "key", "the Stripe API key holds a character no key has (whitespace or punctuation?)")
 		}
 	}
 	return nil
@@ -108,11 +114,11 @@ var sharedHTTPClient = sync.OnceValue(func() *http.Client {
 })
 
 // Name returns "stripe".
-func (a *Adapter) Name() string { return providerName }
+func (a *provider) Name() string { return Name }
 
 // Capabilities lists every operation except Payments.Delete (Stripe keeps
 // every PaymentIntent; cancel one instead) and reports idempotency keys.
-func (a *Adapter) Capabilities() paykit.Capabilities {
+func (a *provider) Capabilities() paykit.Capabilities {
 	ops := make([]paykit.Op, 0, len(paykit.AllOps()))
 	for _, op := range paykit.AllOps() {
 		if op != paykit.OpPaymentsDelete {
@@ -124,7 +130,7 @@ func (a *Adapter) Capabilities() paykit.Capabilities {
 
 // params returns the stripe-go params of one call: its context and, for
 // writes, the idempotency key the Client chose.
-func (a *Adapter) params(ctx context.Context, ro *paykit.RequestOptions) (stripeapi.Params, error) {
+func (a *provider) params(ctx context.Context, ro *paykit.RequestOptions) (stripeapi.Params, error) {
 	if a.err != nil {
 		return stripeapi.Params{}, a.err
 	}
@@ -136,7 +142,7 @@ func (a *Adapter) params(ctx context.Context, ro *paykit.RequestOptions) (stripe
 }
 
 // listParams returns the stripe-go params of one page of a list.
-func (a *Adapter) listParams(ctx context.Context, lp paykit.ListParams) (stripeapi.ListParams, error) {
+func (a *provider) listParams(ctx context.Context, lp paykit.ListParams) (stripeapi.ListParams, error) {
 	if a.err != nil {
 		return stripeapi.ListParams{}, a.err
 	}
@@ -153,7 +159,7 @@ func (a *Adapter) listParams(ctx context.Context, lp paykit.ListParams) (stripea
 // page reads one page from it, converting each item with conv, which may
 // drop an item by returning nil. The cursor of the next page is the id of
 // the last item Stripe returned, dropped or not.
-func page[S, T any](a *Adapter, it *stripeapi.Iter, id func(*S) string, conv func(*S) *T) (*paykit.Page[T], error) {
+func page[S, T any](a *provider, it *stripeapi.Iter, id func(*S) string, conv func(*S) *T) (*paykit.Page[T], error) {
 	out := &paykit.Page[T]{}
 	var last string
 	for it.Next() {
@@ -170,4 +176,10 @@ func page[S, T any](a *Adapter, it *stripeapi.Iter, id func(*S) string, conv fun
 		out.HasMore, out.NextCursor = true, last
 	}
 	return out, nil
+}
+
+// mapped is the conversion of a page's items: their wire form, then the
+// resource's one mapper.
+func mapped[S, T any](wire func(*S) *wireObject, out func(*wireObject) *T) func(*S) *T {
+	return func(s *S) *T { return out(wire(s)) }
 }

@@ -28,7 +28,7 @@ var expandInvoicePayment = []*string{stripeapi.String("latest_invoice.payment_in
 // decline). Without one, it is created default_incomplete: pending with
 // RequiresAction until the payer pays the first invoice at its PaymentURL
 // (Stripe lets it expire after 23 hours).
-func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) CreateSubscription(ctx context.Context, params *paykit.CreateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireParams(params); err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (a *Adapter) CreateSubscription(ctx context.Context, params *paykit.CreateS
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return subscriptionOut(s), nil
+	return wireSubscription(s).subscriptionOut(), nil
 }
 
 func subscriptionItem(params *paykit.CreateSubscriptionParams) (*stripeapi.SubscriptionItemsParams, error) {
@@ -114,7 +114,7 @@ func subscriptionItem(params *paykit.CreateSubscriptionParams) (*stripeapi.Subsc
 }
 
 // RetrieveSubscription returns the subscription.
-func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) RetrieveSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *payki
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return subscriptionOut(s), nil
+	return wireSubscription(s).subscriptionOut(), nil
 }
 
 // UpdateSubscription changes metadata, the item and quantity of the
@@ -134,7 +134,7 @@ func (a *Adapter) RetrieveSubscription(ctx context.Context, id string, ro *payki
 // of the subscription with the current period, false withdraws that. The
 // item is a price, or a product (prod_...), which is given an inline price
 // of the current price's amount and interval, as CreateSubscription does.
-func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func (a *Adapter) UpdateSubscription(ctx context.Context, id string, params *pay
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return subscriptionOut(s), nil
+	return wireSubscription(s).subscriptionOut(), nil
 }
 
 func isProduct(id string) bool { return strings.HasPrefix(id, "prod_") }
@@ -223,7 +223,7 @@ func moveItem(item *stripeapi.SubscriptionItemsParams, itemID string, cur *strip
 
 // CancelSubscription cancels the subscription immediately. To cancel at the
 // end of the period, Update with CancelAtPeriodEnd.
-func (a *Adapter) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (a *provider) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -235,12 +235,12 @@ func (a *Adapter) CancelSubscription(ctx context.Context, id string, ro *paykit.
 	if err != nil {
 		return nil, a.mapErr(err)
 	}
-	return subscriptionOut(s), nil
+	return wireSubscription(s).subscriptionOut(), nil
 }
 
 // DeleteSubscription cancels the subscription immediately: Stripe keeps
 // canceled subscriptions.
-func (a *Adapter) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
+func (a *provider) DeleteSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) error {
 	if err := paykit.RequireID(id); err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (a *Adapter) DeleteSubscription(ctx context.Context, id string, ro *paykit.
 // included. A Status filter is applied to the page Stripe returned, since
 // paykit's statuses group several of Stripe's: a page may hold fewer items
 // than the limit.
-func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
+func (a *provider) ListSubscriptions(ctx context.Context, params *paykit.ListSubscriptionsParams, _ *paykit.RequestOptions) (*paykit.Page[paykit.Subscription], error) {
 	if params == nil {
 		params = &paykit.ListSubscriptionsParams{}
 	}
@@ -268,7 +268,7 @@ func (a *Adapter) ListSubscriptions(ctx context.Context, params *paykit.ListSubs
 		if params.Status != "" && subscriptionStatus(s.Status) != params.Status {
 			return nil
 		}
-		return subscriptionOut(s)
+		return wireSubscription(s).subscriptionOut()
 	})
 }
 
@@ -292,52 +292,69 @@ func stripeStatusFilter(s paykit.SubscriptionStatus) string {
 
 func subscriptionID(s *stripeapi.Subscription) string { return s.ID }
 
-func subscriptionOut(s *stripeapi.Subscription) *paykit.Subscription {
+// wireSubscription is the wire form of a subscription stripe-go decoded,
+// which stays its Raw.
+func wireSubscription(s *stripeapi.Subscription) *wireObject {
 	md, kept := metadataIn(s.Metadata)
-	cur := currencyOut(s.Currency)
-	out := &paykit.Subscription{
-		ID:                 s.ID,
-		Currency:           cur,
-		Status:             subscriptionStatus(s.Status),
-		CurrentPeriodStart: unixTime(s.CurrentPeriodStart),
-		CurrentPeriodEnd:   unixTime(s.CurrentPeriodEnd),
-		Metadata:           md,
-		CancelAtPeriodEnd:  s.CancelAtPeriodEnd,
-		CanceledAt:         unixTimePtr(s.CanceledAt),
-		CreatedAt:          unixTime(s.Created),
-		Raw:                s,
+	o := &wireObject{
+		native: s, id: s.ID, created: s.Created, metadata: md, internal: kept,
+		currency: currencyOut(s.Currency), status: string(s.Status),
+		periodStart: s.CurrentPeriodStart, periodEnd: s.CurrentPeriodEnd,
+		cancelAtPeriodEnd: s.CancelAtPeriodEnd, canceledAt: s.CanceledAt,
 	}
 	if s.Customer != nil {
-		out.Customer = paykit.CustomerID(s.Customer.ID)
+		o.customer = s.Customer.ID
 	}
 	if s.Items != nil {
-		for i, it := range s.Items.Data {
-			if it.Price == nil {
-				continue
-			}
-			if i == 0 {
-				var product string
-				if it.Price.Product != nil {
-					product = it.Price.Product.ID
+		for _, it := range s.Items.Data {
+			if p := it.Price; p != nil {
+				item := wireItem{price: p.ID, unitAmount: p.UnitAmount, quantity: it.Quantity, interval: recurringInterval(p), intervalCount: recurringCount(p)}
+				if p.Product != nil {
+					item.product = p.Product.ID
 				}
-				out.ItemID, out.Quantity = itemIDOut(kept.ItemID, it.Price.ID, product), it.Quantity
-				if it.Price.Recurring != nil {
-					out.BillingInterval = interval(it.Price.Recurring.Interval)
-					out.BillingIntervalCount = int(it.Price.Recurring.IntervalCount)
-				}
-			}
-			out.Amount += amountFromStripe(it.Price.UnitAmount*it.Quantity, cur)
-		}
-	}
-	if s.Status == stripeapi.SubscriptionStatusIncomplete {
-		out.RequiresAction = true
-		if inv := s.LatestInvoice; inv != nil {
-			if out.PaymentURL = redirectURL(inv.PaymentIntent); out.PaymentURL == "" {
-				out.PaymentURL = inv.HostedInvoiceURL
+				o.items = append(o.items, item)
 			}
 		}
 	}
-	return out
+	if inv := s.LatestInvoice; inv != nil {
+		if o.payURL = redirectURL(inv.PaymentIntent); o.payURL == "" {
+			o.payURL = inv.HostedInvoiceURL
+		}
+	}
+	return o
+}
+
+// subscriptionOut maps a subscription, from an API answer or a webhook.
+// One waiting for its first payment requires action, at its latest
+// invoice's payment page when the answer expanded it.
+func (o *wireObject) subscriptionOut() *paykit.Subscription {
+	if o.periodStart == 0 && o.periodEnd == 0 {
+		o.periodStart, o.periodEnd = o.itemPeriodStart, o.itemPeriodEnd
+	}
+	s := &paykit.Subscription{
+		ID:                 o.id,
+		Customer:           paykit.CustomerID(o.customer),
+		Currency:           o.currency,
+		Status:             subscriptionStatus(o.status),
+		CurrentPeriodStart: unixTime(o.periodStart),
+		CurrentPeriodEnd:   unixTime(o.periodEnd),
+		Metadata:           o.metadata,
+		CancelAtPeriodEnd:  o.cancelAtPeriodEnd,
+		CanceledAt:         unixTimePtr(o.canceledAt),
+		CreatedAt:          unixTime(o.created),
+		Raw:                o.rawOut(),
+	}
+	if o.status == string(stripeapi.SubscriptionStatusIncomplete) {
+		s.RequiresAction, s.PaymentURL = true, o.payURL
+	}
+	for i, it := range o.items {
+		if i == 0 {
+			s.ItemID, s.Quantity, s.BillingInterval = itemIDOut(o.internal.ItemID, it.price, it.product), it.quantity, interval(it.interval)
+			s.BillingIntervalCount = it.intervalCount
+		}
+		s.Amount += amountFromStripe(it.unitAmount*it.quantity, o.currency)
+	}
+	return s
 }
 
 // itemIDOut is the id a subscription's first item is reported under: the

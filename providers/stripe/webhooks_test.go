@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +204,8 @@ func webhookCases() []webhookCase {
 		{"customer.subscription.updated", "subscription", one(paykit.EventSubscriptionUpdated), subscription},
 		{"customer.subscription.paused", "subscription", one(paykit.EventSubscriptionUpdated), subscription},
 		{"customer.subscription.resumed", "subscription", one(paykit.EventSubscriptionUpdated), subscription},
+		{"customer.subscription.pending_update_applied", "subscription", one(paykit.EventSubscriptionUpdated), subscription},
+		{"customer.subscription.pending_update_expired", "subscription", one(paykit.EventSubscriptionUpdated), subscription},
 		{"customer.subscription.deleted", "subscription", one(paykit.EventSubscriptionCanceled), subscription},
 		// 2025-03-31.basil moved the period to each item.
 		{"customer.subscription.created", "subscription_basil", one(paykit.EventSubscriptionCreated), subscription},
@@ -241,6 +244,7 @@ func webhookCases() []webhookCase {
 		{"refund.created", "refund", one(paykit.EventRefundCreated), refund},
 		{"refund.updated", "refund", one(paykit.EventRefundUpdated), refund},
 		{"charge.refund.updated", "refund", one(paykit.EventRefundUpdated), refund},
+		{"refund.failed", "refund", one(paykit.EventRefundUpdated), refund},
 		{"invoice.paid", "invoice", one(paykit.EventInvoiceGenerated), func(t *testing.T, es []*paykit.Event) {
 			invoice(t, es)
 			assert.Equal(t, "invoice.generated:in_first", es[0].ID)
@@ -254,6 +258,8 @@ func webhookCases() []webhookCase {
 		}},
 		{"invoice.payment_failed", "invoice_basil", one(paykit.EventInvoiceUpdated), invoice},
 		{"invoice.finalized", "invoice", one(paykit.EventInvoiceUpdated), invoice},
+		{"invoice.voided", "invoice", one(paykit.EventInvoiceUpdated), invoice},
+		{"invoice.marked_uncollectible", "invoice", one(paykit.EventInvoiceUpdated), invoice},
 		{"customer.source.created", "customer", one(paykit.EventUnknown), func(t *testing.T, es []*paykit.Event) {
 			raw, ok := es[0].Data.(json.RawMessage)
 			require.True(t, ok, "Data of an unknown event is the native object")
@@ -531,4 +537,24 @@ func TestWebhookWithoutAPIKey(t *testing.T) {
 	}
 	_, err := Provider("", WithWebhookTolerance(-time.Second)).ParseWebhook(ctx, signed(body, testSecret), testSecret)
 	require.ErrorIs(t, err, paykit.ErrConfiguration, "a bad webhook setting still fails")
+}
+
+// TestMappedEvents holds MappedEvents to the table ParseWebhook maps with
+// and to the cases above: every mapped event type has a case, and every
+// case of a known type is listed.
+func TestMappedEvents(t *testing.T) {
+	mapped := MappedEvents()
+	require.True(t, slices.IsSorted(mapped))
+	require.Len(t, mapped, len(webhookEvents))
+	cased := map[string]bool{}
+	for _, tc := range webhookCases() {
+		if !slices.Equal(tc.want, []paykit.EventType{paykit.EventUnknown}) {
+			cased[tc.native] = true
+		}
+	}
+	for _, native := range mapped {
+		assert.True(t, cased[native], "%s has no case in webhookCases", native)
+		delete(cased, native)
+	}
+	assert.Empty(t, cased, "cases of event types MappedEvents does not list")
 }
