@@ -9,8 +9,12 @@
 //   - REST transport: RESTClient (NewRESTClient, RESTConfig) sends JSON or
 //     form requests with pluggable authentication (Authenticator,
 //     AuthFunc, BearerToken), retries that never duplicate a write,
-//     request ids in errors (StatusError, RetryAfter) and redacted debug
-//     logs.
+//     OutcomeUnknown on a write that may have been applied, request ids in
+//     errors (StatusError, RetryAfter) and redacted debug logs.
+//   - OAuth2 tokens: TokenManager caches short-lived access tokens with a
+//     single request in flight, NewClientCredentials and
+//     ClientCredentialsFetch speak the client credentials grant, and
+//     TokenRequestError classifies a token endpoint's refusals.
 //   - Standard Webhooks: SignStandardWebhook, StandardWebhookHeaders and
 //     VerifyStandardWebhook, with StandardWebhookKey for "whsec_" secrets.
 //   - Money: NormalizeCurrency, Exponent, FormatAmount, ParseAmount and

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,7 +107,13 @@ func TestReadsAreRetriedWritesNever(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, 1, mt.GetCallCountInfo()["POST "+mockURL+"/v1/refunds/"], "a refund that may have reached Polar is sent once")
 			assert.False(t, paykit.IsRetryable(err))
-			assert.Contains(t, err.Error(), "may have been applied")
+			pe, ok := paykit.AsError(err)
+			require.True(t, ok)
+			assert.True(t, pe.OutcomeUnknown, "the refund may have been made")
+			assert.Empty(t, pe.IdempotencyKey, "Polar honours no keys")
+			// The Client's words, once: the transport adds none of its own.
+			assert.Contains(t, pe.Message, "this provider honours no idempotency keys: check before repeating it")
+			assert.Equal(t, 1, strings.Count(pe.Message, "may have been applied"))
 		})
 	}
 	t.Run("write refused with 429 is reported retryable", func(t *testing.T) {
@@ -116,6 +123,7 @@ func TestReadsAreRetriedWritesNever(t *testing.T) {
 		require.ErrorIs(t, err, paykit.ErrRateLimited)
 		pe, _ := paykit.AsError(err)
 		assert.True(t, pe.Retryable)
+		assert.False(t, pe.OutcomeUnknown, "a 429 proves Polar did nothing")
 		assert.Equal(t, 7*time.Second, pe.RetryAfter)
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
