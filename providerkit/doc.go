@@ -14,7 +14,11 @@
 //   - OAuth2 tokens: TokenManager caches short-lived access tokens with a
 //     single request in flight, NewClientCredentials and
 //     ClientCredentialsFetch speak the client credentials grant, and
-//     TokenRequestError classifies a token endpoint's refusals.
+//     TokenRequestError classifies a token endpoint's refusals. A
+//     TokenManager is a Reauthenticator: on a 401 the RESTClient replaces
+//     the refused token and repeats the request once, outside the
+//     MaxRetries budget; a token request that fails for a Retryable
+//     reason is retried like any other fault.
 //   - Standard Webhooks: SignStandardWebhook, StandardWebhookHeaders and
 //     VerifyStandardWebhook, with StandardWebhookKey for "whsec_" secrets.
 //   - Money: NormalizeCurrency, Exponent, FormatAmount, ParseAmount and

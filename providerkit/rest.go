@@ -63,7 +63,9 @@ type RESTConfig struct {
 	BaseURL string
 	// HTTPClient sends the requests; nil uses a client of its own.
 	HTTPClient *http.Client
-	// Auth adds credentials to every attempt; nil sends none.
+	// Auth adds credentials to every attempt; nil sends none. When it is
+	// also a Reauthenticator, a 401 replaces the credentials and repeats
+	// the request once (see RESTClient).
 	Auth Authenticator
 	// Header is sent with every request (User-Agent, API version, ...).
 	Header http.Header
@@ -77,7 +79,8 @@ type RESTConfig struct {
 	// X-Request-Id.
 	RequestIDHeaders []string
 	// MaxRetries is how many times a failed call is repeated at most; 0
-	// means never. Providers usually pass DefaultMaxRetries.
+	// means never. The one repeat after a 401 that a Reauthenticator
+	// answered is not counted. Providers usually pass DefaultMaxRetries.
 	MaxRetries int
 	// BaseDelay is the first backoff; it doubles on each retry up to
 	// MaxDelay, with jitter. Defaults DefaultBaseDelay, DefaultMaxDelay.
@@ -91,7 +94,8 @@ type RESTConfig struct {
 	Timeout time.Duration
 	// MapError turns a non-2xx response into an error. The RESTClient then
 	// fills StatusCode, RequestID and RetryAfter where MapError left them
-	// zero. Nil uses StatusError.
+	// zero, and makes a 401 AUTHENTICATION_ERROR whatever code MapError
+	// gave it. Nil uses StatusError.
 	MapError func(*Response) *paykit.Error
 	// Logger receives one debug record per attempt and per retry: method,
 	// path, status, attempt, duration, request id. Headers and bodies are
@@ -116,7 +120,8 @@ type RESTConfig struct {
 // for 429, which the server answers before doing anything. A 408 is
 // treated like a 5xx there: it may come from a proxy or load balancer that
 // does not speak for the provider's server. Every repeat counts against
-// RESTConfig.MaxRetries.
+// RESTConfig.MaxRetries, save the one repeat after a refused credential
+// (below).
 //
 // Outcome unknown. The error of a write (any method but GET, HEAD and
 // OPTIONS) has OutcomeUnknown set when an attempt of it may have been
@@ -130,6 +135,18 @@ type RESTConfig struct {
 // transport adds no advice of its own to the message: the paykit Client
 // completes such an error the same way for every provider (the
 // idempotency key, Retryable, and how to repeat the call safely).
+//
+// Refused credentials. When the API answers 401 and RESTConfig.Auth is
+// also a Reauthenticator (a TokenManager is), Reauthenticate is called
+// with the request that was refused and the request is sent once more,
+// at once: a 401 means the API acted on nothing, so this is safe for a
+// write without keys too, and it does not count against MaxRetries, whose
+// budget is for faults. It happens at most once per call; a second 401
+// fails with paykit.ErrAuthentication. A 401 is AUTHENTICATION_ERROR
+// whatever MapError answers. Credentials that cannot be obtained fail the
+// call before anything is sent; when their error is Retryable (a token
+// endpoint answering 5xx or 429, or out of reach), the attempt is
+// repeated like any fault, with the same backoff and budget.
 //
 // Context. A call whose ctx is done fails with ContextError's error, which
 // matches ctx.Err() with errors.Is. When ctx ends the call between two
@@ -203,6 +220,10 @@ type Response struct {
 	RequestID string
 	// Attempts is how many times the request was sent.
 	Attempts int
+
+	// sent is the request this answers, as sent (credentials included),
+	// for a Reauthenticator.
+	sent *http.Request
 }
 
 // Do sends req, retrying as RESTClient describes, and
@@ -216,9 +237,10 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 	}
 	write := !isRead(req.Method)
 	replaySafe := !write || (c.cfg.IdempotencyHeader != "" && req.IdempotencyKey != "")
+	reauth, _ := c.cfg.Auth.(Reauthenticator)
 	// applied: an attempt of this write may have been applied, so the
 	// error the call ends with has OutcomeUnknown.
-	applied := false
+	applied, reauthenticated := false, false
 	// tries counts the attempts for the logs, sent those that reached
 	// the HTTP client (Response.Attempts), retries the repeats that
 	// count against MaxRetries.
@@ -234,11 +256,13 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 		res, connected, err := c.attempt(ctx, req, body, contentType)
 		var pe *paykit.Error
 		var ns *notSent
-		retry := false
+		retry, logged := false, false
 		switch {
 		case errors.As(err, &ns):
-			// Nothing was sent, for a reason retrying cannot fix.
+			// Nothing was sent: a failed token request may be repeated
+			// like any fault, anything else (a bad URL, no key) fails now.
 			pe = ns.err
+			retry = pe.Retryable && ctx.Err() == nil
 		case err != nil:
 			sent++
 			pe = transportError(ctx, err)
@@ -265,6 +289,20 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 			sent++
 			res.Attempts = sent
 			pe = c.statusError(res)
+			if res.StatusCode == http.StatusUnauthorized && reauth != nil && !reauthenticated && ctx.Err() == nil {
+				// The API refused the credentials and acted on nothing:
+				// replace them and repeat the request once, even a write,
+				// without waiting and outside the MaxRetries budget.
+				reauthenticated, logged = true, true
+				c.log(ctx, req, tries, time.Since(start), res.StatusCode, pe.RequestID, pe)
+				if err := reauth.Reauthenticate(ctx, res.sent); err != nil {
+					pe = authError(err)
+					retry = pe.Retryable && ctx.Err() == nil
+					break
+				}
+				c.logRetry(ctx, req, tries, 0, pe)
+				continue
+			}
 			if write && (res.StatusCode == http.StatusRequestTimeout || res.StatusCode >= 500) {
 				// The server, or a proxy that does not speak for it, had
 				// the write and does not say what became of it. Another
@@ -279,7 +317,7 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 			}
 		}
 		pe.OutcomeUnknown = pe.OutcomeUnknown || applied
-		if ns == nil {
+		if ns == nil && !logged {
 			status := 0
 			if res != nil {
 				status = res.StatusCode
@@ -322,7 +360,8 @@ func interrupted(ctxErr error, last *paykit.Error) *paykit.Error {
 	return pe
 }
 
-// authError is the *paykit.Error of an Authenticator that failed: its own (copied, so that the transport's changes stay its
+// authError is the *paykit.Error of an Authenticator or Reauthenticator
+// that failed: its own (copied, so that the transport's changes stay its
 // own), or an AUTHENTICATION_ERROR carrying its message.
 func authError(err error) *paykit.Error {
 	if pe, ok := paykit.AsError(err); ok {
@@ -366,7 +405,7 @@ func (c *RESTClient) attempt(ctx context.Context, req *Request, body []byte, con
 	if len(data) > MaxResponseBytes {
 		return nil, true, errors.New("response body exceeds " + strconv.Itoa(MaxResponseBytes) + " bytes")
 	}
-	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, RequestID: c.requestID(hres.Header)}, true, nil
+	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, RequestID: c.requestID(hres.Header), sent: hr}, true, nil
 }
 
 func (c *RESTClient) newRequest(ctx context.Context, req *Request, body []byte, contentType string) (*http.Request, error) {
@@ -470,6 +509,11 @@ func (c *RESTClient) statusError(res *Response) *paykit.Error {
 	}
 	if pe.RetryAfter == 0 {
 		pe.RetryAfter = RetryAfter(res.Header, time.Now())
+	}
+	if res.StatusCode == http.StatusUnauthorized && pe.Code != paykit.CodeAuthentication {
+		// Refused credentials read alike on every provider
+		// (paykit.ErrAuthentication), whatever the body says.
+		pe.Code, pe.Param, pe.Retryable = paykit.CodeAuthentication, "", false
 	}
 	return pe
 }

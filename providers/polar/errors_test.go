@@ -46,6 +46,9 @@ func TestErrorAnswersMapToPaykitErrors(t *testing.T) {
 		param, msg string
 	}{
 		{"401", `{"error":"Unauthorized","detail":"Invalid token"}`, 401, paykit.ErrAuthentication, "", "Unauthorized: Invalid token"},
+		// Whatever the body, a 401 is refused credentials (the transport's rule).
+		{"401 with details", `{"detail":[{"loc":["header","authorization"],"msg":"expired","type":"value_error"}]}`, 401, paykit.ErrAuthentication, "", "authorization: expired"},
+		{"401 named otherwise", `{"error":"ResourceNotFound","detail":"No such token"}`, 401, paykit.ErrAuthentication, "", "No such token"},
 		{"403", `{"error":"NotPermitted","detail":"Missing scope customers:read"}`, 403, paykit.ErrPermission, "", "customers:read"},
 		{"404", `{"error":"ResourceNotFound","detail":"Not found"}`, 404, paykit.ErrNotFound, "", "Not found"},
 		{"409", `{"error":"SubscriptionLocked","detail":"Locked"}`, 409, paykit.ErrInvalidState, "", "Locked"},
