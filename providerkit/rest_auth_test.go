@@ -243,60 +243,53 @@ func TestConcurrent401sWithTheSameStaleTokenMakeOneTokenRequest(t *testing.T) {
 }
 
 func TestRetryableTokenRequestFailuresAreRetried(t *testing.T) {
-	t.Run("503 then a token", func(t *testing.T) {
-		te := newTokenEndpoint(t, func(n int32) int {
-			if n == 1 {
-				return http.StatusServiceUnavailable
+	failOn := func(ns ...int32) func(int32) int {
+		return func(n int32) int {
+			for _, f := range ns {
+				if n == f || f == 0 {
+					return http.StatusServiceUnavailable
+				}
 			}
 			return 0
-		})
-		api := newAuthAPI(t, func(string) bool { return false })
-		c, waits := authClient(t, api, te.manager(t, nil), 2, nil)
-		res, err := c.Do(context.Background(), charge, nil)
-		require.NoError(t, err, "nothing was sent to the API: the write is safe to try again")
-		assert.Equal(t, int32(2), te.n.Load())
-		assert.Equal(t, int32(1), api.n.Load())
-		assert.Equal(t, 1, res.Attempts, "Attempts counts what reached the API")
-		assert.Len(t, *waits, 1, "with the usual backoff")
-	})
-	t.Run("503 every time uses the budget", func(t *testing.T) {
-		te := newTokenEndpoint(t, func(int32) int { return http.StatusServiceUnavailable })
-		api := newAuthAPI(t, func(string) bool { return false })
-		c, waits := authClient(t, api, te.manager(t, nil), 2, nil)
-		_, err := c.Do(context.Background(), charge, nil)
-		require.ErrorIs(t, err, paykit.ErrProviderUnavailable)
-		pe, _ := paykit.AsError(err)
-		assert.True(t, pe.Retryable, "nothing was sent")
-		assert.False(t, pe.OutcomeUnknown, "nothing was sent")
-		assert.Equal(t, int32(3), te.n.Load(), "the first try and MaxRetries repeats")
-		assert.Zero(t, api.n.Load())
-		assert.Len(t, *waits, 2)
-	})
-	t.Run("refused credentials are not retried", func(t *testing.T) {
-		te := newTokenEndpoint(t, func(int32) int { return http.StatusUnauthorized })
-		api := newAuthAPI(t, func(string) bool { return false })
-		c, waits := authClient(t, api, te.manager(t, nil), 2, nil)
-		_, err := c.Do(context.Background(), charge, nil)
-		require.ErrorIs(t, err, paykit.ErrAuthentication)
-		assert.Equal(t, int32(1), te.n.Load())
-		assert.Zero(t, api.n.Load())
-		assert.Empty(t, *waits)
-	})
-	t.Run("after a 401, the refresh fails once", func(t *testing.T) {
-		te := newTokenEndpoint(t, func(n int32) int {
-			if n == 2 {
-				return http.StatusServiceUnavailable
+		}
+	}
+	firstRefused := func(tok string) bool { return tok == authTestTokenPrefix+"1" }
+	noneRefused := func(string) bool { return false }
+	for name, tc := range map[string]struct {
+		fail         func(int32) int
+		refuse       func(string) bool
+		want         error // nil: the call succeeds
+		tokens, sent int32
+		waits        int
+	}{
+		// Nothing was sent to the API: even a write is safe to try again.
+		"503 then a token": {fail: failOn(1), refuse: noneRefused, tokens: 2, sent: 1, waits: 1},
+		// The first try and MaxRetries repeats, each after a backoff.
+		"503 every time uses the budget": {fail: failOn(0), refuse: noneRefused, want: paykit.ErrProviderUnavailable, tokens: 3, waits: 2},
+		"refused credentials are not retried": {fail: func(int32) int { return http.StatusUnauthorized }, refuse: noneRefused,
+			want: paykit.ErrAuthentication, tokens: 1},
+		// First token, failed refresh, refresh.
+		"after a 401, the refresh fails once": {fail: failOn(2), refuse: firstRefused, tokens: 3, sent: 2, waits: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			te := newTokenEndpoint(t, tc.fail)
+			api := newAuthAPI(t, tc.refuse)
+			c, waits := authClient(t, api, te.manager(t, nil), 2, nil)
+			res, err := c.Do(context.Background(), charge, nil)
+			if tc.want == nil {
+				require.NoError(t, err)
+				assert.Equal(t, int(tc.sent), res.Attempts, "Attempts counts what reached the API")
+			} else {
+				require.ErrorIs(t, err, tc.want)
+				pe, _ := paykit.AsError(err)
+				assert.Equal(t, tc.want == paykit.ErrProviderUnavailable, pe.Retryable)
+				assert.False(t, pe.OutcomeUnknown, "nothing was sent")
 			}
-			return 0
+			assert.Equal(t, tc.tokens, te.n.Load(), "token requests")
+			assert.Equal(t, tc.sent, api.n.Load(), "requests to the API")
+			assert.Len(t, *waits, tc.waits, "backoffs")
 		})
-		api := newAuthAPI(t, func(tok string) bool { return tok == authTestTokenPrefix+"1" })
-		c, waits := authClient(t, api, te.manager(t, nil), 2, nil)
-		_, err := c.Do(context.Background(), charge, nil)
-		require.NoError(t, err)
-		assert.Equal(t, int32(3), te.n.Load(), "first token, failed refresh, refresh")
-		assert.Equal(t, int32(2), api.n.Load())
-		assert.Len(t, *waits, 1)
-	})
+	}
 }
 
 func TestTokensAndTheSecretStayOutOfErrorsAndLogs(t *testing.T) {
