@@ -9,14 +9,18 @@
 //   - REST transport: RESTClient (NewRESTClient, RESTConfig) sends JSON or
 //     form requests with pluggable authentication (Authenticator,
 //     AuthFunc, BearerToken), retries that never duplicate a write,
-//     request ids in errors (StatusError, RetryAfter) and redacted debug
-//     logs.
-//   - OAuth2 tokens: TokenManager caches a bearer token until shortly
-//     before it expires, refreshes it once for all concurrent callers, and
-//     replaces a token the API refused (Reauthenticator, the 401 rule).
-//     NewClientCredentials builds one for the standard client-credentials
-//     grant (on golang.org/x/oauth2's wire code); NewTokenManager takes
-//     any fetch function, for logins that are not OAuth2.
+//     OutcomeUnknown on a write that may have been applied, request ids in
+//     errors (StatusError, RetryAfter) and redacted debug logs.
+//   - OAuth2 tokens: TokenManager caches short-lived access tokens with a
+//     single request in flight; NewClientCredentials and
+//     ClientCredentialsFetch speak the client credentials grant (on
+//     golang.org/x/oauth2's wire code), NewTokenManager takes any fetch
+//     function for logins that are not OAuth2, and
+//     TokenRequestError classifies a token endpoint's refusals. A
+//     TokenManager is a Reauthenticator: on a 401 the RESTClient replaces
+//     the refused token and repeats the request once, outside the
+//     MaxRetries budget; a token request that fails for a Retryable
+//     reason is retried like any other fault.
 //   - Standard Webhooks: SignStandardWebhook, StandardWebhookHeaders and
 //     VerifyStandardWebhook, with StandardWebhookKey for "whsec_" secrets.
 //   - Money: NormalizeCurrency, Exponent, FormatAmount, ParseAmount and

@@ -63,7 +63,9 @@ type RESTConfig struct {
 	BaseURL string
 	// HTTPClient sends the requests; nil uses a client of its own.
 	HTTPClient *http.Client
-	// Auth adds credentials to every attempt; nil sends none.
+	// Auth adds credentials to every attempt; nil sends none. When it is
+	// also a Reauthenticator, a 401 replaces the credentials and repeats
+	// the request once (see RESTClient).
 	Auth Authenticator
 	// Header is sent with every request (User-Agent, API version, ...).
 	Header http.Header
@@ -77,7 +79,8 @@ type RESTConfig struct {
 	// X-Request-Id.
 	RequestIDHeaders []string
 	// MaxRetries is how many times a failed call is repeated at most; 0
-	// means never. Providers usually pass DefaultMaxRetries.
+	// means never. The one repeat after a 401 that a Reauthenticator
+	// answered is not counted. Providers usually pass DefaultMaxRetries.
 	MaxRetries int
 	// BaseDelay is the first backoff; it doubles on each retry up to
 	// MaxDelay, with jitter. Defaults DefaultBaseDelay, DefaultMaxDelay.
@@ -91,7 +94,8 @@ type RESTConfig struct {
 	Timeout time.Duration
 	// MapError turns a non-2xx response into an error. The RESTClient then
 	// fills StatusCode, RequestID and RetryAfter where MapError left them
-	// zero. Nil uses StatusError.
+	// zero, and makes a 401 AUTHENTICATION_ERROR whatever code MapError
+	// gave it. Nil uses StatusError.
 	MapError func(*Response) *paykit.Error
 	// Logger receives one debug record per attempt and per retry: method,
 	// path, status, attempt, duration, request id. Headers and bodies are
@@ -112,16 +116,43 @@ type RESTConfig struct {
 // (RESTConfig.IdempotencyHeader) and the request carries one (the same key on
 // every attempt), or when the connection was never established, so the
 // server cannot have seen it. A write that may have reached a provider
-// without keys is never repeated: its error says so and is not Retryable,
-// except for 429, which the server answers before doing anything. A 408
-// is treated like a 5xx there: it may come from a proxy or load balancer
-// that does not speak for the provider's server.
+// without keys is never repeated and its error is not Retryable, except
+// for 429, which the server answers before doing anything. A 408 is
+// treated like a 5xx there: it may come from a proxy or load balancer that
+// does not speak for the provider's server. Every repeat counts against
+// RESTConfig.MaxRetries, save the one repeat after a refused credential
+// (below).
+//
+// Outcome unknown. The error of a write (any method but GET, HEAD and
+// OPTIONS) has OutcomeUnknown set when an attempt of it may have been
+// applied: the connection dropped or the answer was lost after the request
+// was sent, ctx ended while the server had it, or the server answered 408
+// or 5xx (501 and 505 included: they are not repeated, but do not prove
+// that nothing was done). Once set it stays set, even if a later attempt
+// is answered 429. It is never set on a read, on a write that was never
+// sent (a refused dial, missing credentials) or on a write answered only
+// with 4xx other than 408: those prove the server did nothing. The
+// transport adds no advice of its own to the message: the paykit Client
+// completes such an error the same way for every provider (the
+// idempotency key, Retryable, and how to repeat the call safely).
+//
+// Refused credentials. When the API answers 401 and RESTConfig.Auth is
+// also a Reauthenticator (a TokenManager is), Reauthenticate is called
+// with the request that was refused and the request is sent once more,
+// at once: a 401 means the API acted on nothing, so this is safe for a
+// write without keys too, and it does not count against MaxRetries, whose
+// budget is for faults. It happens at most once per call; a second 401
+// fails with paykit.ErrAuthentication. A 401 is AUTHENTICATION_ERROR
+// whatever MapError answers. Credentials that cannot be obtained fail the
+// call before anything is sent; when their error is Retryable (a token
+// endpoint answering 5xx or 429, or out of reach), the attempt is
+// repeated like any fault, with the same backoff and budget.
 //
 // Context. A call whose ctx is done fails with ContextError's error, which
 // matches ctx.Err() with errors.Is. When ctx ends the call between two
 // attempts (canceled during the wait, or a deadline that comes before the
 // wait would end), that error also carries the last answer's StatusCode,
-// RequestID and RetryAfter, and its message.
+// RequestID, RetryAfter and OutcomeUnknown, and its message.
 type RESTClient struct {
 	cfg     RESTConfig
 	http    *http.Client
@@ -189,6 +220,10 @@ type Response struct {
 	RequestID string
 	// Attempts is how many times the request was sent.
 	Attempts int
+
+	// sent is the request this answers, as sent (credentials included),
+	// for a Reauthenticator.
+	sent *http.Request
 }
 
 // Do sends req, retrying as RESTClient describes, and
@@ -200,30 +235,49 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 	if err != nil {
 		return nil, err
 	}
-	replaySafe := isRead(req.Method) || (c.cfg.IdempotencyHeader != "" && req.IdempotencyKey != "")
-	for attempt := 1; ; attempt++ {
+	write := !isRead(req.Method)
+	replaySafe := !write || (c.cfg.IdempotencyHeader != "" && req.IdempotencyKey != "")
+	reauth, _ := c.cfg.Auth.(Reauthenticator)
+	// applied: an attempt of this write may have been applied, so the
+	// error the call ends with has OutcomeUnknown.
+	applied, reauthenticated := false, false
+	// tries counts the attempts for the logs, sent those that reached
+	// the HTTP client (Response.Attempts), retries the repeats that
+	// count against MaxRetries.
+	tries, sent, retries := 0, 0, 0
+	for {
 		if err := ctx.Err(); err != nil {
-			return nil, paykit.ContextError(err)
+			pe := paykit.ContextError(err)
+			pe.OutcomeUnknown = applied
+			return nil, pe
 		}
+		tries++
 		start := time.Now()
 		res, connected, err := c.attempt(ctx, req, body, contentType)
 		var pe *paykit.Error
 		var ns *notSent
-		retry := false
+		retry, logged := false, false
 		switch {
 		case errors.As(err, &ns):
-			return nil, ns.err
+			// Nothing was sent: a failed token request may be repeated
+			// like any fault, anything else (a bad URL, no key) fails now.
+			pe = ns.err
+			retry = pe.Retryable && ctx.Err() == nil
 		case err != nil:
+			sent++
 			pe = transportError(ctx, err)
-			connected = connected || !isDialError(err)
-			retry = ctx.Err() == nil && (replaySafe || !connected)
-			if connected && !replaySafe && ctx.Err() == nil {
-				pe.Retryable = false
-				pe.Message += "; " + mayBeApplied
+			seen := connected || !isDialError(err)
+			retry = ctx.Err() == nil && (replaySafe || !seen)
+			if seen && write {
+				applied = true
+				if !replaySafe {
+					pe.Retryable = false
+				}
 			}
 		case res.StatusCode >= 200 && res.StatusCode < 300:
-			res.Attempts = attempt
-			c.log(ctx, req, attempt, time.Since(start), res.StatusCode, res.RequestID, nil)
+			sent++
+			res.Attempts = sent
+			c.log(ctx, req, tries, time.Since(start), res.StatusCode, res.RequestID, nil)
 			if out != nil && len(bytes.TrimSpace(res.Body)) > 0 {
 				if err := json.Unmarshal(res.Body, out); err != nil {
 					return res, &paykit.Error{Code: paykit.CodeOperationFailed, StatusCode: res.StatusCode, RequestID: res.RequestID,
@@ -232,32 +286,53 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 			}
 			return res, nil
 		default:
-			res.Attempts = attempt
+			sent++
+			res.Attempts = sent
 			pe = c.statusError(res)
+			if res.StatusCode == http.StatusUnauthorized && reauth != nil && !reauthenticated && ctx.Err() == nil {
+				// The API refused the credentials and acted on nothing:
+				// replace them and repeat the request once, even a write,
+				// without waiting and outside the MaxRetries budget.
+				reauthenticated, logged = true, true
+				c.log(ctx, req, tries, time.Since(start), res.StatusCode, pe.RequestID, pe)
+				if err := reauth.Reauthenticate(ctx, res.sent); err != nil {
+					pe = authError(err)
+					retry = pe.Retryable && ctx.Err() == nil
+					break
+				}
+				c.logRetry(ctx, req, tries, 0, pe)
+				continue
+			}
+			if write && (res.StatusCode == http.StatusRequestTimeout || res.StatusCode >= 500) {
+				// The server, or a proxy that does not speak for it, had
+				// the write and does not say what became of it. Another
+				// 4xx, 429 included, is answered before doing anything.
+				applied = true
+			}
 			if retryableStatus(res.StatusCode) {
 				retry = replaySafe
 				if !replaySafe && res.StatusCode != http.StatusTooManyRequests {
 					pe.Retryable = false
-					if pe.Message != "" {
-						pe.Message += "; "
-					}
-					pe.Message += mayBeApplied
 				}
 			}
 		}
-		status := 0
-		if res != nil {
-			status = res.StatusCode
+		pe.OutcomeUnknown = pe.OutcomeUnknown || applied
+		if ns == nil && !logged {
+			status := 0
+			if res != nil {
+				status = res.StatusCode
+			}
+			c.log(ctx, req, tries, time.Since(start), status, pe.RequestID, pe)
 		}
-		c.log(ctx, req, attempt, time.Since(start), status, pe.RequestID, pe)
-		if !retry || attempt > c.cfg.MaxRetries || pe.RetryAfter > c.cfg.MaxRetryAfter {
+		if !retry || retries >= c.cfg.MaxRetries || pe.RetryAfter > c.cfg.MaxRetryAfter {
 			return res, pe
 		}
-		wait := max(c.backoff.Delay(attempt), pe.RetryAfter)
+		retries++
+		wait := max(c.backoff.Delay(retries), pe.RetryAfter)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
 			return res, interrupted(context.DeadlineExceeded, pe)
 		}
-		c.logRetry(ctx, req, attempt, wait, pe)
+		c.logRetry(ctx, req, tries, wait, pe)
 		if err := c.sleep(ctx, wait); err != nil {
 			return res, interrupted(err, pe)
 		}
@@ -266,13 +341,14 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 
 // interrupted is the error of a call that ctx ended while it waited to
 // repeat a failed attempt: paykit.ContextError(ctxErr), with the last attempt's
-// status, request id, Retry-After and message. A deadline keeps the last
-// error's Retryable (the call was safe to repeat, it ran out of time); a
-// cancellation is not Retryable.
+// status, request id, Retry-After, OutcomeUnknown and message. A deadline
+// keeps the last error's Retryable (the call was safe to repeat, it ran out
+// of time); a cancellation is not Retryable.
 func interrupted(ctxErr error, last *paykit.Error) *paykit.Error {
 	pe := paykit.ContextError(ctxErr)
 	pe.Provider = last.Provider
 	pe.StatusCode, pe.RequestID, pe.RetryAfter = last.StatusCode, last.RequestID, last.RetryAfter
+	pe.OutcomeUnknown = last.OutcomeUnknown
 	why := last.Message
 	if why == "" {
 		why = string(last.Code)
@@ -284,7 +360,16 @@ func interrupted(ctxErr error, last *paykit.Error) *paykit.Error {
 	return pe
 }
 
-const mayBeApplied = "the request may have been applied, check before repeating it"
+// authError is the *paykit.Error of an Authenticator or Reauthenticator
+// that failed: its own (copied, so that the transport's changes stay its
+// own), or an AUTHENTICATION_ERROR carrying its message.
+func authError(err error) *paykit.Error {
+	if pe, ok := paykit.AsError(err); ok {
+		cp := *pe
+		return &cp
+	}
+	return &paykit.Error{Code: paykit.CodeAuthentication, Message: "cannot authenticate the request: " + err.Error(), Err: err}
+}
 
 // notSent marks an attempt that failed before anything was sent, for a
 // reason retrying cannot fix (bad URL, missing credentials).
@@ -320,7 +405,7 @@ func (c *RESTClient) attempt(ctx context.Context, req *Request, body []byte, con
 	if len(data) > MaxResponseBytes {
 		return nil, true, errors.New("response body exceeds " + strconv.Itoa(MaxResponseBytes) + " bytes")
 	}
-	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, RequestID: c.requestID(hres.Header)}, true, nil
+	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, RequestID: c.requestID(hres.Header), sent: hr}, true, nil
 }
 
 func (c *RESTClient) newRequest(ctx context.Context, req *Request, body []byte, contentType string) (*http.Request, error) {
@@ -351,11 +436,7 @@ func (c *RESTClient) newRequest(ctx context.Context, req *Request, body []byte, 
 	}
 	if c.cfg.Auth != nil {
 		if err := c.cfg.Auth.Authenticate(ctx, hr); err != nil {
-			pe, ok := paykit.AsError(err)
-			if !ok {
-				pe = &paykit.Error{Code: paykit.CodeAuthentication, Message: "cannot authenticate the request: " + err.Error(), Err: err}
-			}
-			return nil, &notSent{pe}
+			return nil, &notSent{authError(err)}
 		}
 	}
 	return hr, nil
@@ -428,6 +509,11 @@ func (c *RESTClient) statusError(res *Response) *paykit.Error {
 	}
 	if pe.RetryAfter == 0 {
 		pe.RetryAfter = RetryAfter(res.Header, time.Now())
+	}
+	if res.StatusCode == http.StatusUnauthorized && pe.Code != paykit.CodeAuthentication {
+		// Refused credentials read alike on every provider
+		// (paykit.ErrAuthentication), whatever the body says.
+		pe.Code, pe.Param, pe.Retryable = paykit.CodeAuthentication, "", false
 	}
 	return pe
 }

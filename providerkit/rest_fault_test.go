@@ -242,11 +242,14 @@ func TestFaultInjectionWithoutKeysNeverAppliesTwiceNorLosesAFailure(t *testing.T
 		pe, ok := paykit.AsError(err)
 		require.True(t, ok, "%s: every failure is a *paykit.Error", ref)
 		if applied == 0 {
-			// Not applied: reported, never silently dropped.
+			// Not applied: reported, never silently dropped. A 500 does
+			// not say whether it was applied; a 429 proves it was not.
 			assert.Contains(t, []paykit.ErrorCode{paykit.CodeProviderUnavailable, paykit.CodeRateLimited}, pe.Code, ref)
+			assert.Equal(t, pe.Code == paykit.CodeProviderUnavailable, pe.OutcomeUnknown, "%s: OutcomeUnknown", ref)
 		} else {
 			assert.Equal(t, paykit.CodeNetwork, pe.Code, ref)
 			assert.False(t, pe.Retryable, "%s may have been applied: not retryable", ref)
+			assert.True(t, pe.OutcomeUnknown, "%s may have been applied: OutcomeUnknown", ref)
 		}
 	}
 	assert.Positive(t, failures)

@@ -182,9 +182,12 @@ func TestWriteWithoutHonouredKeyIsNeverRetriedOnceSent(t *testing.T) {
 			// intermediary that does not speak for the provider's server.
 			if name == "429" {
 				assert.True(t, pe.Retryable, "the server refused it before doing anything")
+				assert.False(t, pe.OutcomeUnknown, "the server refused it before doing anything")
 			} else {
 				assert.False(t, pe.Retryable, "it may have been applied")
-				assert.Contains(t, pe.Message, "may have been applied")
+				assert.True(t, pe.OutcomeUnknown, "it may have been applied")
+				// The paykit Client says so, once, for every provider.
+				assert.NotContains(t, pe.Message, "may have been applied")
 			}
 		})
 	}
@@ -213,6 +216,59 @@ func TestWriteWithoutKeyIsNotRetriedEvenWhenProviderHonoursKeys(t *testing.T) {
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/charges", JSON: struct{}{}}, nil)
 	require.Error(t, err)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
+	pe, _ := paykit.AsError(err)
+	assert.True(t, pe.OutcomeUnknown)
+	assert.False(t, pe.Retryable, "sent without a key: a repeat could apply it twice")
+}
+
+// TestOutcomeUnknownOnlyWhenAWriteMayHaveBeenApplied holds the rule of
+// Error.OutcomeUnknown at the transport: set on a write the server may
+// have had (a lost answer, 408, 5xx), never on a read, never on an answer
+// that proves nothing was done (4xx, 429 included).
+func TestOutcomeUnknownOnlyWhenAWriteMayHaveBeenApplied(t *testing.T) {
+	for name, tc := range map[string]struct {
+		method    string
+		key       string
+		responder httpmock.Responder
+		unknown   bool
+		retryable bool
+	}{
+		"write 500":             {http.MethodPost, "", httpmock.NewStringResponder(500, `{}`), true, false},
+		"write 501":             {http.MethodPost, "", httpmock.NewStringResponder(501, `{}`), true, false},
+		"write 503":             {http.MethodDelete, "", httpmock.NewStringResponder(503, `{}`), true, false},
+		"write 408":             {http.MethodPatch, "", httpmock.NewStringResponder(408, `{}`), true, false},
+		"write answer lost":     {http.MethodPost, "", httpmock.ConnectionFailure, true, false},
+		"write 400":             {http.MethodPost, "", httpmock.NewStringResponder(400, `{}`), false, false},
+		"write 401":             {http.MethodPost, "", httpmock.NewStringResponder(401, `{}`), false, false},
+		"write 404":             {http.MethodPost, "", httpmock.NewStringResponder(404, `{}`), false, false},
+		"write 409":             {http.MethodPut, "", httpmock.NewStringResponder(409, `{}`), false, false},
+		"write 422":             {http.MethodPost, "", httpmock.NewStringResponder(422, `{}`), false, false},
+		"write 429":             {http.MethodPost, "", httpmock.NewStringResponder(429, `{}`), false, true},
+		"keyed write 500":       {http.MethodPost, "k1", httpmock.NewStringResponder(500, `{}`), true, true},
+		"keyed write lost":      {http.MethodPost, "k1", httpmock.ConnectionFailure, true, true},
+		"keyed write 429":       {http.MethodPost, "k1", httpmock.NewStringResponder(429, `{}`), false, true},
+		"read 500":              {http.MethodGet, "", httpmock.NewStringResponder(500, `{}`), false, true},
+		"read answer lost":      {http.MethodGet, "", httpmock.ConnectionFailure, false, true},
+		"read 408":              {http.MethodHead, "", httpmock.NewStringResponder(408, `{}`), false, true},
+		"options 503":           {http.MethodOptions, "", httpmock.NewStringResponder(503, `{}`), false, true},
+		"keyed write 500 → 429": {http.MethodPost, "k1", httpmock.NewStringResponder(500, `{}`).Once().Then(httpmock.NewStringResponder(429, `{}`)), true, true},
+		"keyed write 500 → 400": {http.MethodPost, "k1", httpmock.NewStringResponder(500, `{}`).Once().Then(httpmock.NewStringResponder(400, `{}`)), true, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt, _ := newMock(t, RESTConfig{MaxRetries: 1, BaseDelay: time.Millisecond, IdempotencyHeader: "Idempotency-Key"})
+			mt.RegisterResponder(tc.method, "https://api.example.test/x", tc.responder)
+			req := &Request{Method: tc.method, Path: "/x", IdempotencyKey: tc.key}
+			if tc.method != http.MethodGet && tc.method != http.MethodHead && tc.method != http.MethodOptions {
+				req.JSON = map[string]int{"amount": 1}
+			}
+			_, err := c.Do(context.Background(), req, nil)
+			pe, ok := paykit.AsError(err)
+			require.True(t, ok, "%v", err)
+			assert.Equal(t, tc.unknown, pe.OutcomeUnknown, "OutcomeUnknown")
+			assert.Equal(t, tc.retryable, pe.Retryable, "Retryable")
+			assert.NotContains(t, pe.Message, "may have been applied", "the paykit Client words it")
+		})
+	}
 }
 
 func TestLongRetryAfterEndsTheCall(t *testing.T) {
@@ -352,6 +408,8 @@ func TestContextErrorAgreesWithTheClient(t *testing.T) {
 
 func TestPerCallDeadlineFromContext(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The body read first, so that the server notices the client leave.
+		_, _ = io.Copy(io.Discard, r.Body)
 		select {
 		case <-r.Context().Done():
 		case <-time.After(2 * time.Second):
@@ -359,12 +417,20 @@ func TestPerCallDeadlineFromContext(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := NewRESTClient(RESTConfig{BaseURL: srv.URL, MaxRetries: 2, BaseDelay: time.Millisecond})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/slow"}, nil)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(start), time.Second)
+	for _, req := range []*Request{{Method: http.MethodGet, Path: "/slow"}, {Method: http.MethodPost, Path: "/refunds", JSON: struct{}{}}} {
+		t.Run(req.Method, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := c.Do(ctx, req, nil)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Less(t, time.Since(start), time.Second)
+			pe, _ := paykit.AsError(err)
+			// A write the server had when the deadline ended the call may
+			// have been applied; a read changes nothing.
+			assert.Equal(t, req.Method == http.MethodPost, pe.OutcomeUnknown, "OutcomeUnknown")
+		})
+	}
 }
 
 func TestBackoffGrowsWithJitterAndIsCapped(t *testing.T) {
@@ -448,7 +514,25 @@ func TestWriteIsNotRetriedWhenTheConnectionDropsAfterTheServerAppliedIt(t *testi
 	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: struct{}{}}, nil)
 	require.ErrorIs(t, err, paykit.ErrNetwork)
 	assert.False(t, paykit.IsRetryable(err))
+	pe, _ := paykit.AsError(err)
+	assert.True(t, pe.OutcomeUnknown, "the server had it and no answer says what it did")
 	assert.Equal(t, int32(1), applied.Load())
+}
+
+func TestWriteThatNeverConnectedIsNotOutcomeUnknown(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("nothing may reach the server")
+	}))
+	defer srv.Close()
+	dial, dials := refusingDialer(10)
+	c := NewRESTClient(RESTConfig{BaseURL: srv.URL, MaxRetries: 2, BaseDelay: time.Millisecond,
+		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: dial}}})
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/refunds", JSON: struct{}{}}, nil)
+	require.ErrorIs(t, err, paykit.ErrNetwork)
+	pe, _ := paykit.AsError(err)
+	assert.False(t, pe.OutcomeUnknown, "a refused dial proves nothing was sent")
+	assert.True(t, pe.Retryable)
+	assert.Equal(t, 3, dials(), "a write never sent is retried")
 }
 
 func dropConnection(w http.ResponseWriter) {

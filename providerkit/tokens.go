@@ -39,9 +39,6 @@ const (
 //
 // ctx is not the ctx of any one caller of TokenManager.Token: it keeps
 // their first caller's values but not its cancellation, and ends after
-// A TokenManager authenticates the requests of a RESTClient.
-var _ Authenticator = (*TokenManager)(nil)
-
 // TokenManagerConfig.FetchTimeout.
 type TokenFetchFunc func(ctx context.Context) (token string, lifetime time.Duration, err error)
 
@@ -306,7 +303,12 @@ type Reauthenticator interface {
 	Reauthenticate(ctx context.Context, req *http.Request) error
 }
 
-var _ Reauthenticator = (*TokenManager)(nil)
+// A TokenManager authenticates the requests of a RESTClient and replaces
+// a token the API refused.
+var (
+	_ Authenticator   = (*TokenManager)(nil)
+	_ Reauthenticator = (*TokenManager)(nil)
+)
 
 // ClientCredentialsConfig configures the standard OAuth2 client
 // credentials grant (RFC 6749 section 4.4), as PayPal and GoPay use it.

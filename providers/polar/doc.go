@@ -6,11 +6,12 @@
 // It talks to Polar's REST API through paykit's own transport
 // (providerkit.RESTClient), not through github.com/polarsource/polar-go: that
 // generated SDK lags the 2026-10 document (Orders.Get, for one, demands a
-// field the document dropped), and it has no webhook verification. The transport never repeats a write that
-// may have reached Polar, because Polar takes no idempotency keys:
-// Capabilities().IdempotencyKeys is false, and an error that says "the
-// request may have been applied" asks the caller to look before trying
-// again.
+// field the document dropped), and it has no webhook verification. The
+// transport never repeats a write that may have reached Polar, because
+// Polar takes no idempotency keys (Capabilities().IdempotencyKeys is
+// false). Such a write's error has OutcomeUnknown set, no IdempotencyKey,
+// is not Retryable, and its message, the paykit Client's, asks the caller
+// to check before repeating it.
 //
 // Every request carries "Polar-Version: 2026-10", which pins the API
 // contract this package was built and contract-tested against (Polar

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,9 @@ func TestErrorAnswersMapToPaykitErrors(t *testing.T) {
 		param, msg string
 	}{
 		{"401", `{"error":"Unauthorized","detail":"Invalid token"}`, 401, paykit.ErrAuthentication, "", "Unauthorized: Invalid token"},
+		// Whatever the body, a 401 is refused credentials (the transport's rule).
+		{"401 with details", `{"detail":[{"loc":["header","authorization"],"msg":"expired","type":"value_error"}]}`, 401, paykit.ErrAuthentication, "", "authorization: expired"},
+		{"401 named otherwise", `{"error":"ResourceNotFound","detail":"No such token"}`, 401, paykit.ErrAuthentication, "", "No such token"},
 		{"403", `{"error":"NotPermitted","detail":"Missing scope customers:read"}`, 403, paykit.ErrPermission, "", "customers:read"},
 		{"404", `{"error":"ResourceNotFound","detail":"Not found"}`, 404, paykit.ErrNotFound, "", "Not found"},
 		{"409", `{"error":"SubscriptionLocked","detail":"Locked"}`, 409, paykit.ErrInvalidState, "", "Locked"},
@@ -106,7 +110,13 @@ func TestReadsAreRetriedWritesNever(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, 1, mt.GetCallCountInfo()["POST "+mockURL+"/v1/refunds/"], "a refund that may have reached Polar is sent once")
 			assert.False(t, paykit.IsRetryable(err))
-			assert.Contains(t, err.Error(), "may have been applied")
+			pe, ok := paykit.AsError(err)
+			require.True(t, ok)
+			assert.True(t, pe.OutcomeUnknown, "the refund may have been made")
+			assert.Empty(t, pe.IdempotencyKey, "Polar honours no keys")
+			// The Client's words, once: the transport adds none of its own.
+			assert.Contains(t, pe.Message, "this provider honours no idempotency keys: check before repeating it")
+			assert.Equal(t, 1, strings.Count(pe.Message, "may have been applied"))
 		})
 	}
 	t.Run("write refused with 429 is reported retryable", func(t *testing.T) {
@@ -116,6 +126,7 @@ func TestReadsAreRetriedWritesNever(t *testing.T) {
 		require.ErrorIs(t, err, paykit.ErrRateLimited)
 		pe, _ := paykit.AsError(err)
 		assert.True(t, pe.Retryable)
+		assert.False(t, pe.OutcomeUnknown, "a 429 proves Polar did nothing")
 		assert.Equal(t, 7*time.Second, pe.RetryAfter)
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})

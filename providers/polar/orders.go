@@ -246,7 +246,7 @@ func (e *DraftOrderError) Unwrap() error { return e.Err }
 func finalizeError(err error, orderID string) error {
 	pe, ok := paykit.AsError(err)
 	if !ok {
-		pe = &paykit.Error{Code: paykit.CodeOperationFailed, Provider: name, Message: err.Error(), Err: err}
+		pe = &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: err.Error(), Err: err}
 	}
 	de := &DraftOrderError{OrderID: orderID, NotCharged: refusedOutright(pe.StatusCode), Err: pe.Err}
 	cp := *pe

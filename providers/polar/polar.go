@@ -3,7 +3,6 @@ package polar
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -23,49 +22,9 @@ const (
 	APIVersion = "2026-10"
 )
 
-// name is the provider's Name.
-const name = "polar"
-
-// Option configures the provider.
-type Option func(*config)
-
-type config struct {
-	baseURL        string
-	httpClient     *http.Client
-	maxRetries     int
-	logger         *slog.Logger
-	paymentProduct string
-	baseDelay      time.Duration
-}
-
-// WithSandbox sends requests to Polar's sandbox, SandboxURL.
-func WithSandbox() Option { return func(c *config) { c.baseURL = SandboxURL } }
-
-// WithBaseURL sends requests to baseURL (scheme and host), e.g. a test
-// server.
-func WithBaseURL(baseURL string) Option { return func(c *config) { c.baseURL = baseURL } }
-
-// WithHTTPClient sends requests with hc instead of a client of its own.
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithMaxRetries sets how many times a failed call that is safe to repeat
-// is tried again (default 2; 0 never). Writes that may have reached Polar
-// are never repeated.
-func WithMaxRetries(n int) Option { return func(c *config) { c.maxRetries = max(n, 0) } }
-
-// WithLogger logs every HTTP attempt and retry at debug level, with the
-// access token and other secrets redacted.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithPaymentProduct names the product Payments.Create sells when its
-// params carry no ItemID. Polar charges for products only; the payment's
-// amount and currency become an ad-hoc price of that product.
-func WithPaymentProduct(productID string) Option {
-	return func(c *config) { c.paymentProduct = productID }
-}
-
-// withBackoff sets the first retry delay, for tests.
-func withBackoff(d time.Duration) Option { return func(c *config) { c.baseDelay = d } }
+// Name is the provider's name, as Provider().Name() and every error's
+// Provider report it.
+const Name = "polar"
 
 // Provider returns the Polar provider authenticated by an organization
 // access token. It never panics: an empty token or a bad base URL fails
@@ -79,10 +38,10 @@ func Provider(accessToken string, opts ...Option) paykit.Provider {
 	}
 	p := &provider{paymentProduct: cfg.paymentProduct}
 	if u, err := url.Parse(cfg.baseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.cfgErr = providerkit.ConfigError(name, "base_url", "base URL must be an absolute http(s) URL")
+		p.cfgErr = providerkit.ConfigError(Name, "base_url", "base URL must be an absolute http(s) URL")
 	}
 	p.api = providerkit.NewRESTClient(providerkit.RESTConfig{
-		Provider:   name,
+		Provider:   Name,
 		BaseURL:    cfg.baseURL,
 		HTTPClient: cfg.httpClient,
 		Auth:       providerkit.BearerToken(accessToken, "access_token"),
@@ -108,7 +67,7 @@ type provider struct {
 }
 
 // Name returns "polar".
-func (p *provider) Name() string { return name }
+func (p *provider) Name() string { return Name }
 
 // Capabilities lists what Polar supports. Polar cannot expire a checkout,
 // has no update for payments (orders), and captures at once; it takes no
@@ -280,7 +239,7 @@ func get[T any](ctx context.Context, p *provider, c call, conv func(json.RawMess
 func decode[W any](raw json.RawMessage) (*W, error) {
 	w := new(W)
 	if err := json.Unmarshal(raw, w); err != nil {
-		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: name, Message: "cannot decode Polar's answer: " + err.Error(), Err: err}
+		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "cannot decode Polar's answer: " + err.Error(), Err: err}
 	}
 	return w, nil
 }

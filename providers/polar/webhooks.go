@@ -82,7 +82,7 @@ func MappedEvents() []string {
 // otherwise the ID is the webhook-id.
 func (p *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
 	if secret == "" {
-		return nil, &paykit.Error{Code: paykit.CodeConfiguration, Provider: name, Param: "secret", Message: "webhook secret is empty"}
+		return nil, &paykit.Error{Code: paykit.CodeConfiguration, Provider: Name, Param: "secret", Message: "webhook secret is empty"}
 	}
 	if req == nil {
 		return nil, paykit.ValidationError("request", "webhook request is nil")
@@ -97,7 +97,7 @@ func (p *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, s
 		Data      json.RawMessage `json:"data"`
 	}
 	if err := json.Unmarshal(req.Body, &payload); err != nil || payload.Type == "" {
-		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: name, Param: "body", Message: "webhook body is not a Polar event"}
+		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Param: "body", Message: "webhook body is not a Polar event"}
 	}
 	created := ts.UTC()
 	if payload.Timestamp != nil {
@@ -106,20 +106,20 @@ func (p *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, s
 	raw := json.RawMessage(req.Body)
 	maps, known := webhookEvents[payload.Type]
 	if !known {
-		return []*paykit.Event{{ID: id, Type: paykit.EventUnknown, Provider: name, Created: created,
+		return []*paykit.Event{{ID: id, Type: paykit.EventUnknown, Provider: Name, Created: created,
 			NativeType: payload.Type, Data: payload.Data, Raw: raw}}, nil
 	}
 	var events []*paykit.Event
 	for _, m := range maps {
 		data, err := m.conv(payload.Data)
 		if err != nil {
-			return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: name, Param: "body",
+			return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Param: "body",
 				Message: "webhook " + payload.Type + " data is not what Polar sends", Err: err}
 		}
-		events = append(events, &paykit.Event{Type: m.typ, Provider: name, Created: created, NativeType: payload.Type, Data: data, Raw: raw})
+		events = append(events, &paykit.Event{Type: m.typ, Provider: Name, Created: created, NativeType: payload.Type, Data: data, Raw: raw})
 		if payload.Type == "checkout.updated" {
 			if co := data.(*paykit.Checkout); co.Status == paykit.CheckoutComplete {
-				events = append(events, &paykit.Event{Type: paykit.EventCheckoutCompleted, Provider: name, Created: created,
+				events = append(events, &paykit.Event{Type: paykit.EventCheckoutCompleted, Provider: Name, Created: created,
 					NativeType: payload.Type, Data: data, Raw: raw})
 			}
 		}
