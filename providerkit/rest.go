@@ -230,7 +230,22 @@ type Response struct {
 // decodes a 2xx JSON body into out (when out is non-nil and the body is
 // not empty). Every error is a *paykit.Error; a non-2xx answer is turned
 // into one by RESTConfig.MapError and the Response is returned with it.
+//
+// The error of a write whose outcome is unknown carries the key it was
+// sent with in IdempotencyKey (on a provider that takes keys), so the
+// caller can repeat it at most once. A provider whose methods may be
+// called directly, without a paykit.Client, sets a key of its own on a
+// write that has none (the Client always gives one), so that such a call
+// is as safe to retry.
 func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+	res, err := c.do(ctx, req, out)
+	if pe, ok := err.(*paykit.Error); ok && pe.OutcomeUnknown && c.cfg.IdempotencyHeader != "" {
+		pe.IdempotencyKey = req.IdempotencyKey
+	}
+	return res, err
+}
+
+func (c *RESTClient) do(ctx context.Context, req *Request, out any) (*Response, error) {
 	body, contentType, err := encodeBody(req)
 	if err != nil {
 		return nil, err

@@ -266,6 +266,11 @@ func TestOutcomeUnknownOnlyWhenAWriteMayHaveBeenApplied(t *testing.T) {
 			require.True(t, ok, "%v", err)
 			assert.Equal(t, tc.unknown, pe.OutcomeUnknown, "OutcomeUnknown")
 			assert.Equal(t, tc.retryable, pe.Retryable, "Retryable")
+			if tc.unknown {
+				assert.Equal(t, tc.key, pe.IdempotencyKey, "the error names the key the write carried")
+			} else {
+				assert.Empty(t, pe.IdempotencyKey, "a known outcome needs no key to repeat")
+			}
 			assert.NotContains(t, pe.Message, "may have been applied", "the paykit Client words it")
 		})
 	}

@@ -75,20 +75,17 @@ func send[T any](ctx context.Context, r *remote, op paykit.Op, id string, req *p
 		return nil, opError(op, paykit.NewError(paykit.CodeNotSupported, "the local server API has no route for "+string(op)))
 	}
 	req.Method, req.Path = rt.Method, rt.URLPath(url.PathEscape(id))
-	generated := false
 	if req.IdempotencyKey == "" && op.IsWrite() {
 		// A direct call, not through a paykit.Client: make the key the
 		// Client would, so that the write is resent, with it, also once
-		// it may have reached the server, and applied at most once.
-		req.IdempotencyKey, generated = rand.Text(), true
+		// it may have reached the server, and applied at most once. The
+		// RESTClient names it in the error of a write whose outcome is
+		// unknown.
+		req.IdempotencyKey = rand.Text()
 	}
 	out := new(T)
 	if _, err := r.api.Do(ctx, req, out); err != nil {
-		pe := opError(op, err).(*paykit.Error)
-		if generated { // the caller's only way to learn it
-			pe.IdempotencyKey = req.IdempotencyKey
-		}
-		return nil, pe
+		return nil, opError(op, err)
 	}
 	return out, nil
 }

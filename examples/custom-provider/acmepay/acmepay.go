@@ -107,24 +107,17 @@ func (p *provider) get(ctx context.Context, path string, query url.Values, out a
 }
 
 // post sends a write with the call's idempotency key, or one of its own
-// for a direct call that brings none, so the transport may repeat it
-// safely. A write that failed after it may have reached Acme (a 5xx, a
-// lost answer) is marked OutcomeUnknown with the key it carried, so the
-// caller can repeat it with that key and have it applied at most once.
+// for a direct call that brings none (a paykit.Client always gives one).
+// The RESTClient sends it on every retry and marks a write that may have
+// been applied (a 5xx, a lost answer) OutcomeUnknown with the key it
+// carried, so the caller can repeat it with that key and have it applied
+// at most once.
 func (p *provider) post(ctx context.Context, path string, body any, opts *paykit.RequestOptions, out any) error {
-	key := ""
-	if opts != nil {
-		key = opts.IdempotencyKey
+	req := &providerkit.Request{Method: http.MethodPost, Path: path, JSON: body, IdempotencyKey: "acmepay-" + rand.Text()}
+	if opts != nil && opts.IdempotencyKey != "" {
+		req.IdempotencyKey = opts.IdempotencyKey
 	}
-	if key == "" {
-		key = "acmepay-" + rand.Text()
-	}
-	_, err := p.api.Do(ctx, &providerkit.Request{Method: http.MethodPost, Path: path, JSON: body, IdempotencyKey: key}, out)
-	if pe, ok := paykit.AsError(err); ok && (pe.Code == paykit.CodeProviderUnavailable || pe.Code == paykit.CodeNetwork) {
-		cp := *pe
-		cp.OutcomeUnknown, cp.IdempotencyKey = true, key
-		return &cp
-	}
+	_, err := p.api.Do(ctx, req, out)
 	return err
 }
 
