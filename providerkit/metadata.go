@@ -74,16 +74,27 @@ func EncodeReserved[T comparable](user map[string]string, v T) (map[string]strin
 // DecodeReserved splits metadata as a provider returned it: it decodes
 // the value under ReservedKey into v (a pointer, as UnmarshalReserved
 // does), deletes the key from m, and returns m, or nil when no user key
-// is left.
+// is left. It is SplitReserved followed by UnmarshalReserved.
 func DecodeReserved(m map[string]string, v any) map[string]string {
-	if raw, ok := m[ReservedKey]; ok {
+	user, raw := SplitReserved(m)
+	_ = UnmarshalReserved(raw, v)
+	return user
+}
+
+// SplitReserved takes paykit's value out of metadata as a provider
+// returned it: it deletes ReservedKey from m and returns m (nil when no
+// user key is left) and the raw value under the key ("" when there was
+// none). A provider on a hot path, such as webhook mapping, decodes raw
+// its own way instead of with encoding/json's reflection.
+func SplitReserved(m map[string]string) (user map[string]string, raw string) {
+	if v, ok := m[ReservedKey]; ok {
+		raw = v
 		delete(m, ReservedKey)
-		_ = UnmarshalReserved(raw, v)
 	}
 	if len(m) == 0 {
-		return nil
+		return nil, raw
 	}
-	return m
+	return m, raw
 }
 
 // MergeMetadata applies update to dst and returns it (a new map when dst

@@ -95,3 +95,22 @@ func TestDecodeReservedIsLenient(t *testing.T) {
 		t.Errorf("DecodeReserved(nil) = %v", md)
 	}
 }
+
+func TestSplitReserved(t *testing.T) {
+	m := map[string]string{"plan": "pro", ReservedKey: `{"x":1}`}
+	user, raw := SplitReserved(m)
+	if raw != `{"x":1}` || len(user) != 1 || user["plan"] != "pro" {
+		t.Fatalf("SplitReserved = %v, %q", user, raw)
+	}
+	if _, ok := m[ReservedKey]; ok {
+		t.Error("the reserved key is still in the map")
+	}
+	user, raw = SplitReserved(map[string]string{ReservedKey: "{}"})
+	if user != nil || raw != "{}" {
+		t.Errorf("only the reserved key: SplitReserved = %v, %q, want nil and the raw value", user, raw)
+	}
+	user, raw = SplitReserved(nil)
+	if user != nil || raw != "" {
+		t.Errorf("nil: SplitReserved = %v, %q", user, raw)
+	}
+}
