@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,4 +236,51 @@ func TestGeneratedValuesMatchTheirSchemas(t *testing.T) {
 	}
 	t.Logf("%d generated values validated", n)
 	assert.Greater(t, n, 400)
+}
+
+// writeDoc writes a small OpenAPI document with one GET operation.
+func writeDoc(t *testing.T, path, operationID string) *Spec {
+	t.Helper()
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"` + path + `":{"get":{"operationId":"` + operationID +
+		`","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}}}}}}}}`
+	file := filepath.Join(t.TempDir(), operationID+".json")
+	require.NoError(t, os.WriteFile(file, []byte(doc), 0o600))
+	spec, err := Load(file)
+	require.NoError(t, err)
+	return spec
+}
+
+// TestServerOfSeveralDocuments: one API in several documents is served by
+// one server, each request checked against the document that has its
+// path; an operationId in two documents fails the test; Route serves an
+// endpoint the documents leave out.
+func TestServerOfSeveralDocuments(t *testing.T) {
+	orders, payments := writeDoc(t, "/v2/orders/{id}", "orders.get"), writeDoc(t, "/v2/payments/{id}", "payments.get")
+	rec := &recorder{}
+	srv := NewServer(rec, orders, payments)
+	srv.Handle("payments.get", func(c *Call) Reply { return Reply{Body: map[string]any{"id": c.PathParams["id"]}} })
+	srv.Route(http.MethodPost, "/v1/oauth2/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"access_token":"t","expires_in":60}`)
+	})
+	status, body := send(t, "GET", srv.URL+"/v2/orders/o1", "", nil)
+	assert.Equal(t, http.StatusOK, status, body)
+	status, body = send(t, "GET", srv.URL+"/v2/payments/p1", "", nil)
+	assert.Equal(t, http.StatusOK, status)
+	assert.JSONEq(t, `{"id":"p1"}`, body)
+	status, body = send(t, "POST", srv.URL+"/v1/oauth2/token", "grant_type=client_credentials", nil)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "access_token")
+	status, _ = send(t, "GET", srv.URL+"/v2/refunds/r1", "", nil)
+	assert.Equal(t, http.StatusBadRequest, status, "a path in neither document")
+	assert.Len(t, srv.Calls(""), 2, "the token request is outside the documents")
+	rec.finish()
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], "/v2/refunds/r1")
+
+	rec = &recorder{}
+	NewServer(rec, orders, writeDoc(t, "/v2/other/{id}", "orders.get"))
+	rec.finish()
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], `operationId "orders.get" is in two of the documents`)
 }

@@ -78,21 +78,38 @@ type Server struct {
 	// URL is the base URL of the server, without a trailing slash.
 	URL string
 
-	spec *Spec
-	srv  *httptest.Server
+	specs []*Spec
+	srv   *httptest.Server
 
 	mu         sync.Mutex
 	handlers   map[string]Handler
+	extra      map[string]http.HandlerFunc // "METHOD /path" outside the documents
 	checks     []func(*http.Request) error
 	calls      []*Call
 	violations []string
 }
 
-// NewServer starts a server for spec. It is closed, and its violations
-// reported through t.Errorf, when the test ends.
-func NewServer(t TB, spec *Spec) *Server {
+// NewServer starts a server for spec, and for more documents of the same
+// API when one provider's API comes in several (PayPal's orders,
+// payments and subscriptions): a request is routed to the first document
+// that has its path, and operationIds name operations across all of
+// them, so two documents with one operationId fail the test. The server
+// is closed, and its violations reported through t.Errorf, when the test
+// ends.
+func NewServer(t TB, spec *Spec, more ...*Spec) *Server {
 	t.Helper()
-	s := &Server{spec: spec, handlers: map[string]Handler{}}
+	s := &Server{specs: append([]*Spec{spec}, more...), handlers: map[string]Handler{}, extra: map[string]http.HandlerFunc{}}
+	seen := map[string]bool{}
+	for _, sp := range s.specs {
+		for _, item := range sp.doc.Paths.Map() {
+			for _, op := range item.Operations() {
+				if op.OperationID != "" && seen[op.OperationID] {
+					t.Errorf("openapitest: operationId %q is in two of the documents", op.OperationID)
+				}
+				seen[op.OperationID] = true
+			}
+		}
+	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	t.Cleanup(func() {
@@ -109,6 +126,16 @@ func NewServer(t TB, spec *Spec) *Server {
 func (s *Server) Handle(operationID string, h Handler) {
 	s.mu.Lock()
 	s.handlers[operationID] = h
+	s.mu.Unlock()
+}
+
+// Route serves method and path (exactly, without a query) with h,
+// outside the documents: an endpoint the API has but its documents leave
+// out, such as an OAuth2 token endpoint. Such requests are not validated
+// and not recorded in Calls.
+func (s *Server) Route(method, path string, h http.HandlerFunc) {
+	s.mu.Lock()
+	s.extra[method+" "+path] = h
 	s.mu.Unlock()
 }
 
@@ -159,7 +186,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(raw))
-	route, params, err := s.spec.router.FindRoute(r)
+	s.mu.Lock()
+	extra := s.extra[r.Method+" "+r.URL.Path]
+	s.mu.Unlock()
+	if extra != nil {
+		extra(w, r)
+		return
+	}
+	spec, route, params, err := s.findRoute(r)
 	if err != nil {
 		s.reject(w, r, "no operation in the document: "+err.Error())
 		return
@@ -171,7 +205,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Options: &openapi3filter.Options{
 			MultiError:              true,
 			AuthenticationFunc:      bearerAuth,
-			SchemaValidationOptions: s.spec.opts,
+			SchemaValidationOptions: spec.opts,
 			SkipSettingDefaults:     true,
 		},
 	}
@@ -209,7 +243,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.respond(w, input, route, reply)
+	s.respond(w, spec, input, route, reply)
+}
+
+// findRoute returns the first document with an operation for r.
+func (s *Server) findRoute(r *http.Request) (*Spec, *routers.Route, map[string]string, error) {
+	var first error
+	for _, sp := range s.specs {
+		route, params, err := sp.router.FindRoute(r)
+		if err == nil {
+			return sp, route, params, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, nil, nil, first
 }
 
 func (s *Server) reject(w http.ResponseWriter, r *http.Request, msg string) {
@@ -219,7 +268,7 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": "ContractViolation", "detail": msg})
 }
 
-func (s *Server) respond(w http.ResponseWriter, input *openapi3filter.RequestValidationInput, route *routers.Route, reply Reply) {
+func (s *Server) respond(w http.ResponseWriter, spec *Spec, input *openapi3filter.RequestValidationInput, route *routers.Route, reply Reply) {
 	status := reply.Status
 	if status == 0 {
 		status = successStatus(route.Operation)
@@ -230,7 +279,7 @@ func (s *Server) respond(w http.ResponseWriter, input *openapi3filter.RequestVal
 		body = roundTrip(reply.Body)
 	default:
 		if schema := responseSchema(route.Operation, status); schema != nil {
-			body = s.spec.Generate(schema)
+			body = spec.Generate(schema)
 		}
 	}
 	if reply.Patch != nil {
@@ -261,7 +310,7 @@ func (s *Server) respond(w http.ResponseWriter, input *openapi3filter.RequestVal
 			Options: &openapi3filter.Options{
 				MultiError:              true,
 				IncludeResponseStatus:   true,
-				SchemaValidationOptions: s.spec.opts,
+				SchemaValidationOptions: spec.opts,
 			},
 		}
 		rin.SetBodyBytes(data)
