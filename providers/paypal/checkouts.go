@@ -1,0 +1,6 @@
+package paypal
+
+import "github.com/paykit-go/paykit"
+
+// checkoutOps are the checkouts operations PayPal supports.
+var checkoutOps = []paykit.Op{}

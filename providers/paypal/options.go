@@ -1,0 +1,109 @@
+package paypal
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
+)
+
+// Option configures the provider.
+type Option func(*config)
+
+type config struct {
+	baseURL               string
+	httpClient            *http.Client
+	maxRetries            int
+	baseDelay             time.Duration
+	logger                *slog.Logger
+	successURL, cancelURL string
+	webhookID             string
+	tolerance             time.Duration
+	offline               bool
+	store                 paykit.CustomerStore
+	errs                  providerkit.ConfigErrors
+}
+
+// DefaultWebhookTolerance is how far a delivery's paypal-transmission-time
+// may be from now.
+const DefaultWebhookTolerance = 5 * time.Minute
+
+func newConfig(opts []Option) *config {
+	c := &config{baseURL: ProductionURL, maxRetries: providerkit.DefaultMaxRetries, tolerance: DefaultWebhookTolerance,
+		errs: providerkit.ConfigErrors{Provider: Name}}
+	for _, o := range opts {
+		if o != nil {
+			o(c)
+		}
+	}
+	if c.store == nil {
+		c.store = paykit.NewMemoryCustomerStore()
+	}
+	return c
+}
+
+// WithSandbox sends requests to PayPal's sandbox, SandboxURL.
+func WithSandbox() Option { return func(c *config) { c.baseURL = SandboxURL } }
+
+// WithBaseURL sends requests to baseURL (scheme and host), e.g. a test
+// server.
+func WithBaseURL(baseURL string) Option { return func(c *config) { c.baseURL = baseURL } }
+
+// WithHTTPClient sends requests, and fetches webhook signing certificates,
+// with hc instead of a client of its own.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithMaxRetries sets how many times a failed call that is safe to repeat
+// is tried again (default 2; 0 never).
+func WithMaxRetries(n int) Option { return func(c *config) { c.maxRetries = max(n, 0) } }
+
+// WithLogger logs every HTTP attempt and retry at debug level, with the
+// secret, tokens and card data redacted.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithReturnURLs sets where PayPal sends the payer after approving
+// (success) or cancelling (cancel) a checkout or subscription whose params
+// give no URL of their own.
+func WithReturnURLs(success, cancel string) Option {
+	return func(c *config) { c.successURL, c.cancelURL = success, cancel }
+}
+
+// WithWebhookID names the webhook (as PayPal's dashboard or API gave its
+// id) whose deliveries ParseWebhook verifies. Verification needs it.
+func WithWebhookID(id string) Option { return func(c *config) { c.webhookID = id } }
+
+// WithOfflineWebhookVerification verifies deliveries without calling
+// PayPal's verify-webhook-signature API: the CRC32 of the body, the
+// transmission id and time and the webhook id, signed with the
+// certificate at paypal-cert-url, fetched from PayPal's own hosts only and
+// cached.
+func WithOfflineWebhookVerification() Option { return func(c *config) { c.offline = true } }
+
+// WithWebhookTolerance sets how far a delivery's paypal-transmission-time
+// may be from now (default DefaultWebhookTolerance).
+func WithWebhookTolerance(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.errs.Fail("webhook_tolerance", "the webhook tolerance must be positive")
+			return
+		}
+		c.tolerance = d
+	}
+}
+
+// WithCustomerStore keeps customers in store (e.g. one on your database,
+// shared by every instance) instead of in this process's memory.
+func WithCustomerStore(store paykit.CustomerStore) Option {
+	return func(c *config) {
+		if store == nil {
+			c.errs.Fail("customer_store", "WithCustomerStore was given a nil store")
+			return
+		}
+		c.store = store
+	}
+}
+
+// withBackoff sets the first retry delay, for tests.
+func withBackoff(d time.Duration) Option { return func(c *config) { c.baseDelay = d } }
