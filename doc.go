@@ -30,7 +30,8 @@
 // write twice. On a provider that honours none, a write with the caller's
 // key fails with ErrNotSupported rather than run unprotected, and the
 // provider repeats a write only when the request cannot have reached the
-// server. A write whose outcome is unknown (an answer lost after the
+// server or the server refused it unseen (a 401 whose credentials were
+// replaced, a 429). A write whose outcome is unknown (an answer lost after the
 // request was sent, a 5xx, an ended deadline) answers alike everywhere:
 // Error.OutcomeUnknown is set, Error.IdempotencyKey is the key it was sent
 // with, and it is Retryable only when a retry would carry that same key.

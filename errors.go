@@ -61,7 +61,8 @@ type Error struct {
 	// OutcomeUnknown reports that a write reached the provider and no answer
 	// says whether it was applied: the connection dropped after the request
 	// was sent, the provider answered 5xx or 408, or the call's context
-	// ended while the request was in flight. The charge, refund or update
+	// ended (the Client cannot tell whether the provider had the request
+	// by then, so it counts every write its context ended). The charge, refund or update
 	// may have happened. Such an error is Retryable only when the call
 	// carried the caller's own idempotency key on a provider that honours
 	// keys; otherwise retry with WithIdempotencyKey(IdempotencyKey), which

@@ -18,11 +18,19 @@ var richConstructors = map[string]string{
 	"local": "*Simulator",
 }
 
-// TestProviderLayout holds every package directly under providers/ to the
-// layout the package doc's "Writing a provider" section gives: the files a
-// reader looks for, plural resource files, the package doc in doc.go
-// alone, const Name, func Provider returning paykit.Provider (or the
-// documented exception), and MappedEvents in webhooks.go.
+// noStatusTables names the provider packages whose wire.go holds no
+// native-to-unified status table, with the reason.
+var noStatusTables = map[string]string{
+	"local": "its objects are in paykit's own statuses",
+}
+
+// TestProviderLayout holds every package directly under providers/, and
+// the template provider of examples/custom-provider, to the layout the
+// package doc's "Writing a provider" section gives: the files a reader
+// looks for, plural resource files, the package doc in doc.go alone, a
+// string const Name, func Provider returning paykit.Provider (or the
+// documented exception), status tables as maps in wire.go, and
+// ParseWebhook and MappedEvents in webhooks.go.
 func TestProviderLayout(t *testing.T) {
 	dirs, err := os.ReadDir("providers")
 	if err != nil {
@@ -32,16 +40,19 @@ func TestProviderLayout(t *testing.T) {
 	for _, d := range dirs {
 		if d.IsDir() {
 			n++
-			t.Run(d.Name(), func(t *testing.T) { checkProviderLayout(t, d.Name()) })
+			t.Run(d.Name(), func(t *testing.T) { checkProviderLayout(t, filepath.Join("providers", d.Name())) })
 		}
 	}
 	if n == 0 {
 		t.Fatal("no provider packages found under providers/")
 	}
+	t.Run("acmepay", func(t *testing.T) {
+		checkProviderLayout(t, filepath.Join("examples", "custom-provider", "acmepay"))
+	})
 }
 
-func checkProviderLayout(t *testing.T, name string) {
-	dir := filepath.Join("providers", name)
+func checkProviderLayout(t *testing.T, dir string) {
+	name := filepath.Base(dir)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +101,7 @@ func checkProviderLayout(t *testing.T, name string) {
 	}
 	if main := parsed[name+".go"]; main != nil {
 		if !declaresConst(main, "Name") {
-			t.Errorf("%s/%s.go does not declare const Name", dir, name)
+			t.Errorf("%s/%s.go does not declare const Name = \"%s\"", dir, name, name)
 		}
 		fn := findFunc(main, "", "Provider")
 		switch {
@@ -112,6 +123,11 @@ func checkProviderLayout(t *testing.T, name string) {
 			t.Errorf("%s/%s.go does not declare the Capabilities method", dir, name)
 		}
 	}
+	if wire := parsed["wire.go"]; wire != nil {
+		if _, exempt := noStatusTables[name]; !exempt && !declaresMapVar(wire) {
+			t.Errorf("%s/wire.go declares no status table (a map variable)", dir)
+		}
+	}
 	if wh := parsed["webhooks.go"]; wh != nil {
 		if findFunc(wh, "", "MappedEvents") == nil {
 			t.Errorf("%s/webhooks.go does not declare func MappedEvents", dir)
@@ -122,6 +138,8 @@ func checkProviderLayout(t *testing.T, name string) {
 	}
 }
 
+// declaresConst reports whether f declares const name as the string
+// literal of the package's directory name.
 func declaresConst(f *ast.File, name string) bool {
 	for _, decl := range f.Decls {
 		g, ok := decl.(*ast.GenDecl)
@@ -129,9 +147,36 @@ func declaresConst(f *ast.File, name string) bool {
 			continue
 		}
 		for _, spec := range g.Specs {
-			for _, n := range spec.(*ast.ValueSpec).Names {
-				if n.Name == name {
-					return true
+			vs := spec.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if n.Name != name || i >= len(vs.Values) {
+					continue
+				}
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				return ok && lit.Kind == token.STRING && lit.Value == `"`+f.Name.Name+`"`
+			}
+		}
+	}
+	return false
+}
+
+// declaresMapVar reports whether f declares a variable of a map type.
+func declaresMapVar(f *ast.File) bool {
+	for _, decl := range f.Decls {
+		g, ok := decl.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range g.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if _, ok := vs.Type.(*ast.MapType); ok {
+				return true
+			}
+			for _, v := range vs.Values {
+				if cl, ok := v.(*ast.CompositeLit); ok {
+					if _, ok := cl.Type.(*ast.MapType); ok {
+						return true
+					}
 				}
 			}
 		}

@@ -314,6 +314,7 @@ func (c *Client) wrapErr(op Op, err error) error {
 	if pe, ok := AsError(err); ok {
 		e.Code, e.Param, e.StatusCode, e.RequestID = pe.Code, pe.Param, pe.StatusCode, pe.RequestID
 		e.DeclineCode, e.Retryable, e.RetryAfter = pe.DeclineCode, pe.Retryable, pe.RetryAfter
+		e.OutcomeUnknown, e.IdempotencyKey, e.Message = pe.OutcomeUnknown, pe.IdempotencyKey, pe.Message
 		return e
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {

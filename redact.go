@@ -11,6 +11,7 @@ var secretPattern = regexp.MustCompile(
 	`\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9*]{6,}` + // Stripe keys
 		`|\bwhsec_[A-Za-z0-9+/=_-]{6,}` + // webhook secrets
 		`|\bpolar_[a-z]{2,4}_[A-Za-z0-9]{10,}` + // Polar tokens
+		`|\bA21AA[A-Za-z0-9_-]{20,}` + // PayPal access tokens
 		`|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}`) // Authorization header values
 
 // panPattern matches card-number candidates: runs of digit groups joined
@@ -150,7 +151,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // engine for the common, secret-free string: it reports whether s holds a
 // credential marker, and whether it holds a run of 13 or more digits.
 func mayHoldSecret(s string) (secrets, digits bool) {
-	for _, marker := range [...]string{"_live_", "_test_", "whsec_", "polar_"} {
+	for _, marker := range [...]string{"_live_", "_test_", "whsec_", "polar_", "A21AA"} {
 		if strings.Contains(s, marker) {
 			secrets = true
 			break

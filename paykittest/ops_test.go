@@ -13,11 +13,8 @@ import (
 )
 
 // The tests of this file tie the counting wrapper and the call log to
-// paykit's table of operations. The table's method names are not
-// exported (users have no need of them), so the op a Provider method
-// serves is read from paykit.UnimplementedProvider, which paykit's own
-// TestUnimplementedProviderIsTheTable ties to the table: each of its
-// methods refuses naming its row's Op.
+// paykit's table of operations, reading the Provider method that serves
+// each Op from the table (Op.Method).
 
 // opMethod is a Provider method that serves an operation, and the
 // operation.

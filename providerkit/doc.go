@@ -23,10 +23,10 @@
 //     reason is retried like any other fault.
 //   - Standard Webhooks: SignStandardWebhook, StandardWebhookHeaders and
 //     VerifyStandardWebhook, with StandardWebhookKey for "whsec_" secrets.
-//   - Money: NormalizeCurrency, Exponent, FormatAmount, ParseAmount and
+//   - Money: NormalizeCurrency, Exponent, FormatDecimal, ParseDecimal and
 //     AmountFromFloat for ISO 4217 minor units, and Exponents for a
 //     provider whose currency exponents differ (ToProvider, FromProvider,
-//     Format, Parse); nothing is ever rounded.
+//     Format, Parse); nothing sent to a provider is ever rounded.
 //   - Typed options: OptionsOf reads a provider's options struct from a
 //     call's ProviderMetadata.
 //   - Reserved metadata: EncodeReserved and DecodeReserved keep a

@@ -2,8 +2,10 @@
 // (1050 USD is $10.50, 1500 JPY is ¥1500, 1500 KWD is 1.500 KD). These
 // convert them to and from what a provider's API takes: decimal strings,
 // floats, or integers in the provider's own minor units where its
-// exponent differs from ISO 4217. No conversion ever rounds: an amount the
-// other side cannot represent exactly is refused.
+// exponent differs from ISO 4217. No conversion into a provider's form
+// rounds: an amount the provider cannot represent exactly is refused.
+// Only AmountFromFloat and Exponents.FromFloat, which read a float a
+// provider sent, round to the nearest minor unit.
 
 package providerkit
 
@@ -32,17 +34,17 @@ func NormalizeCurrency(code string) (string, error) { return money.Normalize(cod
 // for USD, 0 for JPY, 3 for KWD.
 func Exponent(code string) (int, error) { return money.Exponent(code) }
 
-// FormatAmount renders minor units as a decimal string in major units
+// FormatDecimal renders minor units as a decimal string in major units
 // with the ISO 4217 exponent: 1050 USD is "10.50", 500 JPY "500", 1500
 // KWD "1.500".
-func FormatAmount(minor int64, code string) (string, error) {
+func FormatDecimal(minor int64, code string) (string, error) {
 	return Exponents(nil).Format(minor, code)
 }
 
-// ParseAmount reads a decimal string in major units into minor units with
+// ParseDecimal reads a decimal string in major units into minor units with
 // the ISO 4217 exponent, refusing more fraction digits than the currency
 // has.
-func ParseAmount(s, code string) (int64, error) { return Exponents(nil).Parse(s, code) }
+func ParseDecimal(s, code string) (int64, error) { return Exponents(nil).Parse(s, code) }
 
 // AmountFromFloat converts a major-unit float, as some JSON APIs send
 // amounts, into minor units, rounding half away from zero at the ISO 4217
@@ -91,7 +93,13 @@ func (e Exponents) ToProvider(minor int64, code string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return shiftExact(minor, exp-iso, code)
+	n, err := shiftExact(minor, exp-iso, code)
+	if err != nil {
+		// Never a truncated amount beside the error: a caller that logs
+		// and goes on must not send 10 Ft for 10.50 Ft.
+		return 0, err
+	}
+	return n, nil
 }
 
 // FromProvider converts the provider's minor units of code into paykit's

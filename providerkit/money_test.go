@@ -76,11 +76,11 @@ func TestFormatAndParse(t *testing.T) {
 			}
 		})
 	}
-	if got, err := ParseAmount("10.5", "USD"); err != nil || got != 1050 {
-		t.Errorf("ParseAmount(10.5) = %d, %v", got, err)
+	if got, err := ParseDecimal("10.5", "USD"); err != nil || got != 1050 {
+		t.Errorf("ParseDecimal(10.5) = %d, %v", got, err)
 	}
-	if got, err := FormatAmount(1500, "KWD"); err != nil || got != "1.500" {
-		t.Errorf("FormatAmount(1500, KWD) = %q, %v", got, err)
+	if got, err := FormatDecimal(1500, "KWD"); err != nil || got != "1.500" {
+		t.Errorf("FormatDecimal(1500, KWD) = %q, %v", got, err)
 	}
 }
 
@@ -214,5 +214,15 @@ func TestFromFloat(t *testing.T) {
 	}
 	if _, err := stripeLike.FromFloat(150.5, "ISK"); !errors.Is(err, ErrInexactAmount) {
 		t.Errorf("FromFloat(150.5, ISK) = %v, want ErrInexactAmount", err)
+	}
+}
+
+// TestToProviderNeverReturnsATruncatedAmount: an amount the provider
+// cannot carry fails with 0 beside the error, so a caller that logs and
+// goes on sends nothing rather than 10 Ft for 10.50 Ft.
+func TestToProviderNeverReturnsATruncatedAmount(t *testing.T) {
+	n, err := Exponents{"HUF": 0}.ToProvider(1050, "HUF")
+	if !errors.Is(err, ErrInexactAmount) || n != 0 {
+		t.Errorf("ToProvider(1050 HUF) = %d, %v; want 0 and ErrInexactAmount", n, err)
 	}
 }

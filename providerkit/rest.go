@@ -3,6 +3,7 @@ package providerkit
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io"
@@ -196,9 +197,12 @@ func NewRESTClient(cfg RESTConfig) *RESTClient {
 
 // Request is one logical call.
 type Request struct {
+	// Method is the HTTP method; GET, HEAD and OPTIONS are reads, every
+	// other method a write.
 	Method string
 	// Path is appended to RESTConfig.BaseURL, e.g. "/v1/customers/".
-	Path  string
+	Path string
+	// Query is the URL's query.
 	Query url.Values
 	// JSON, when non-nil, is marshaled as the application/json body.
 	JSON any
@@ -209,6 +213,24 @@ type Request struct {
 	// IdempotencyKey is sent in RESTConfig.IdempotencyHeader, unchanged on
 	// every attempt, when the provider honours keys.
 	IdempotencyKey string
+	// GeneratedKey reports that IdempotencyKey is the provider's own,
+	// made for a direct call that brought none (see IdempotencyKey): a
+	// repeat of the call would carry another, so the error of a write
+	// whose outcome is unknown is then not Retryable.
+	GeneratedKey bool
+}
+
+// IdempotencyKey returns the key a write sends: the call's
+// (ro.IdempotencyKey, which a paykit.Client always sets), or, for a
+// provider method called directly without one, a new key, with
+// generated true. Put both in Request.IdempotencyKey and
+// Request.GeneratedKey, so that the write is as safe to retry as through
+// a Client and its error says whether repeating it is.
+func IdempotencyKey(ro *paykit.RequestOptions) (key string, generated bool) {
+	if ro != nil && ro.IdempotencyKey != "" {
+		return ro.IdempotencyKey, false
+	}
+	return rand.Text(), true
 }
 
 // Response is a provider's answer.
@@ -241,6 +263,10 @@ func (c *RESTClient) Do(ctx context.Context, req *Request, out any) (*Response, 
 	res, err := c.do(ctx, req, out)
 	if pe, ok := err.(*paykit.Error); ok && pe.OutcomeUnknown && c.cfg.IdempotencyHeader != "" {
 		pe.IdempotencyKey = req.IdempotencyKey
+		if req.GeneratedKey {
+			// A plain repeat of the call would carry another key.
+			pe.Retryable = false
+		}
 	}
 	return res, err
 }
@@ -295,8 +321,10 @@ func (c *RESTClient) do(ctx context.Context, req *Request, out any) (*Response, 
 			c.log(ctx, req, tries, time.Since(start), res.StatusCode, res.RequestID, nil)
 			if out != nil && len(bytes.TrimSpace(res.Body)) > 0 {
 				if err := json.Unmarshal(res.Body, out); err != nil {
+					// A write the provider answered with success was
+					// applied, but what it made is unknown.
 					return res, &paykit.Error{Code: paykit.CodeOperationFailed, StatusCode: res.StatusCode, RequestID: res.RequestID,
-						Message: "cannot decode the provider's response: " + err.Error(), Err: err}
+						Message: "cannot decode the provider's response: " + err.Error(), Err: err, OutcomeUnknown: write}
 				}
 			}
 			return res, nil
@@ -400,14 +428,17 @@ func (c *RESTClient) attempt(ctx context.Context, req *Request, body []byte, con
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
 		defer cancel()
 	}
-	var connected atomic.Bool
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
-	})
+	// The request is built and authenticated before the trace is on its
+	// context: a token request Authenticate makes must not count as this
+	// attempt reaching the API.
 	hr, err := c.newRequest(ctx, req, body, contentType)
 	if err != nil {
 		return nil, false, err
 	}
+	var connected atomic.Bool
+	hr = hr.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
+	}))
 	hres, err := c.http.Do(hr)
 	if err != nil {
 		return nil, connected.Load(), err

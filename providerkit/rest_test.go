@@ -609,3 +609,64 @@ func BenchmarkDo(b *testing.B) {
 		}
 	}
 }
+
+// A write the provider answered 2xx was applied; when its body cannot be
+// decoded the caller cannot learn the object it created. The error must
+// say the outcome is unknown (as stripe's outcome() does for "a success
+// whose body could not be read"), or a caller repeats a charge that was
+// made.
+func TestWriteAnswered2xxUndecodableIsOutcomeUnknown(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`<html>created</html>`))
+	}))
+	defer srv.Close()
+	c := NewRESTClient(RESTConfig{BaseURL: srv.URL, IdempotencyHeader: "Idempotency-Key", MaxRetries: 2})
+	var out struct{ ID string }
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/payments", JSON: map[string]int{"amount": 100}, IdempotencyKey: "k1"}, &out)
+	pe, ok := paykit.AsError(err)
+	if !ok {
+		t.Fatalf("err = %v", err)
+	}
+	if !pe.OutcomeUnknown || pe.IdempotencyKey != "k1" {
+		t.Errorf("write answered 201 with an undecodable body: OutcomeUnknown=%v IdempotencyKey=%q (%v); want true and \"k1\"", pe.OutcomeUnknown, pe.IdempotencyKey, err)
+	}
+}
+
+// The token request runs with the first caller's ctx values
+// (context.WithoutCancel), which include the httptrace.ClientTrace the
+
+// RESTClient put on the attempt to learn whether it connected. The token
+// request's own connection fires that GotConn, so an API request whose
+// dial is refused counts as "may have reached the server": a write that
+// was never sent gets OutcomeUnknown and, without keys, is not retried.
+func TestTokenRequestDoesNotCountAsReachingTheAPI(t *testing.T) {
+	tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"tok_review_123456","token_type":"Bearer","expires_in":3600}`))
+	}))
+	defer tokenSrv.Close()
+	// An address nothing listens on: every dial is refused.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+
+	tm, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: tokenSrv.URL, ClientID: "id", ClientSecret: "secret"}, TokenManagerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewRESTClient(RESTConfig{BaseURL: deadURL, Auth: tm, MaxRetries: 0})
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/payments", JSON: map[string]int{"amount": 1}}, nil)
+	pe, _ := paykit.AsError(err)
+	t.Logf("err=%v OutcomeUnknown=%v Retryable=%v", err, pe.OutcomeUnknown, pe.Retryable)
+	if pe.OutcomeUnknown || !pe.Retryable {
+		t.Errorf("a write whose dial was refused (never sent): OutcomeUnknown=%v Retryable=%v, want false, true", pe.OutcomeUnknown, pe.Retryable)
+	}
+
+	// Control: the same request once the token is cached.
+	_, err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/payments", JSON: map[string]int{"amount": 1}}, nil)
+	pe, _ = paykit.AsError(err)
+	if pe.OutcomeUnknown || !pe.Retryable {
+		t.Errorf("with the token cached: OutcomeUnknown=%v Retryable=%v, want false, true", pe.OutcomeUnknown, pe.Retryable)
+	}
+}

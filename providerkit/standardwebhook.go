@@ -73,8 +73,13 @@ func webhookSignatureError(msg string) error {
 // present, the timestamp is within tolerance of now, and one of the v1 signatures
 // matches (several are accepted, for secret rotation), compared in
 // constant time. It returns the delivery's id and timestamp. Errors match
-// paykit.ErrWebhookSignature.
+// paykit.ErrWebhookSignature, but for an empty key, which is a
+// CONFIGURATION_ERROR on "secret": nothing verifies without one.
 func VerifyStandardWebhook(key []byte, header http.Header, body []byte, tolerance time.Duration, now time.Time) (string, time.Time, error) {
+	if len(key) == 0 {
+		// With no key anyone could sign a delivery.
+		return "", time.Time{}, &paykit.Error{Code: paykit.CodeConfiguration, Param: "secret", Message: "the webhook secret is empty"}
+	}
 	id, tsRaw, sigs := header.Get(HeaderWebhookID), header.Get(HeaderWebhookTimestamp), header.Get(HeaderWebhookSignature)
 	if id == "" || tsRaw == "" || sigs == "" {
 		return "", time.Time{}, webhookSignatureError("missing webhook-id, webhook-timestamp or webhook-signature header")

@@ -80,3 +80,15 @@ func TestStandardWebhookKey(t *testing.T) {
 		t.Errorf("non-base64 whsec secret = %q", got)
 	}
 }
+
+// An empty key (a provider configured without its webhook secret) must
+// not verify anything: with it, anyone can sign a delivery.
+func TestVerifyStandardWebhookRefusesAnEmptyKey(t *testing.T) {
+	now := time.Now()
+	body := []byte(`{"type":"payment.succeeded","data":{"id":"pay_1","amount":100000}}`)
+	h := StandardWebhookHeaders(nil, "msg_forged", now, body)
+	_, _, err := VerifyStandardWebhook(StandardWebhookKey(""), h, body, 0, now)
+	if !errors.Is(err, paykit.ErrConfiguration) {
+		t.Errorf("VerifyStandardWebhook with an empty key: %v, want ErrConfiguration", err)
+	}
+}

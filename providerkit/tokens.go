@@ -3,6 +3,7 @@ package providerkit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -98,9 +99,12 @@ type TokenManager struct {
 	mu sync.Mutex
 	// token is the cached token, "" when there is none.
 	token string
-	// refreshAt is when token stops being handed out; zero means never
+	// refreshAt is when token is due to be replaced; zero means never
 	// (the token has no known lifetime).
 	refreshAt time.Time
+	// expiresAt is when token stops being valid, zero when unknown: a
+	// refresh that fails before then leaves callers the old token.
+	expiresAt time.Time
 	// call is the token request in flight, nil when there is none.
 	call *tokenCall
 }
@@ -185,7 +189,7 @@ func (m *TokenManager) run(ctx context.Context, c *tokenCall) {
 	}
 	start := m.now()
 	began := time.Now()
-	tok, lifetime, err := m.fetch(ctx)
+	tok, lifetime, err := m.safeFetch(ctx)
 	var pe *paykit.Error
 	switch {
 	case err != nil:
@@ -199,17 +203,34 @@ func (m *TokenManager) run(ctx context.Context, c *tokenCall) {
 	}
 	m.log(ctx, time.Since(began), lifetime, pe)
 	m.mu.Lock()
-	if pe == nil {
+	switch {
+	case pe == nil:
 		m.token = tok
-		m.refreshAt = time.Time{}
+		m.refreshAt, m.expiresAt = time.Time{}, time.Time{}
 		if lifetime > 0 {
 			m.refreshAt = start.Add(lifetime - min(m.leeway, lifetime/4))
+			m.expiresAt = start.Add(lifetime)
 		}
+	case m.token != "" && m.now().Before(m.expiresAt):
+		// The refresh failed inside the leeway: the old token is still
+		// good, so callers get it, and the next call tries again.
+		tok, pe = m.token, nil
 	}
 	m.call = nil
 	c.token, c.err = tok, pe
 	m.mu.Unlock()
 	close(c.done)
+}
+
+// safeFetch calls the fetch function, turning a panic into an error, so
+// that the callers waiting for it are answered and later calls try again.
+func (m *TokenManager) safeFetch(ctx context.Context) (tok string, lifetime time.Duration, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			tok, lifetime, err = "", 0, errors.New("the token fetch function panicked: "+paykit.Redact(fmt.Sprint(r)))
+		}
+	}()
+	return m.fetch(ctx)
 }
 
 // fetchError turns an error of the fetch function into a *paykit.Error.
@@ -258,7 +279,7 @@ func (m *TokenManager) Invalidate(stale string) {
 	}
 	m.mu.Lock()
 	if m.token == stale {
-		m.token, m.refreshAt = "", time.Time{}
+		m.token, m.refreshAt, m.expiresAt = "", time.Time{}, time.Time{}
 	}
 	m.mu.Unlock()
 }
@@ -292,8 +313,8 @@ func tokenFromBearer(v string) string {
 	return strings.TrimSpace(v[len(prefix):])
 }
 
-// Reauthenticator is an Authenticator whose credentials may be replaced
-// when the API refuses them. The transport checks for it on a 401: it
+// Reauthenticator is implemented by an Authenticator whose credentials
+// may be replaced when the API refuses them (a TokenManager is both). The transport checks for it on a 401: it
 // calls Reauthenticate(ctx, req) with the request that was refused, at
 // most once per call, and repeats the request with the credentials set
 // by Reauthenticate (or by Authenticate on the next attempt, which returns

@@ -745,3 +745,56 @@ func TestTokenRequestError(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenRefreshFailureKeepsAValidToken: a refresh that fails inside the
+// leeway leaves callers the old token while it is valid, and the next
+// call tries again; past its expiry the failure is the answer.
+func TestTokenRefreshFailureKeepsAValidToken(t *testing.T) {
+	clock := newTokenClock()
+	var fail atomic.Bool
+	var calls atomic.Int32
+	fetch := func(context.Context) (string, time.Duration, error) {
+		n := calls.Add(1)
+		if fail.Load() {
+			return "", 0, &paykit.Error{Code: paykit.CodeProviderUnavailable, Retryable: true, Message: "token endpoint answered 503"}
+		}
+		return "tok-" + strconv.Itoa(int(n)), time.Hour, nil
+	}
+	m := NewTokenManager(fetch, TokenManagerConfig{Now: clock.Now})
+	tokMust(t, m)
+	fail.Store(true)
+	clock.Advance(time.Hour - DefaultTokenLeeway/2) // inside the leeway
+	if got := tokMust(t, m); got != "tok-1" {
+		t.Fatalf("inside the leeway after a failed refresh: %q, want the old token", got)
+	}
+	tokMust(t, m)
+	if n := calls.Load(); n != 3 {
+		t.Fatalf("%d token requests, want 3: each call inside the leeway tries again", n)
+	}
+	clock.Advance(DefaultTokenLeeway)
+	if _, err := m.Token(context.Background()); !errors.Is(err, paykit.ErrProviderUnavailable) {
+		t.Fatalf("past the expiry: %v, want the refresh's error", err)
+	}
+	fail.Store(false)
+	if got := tokMust(t, m); got == "tok-1" {
+		t.Fatal("a new token was not fetched once the endpoint recovered")
+	}
+}
+
+// TestTokenFetchPanic: a fetch function that panics fails the callers
+// waiting for it with an error, and a later call fetches again.
+func TestTokenFetchPanic(t *testing.T) {
+	var calls atomic.Int32
+	m := NewTokenManager(func(context.Context) (string, time.Duration, error) {
+		if calls.Add(1) == 1 {
+			panic("bad login answer")
+		}
+		return "tok", time.Hour, nil
+	}, TokenManagerConfig{})
+	if _, err := m.Token(context.Background()); err == nil || !strings.Contains(err.Error(), "panicked") {
+		t.Fatalf("Token after a panicking fetch: %v, want an error saying so", err)
+	}
+	if got := tokMust(t, m); got != "tok" {
+		t.Fatalf("the next call: %q, want a fresh token", got)
+	}
+}

@@ -2,7 +2,6 @@ package local
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -50,8 +49,13 @@ func newRemote(c *config, g guard) *remote {
 // new T: id fills the route's {id}, body is the JSON body (nil for none).
 func call[T any](ctx context.Context, r *remote, op paykit.Op, id string, body any, ro *paykit.RequestOptions) (*T, error) {
 	req := &providerkit.Request{JSON: body}
-	if ro != nil {
-		req.IdempotencyKey = ro.IdempotencyKey
+	if op.IsWrite() {
+		// A direct call, not through a paykit.Client, brings no key: make
+		// one as the Client would, so that the write is resent with it
+		// once it may have reached the server, and applied at most once.
+		// The RESTClient names it in the error of a write whose outcome
+		// is unknown. The simulation helpers take no key.
+		req.IdempotencyKey, req.GeneratedKey = providerkit.IdempotencyKey(ro)
 	}
 	return send[T](ctx, r, op, id, req)
 }
@@ -75,14 +79,6 @@ func send[T any](ctx context.Context, r *remote, op paykit.Op, id string, req *p
 		return nil, opError(op, paykit.NewError(paykit.CodeNotSupported, "the local server API has no route for "+string(op)))
 	}
 	req.Method, req.Path = rt.Method, rt.URLPath(url.PathEscape(id))
-	if req.IdempotencyKey == "" && op.IsWrite() {
-		// A direct call, not through a paykit.Client: make the key the
-		// Client would, so that the write is resent, with it, also once
-		// it may have reached the server, and applied at most once. The
-		// RESTClient names it in the error of a write whose outcome is
-		// unknown.
-		req.IdempotencyKey = rand.Text()
-	}
 	out := new(T)
 	if _, err := r.api.Do(ctx, req, out); err != nil {
 		return nil, opError(op, err)

@@ -467,9 +467,9 @@ func paymentStatus[S ~string](s S, attemptFailed bool) paykit.PaymentStatus {
 }
 
 // chargeStatus maps the status of a charge (chargeStatuses); an unknown
-// one is succeeded.
+// one is processing: never succeeded, which a program may ship goods on.
 func chargeStatus[S ~string](s S) paykit.PaymentStatus {
-	return lookup(chargeStatuses, s, paykit.PaymentSucceeded)
+	return lookup(chargeStatuses, s, paykit.PaymentProcessing)
 }
 
 // sessionPaymentStatus is the status of the payment of a Checkout Session

@@ -2,7 +2,6 @@ package acmepay
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -113,10 +112,8 @@ func (p *provider) get(ctx context.Context, path string, query url.Values, out a
 // carried, so the caller can repeat it with that key and have it applied
 // at most once.
 func (p *provider) post(ctx context.Context, path string, body any, opts *paykit.RequestOptions, out any) error {
-	req := &providerkit.Request{Method: http.MethodPost, Path: path, JSON: body, IdempotencyKey: "acmepay-" + rand.Text()}
-	if opts != nil && opts.IdempotencyKey != "" {
-		req.IdempotencyKey = opts.IdempotencyKey
-	}
+	req := &providerkit.Request{Method: http.MethodPost, Path: path, JSON: body}
+	req.IdempotencyKey, req.GeneratedKey = providerkit.IdempotencyKey(opts)
 	_, err := p.api.Do(ctx, req, out)
 	return err
 }
@@ -172,7 +169,7 @@ func decode[W any](raw json.RawMessage) (*W, error) {
 
 // amountFrom reads one of Acme's decimal amounts into minor units.
 func amountFrom(amount, currency string) (int64, error) {
-	n, err := providerkit.ParseAmount(amount, currency)
+	n, err := providerkit.ParseDecimal(amount, currency)
 	if err != nil {
 		return 0, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "cannot read Acme Pay's amount " + strconv.Quote(amount) + ": " + err.Error(), Err: err}
 	}

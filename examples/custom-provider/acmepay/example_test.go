@@ -20,7 +20,7 @@ func Example() {
 	wh := client.Webhooks.Setup(paykit.WebhookConfig{Secret: secret})
 	wh.On(paykit.EventPaymentUpdated, func(_ context.Context, e *paykit.Event) error {
 		p := e.Payment()
-		amount, _ := providerkit.FormatAmount(p.Amount, p.Currency)
+		amount, _ := providerkit.FormatDecimal(p.Amount, p.Currency)
 		fmt.Println(e.NativeType, "is", e.Type+":", p.ID, p.Status, p.Currency, amount)
 		return nil
 	})

@@ -255,12 +255,12 @@ func (f *fakeAcme) routes() {
 			return acmeError(http.StatusNotFound, "not_found", "no such customer: "+cus, "customer")
 		}
 		currency := b["currency"].(string)
-		minor, err := providerkit.ParseAmount(b["amount"].(string), currency)
+		minor, err := providerkit.ParseDecimal(b["amount"].(string), currency)
 		if err != nil {
 			return acmeError(http.StatusBadRequest, "invalid_request", err.Error(), "amount")
 		}
-		zero, _ := providerkit.FormatAmount(0, currency)
-		amount, _ := providerkit.FormatAmount(minor, currency)
+		zero, _ := providerkit.FormatDecimal(0, currency)
+		amount, _ := providerkit.FormatDecimal(minor, currency)
 		o := obj{"id": f.newID("pay"), "amount": amount, "currency": currency, "customer": cus, "status": "succeeded",
 			"reference": orNil(b["reference"]), "statement_descriptor": orNil(b["statement_descriptor"]),
 			"amount_refunded": zero, "failure_code": nil, "metadata": orEmpty(b["metadata"]), "created_at": f.now()}
@@ -280,11 +280,11 @@ func (f *fakeAcme) routes() {
 			return acmeError(http.StatusNotFound, "not_found", "no such payment: "+payID, "payment")
 		}
 		currency := pay["currency"].(string)
-		total, _ := providerkit.ParseAmount(pay["amount"].(string), currency)
-		refunded, _ := providerkit.ParseAmount(pay["amount_refunded"].(string), currency)
+		total, _ := providerkit.ParseDecimal(pay["amount"].(string), currency)
+		refunded, _ := providerkit.ParseDecimal(pay["amount_refunded"].(string), currency)
 		amount := total - refunded
 		if s, ok := b["amount"].(string); ok {
-			n, err := providerkit.ParseAmount(s, currency)
+			n, err := providerkit.ParseDecimal(s, currency)
 			if err != nil {
 				return acmeError(http.StatusBadRequest, "invalid_request", err.Error(), "amount")
 			}
@@ -293,8 +293,8 @@ func (f *fakeAcme) routes() {
 		if amount <= 0 || amount > total-refunded {
 			return acmeError(http.StatusBadRequest, "amount_too_large", "the refund exceeds what is left of the payment", "amount")
 		}
-		pay["amount_refunded"], _ = providerkit.FormatAmount(refunded+amount, currency)
-		formatted, _ := providerkit.FormatAmount(amount, currency)
+		pay["amount_refunded"], _ = providerkit.FormatDecimal(refunded+amount, currency)
+		formatted, _ := providerkit.FormatDecimal(amount, currency)
 		o := obj{"id": f.newID("re"), "payment": payID, "amount": formatted, "currency": currency, "status": "succeeded",
 			"metadata": orEmpty(b["metadata"]), "created_at": f.now()}
 		return openapitest.Reply{Status: http.StatusCreated, Body: f.store(o)}

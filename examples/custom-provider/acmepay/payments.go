@@ -89,7 +89,7 @@ func (p *provider) CreatePayment(ctx context.Context, params *paykit.CreatePayme
 	if err != nil {
 		return nil, paykit.ValidationError("currency", err.Error())
 	}
-	amount, err := providerkit.FormatAmount(params.Amount, currency)
+	amount, err := providerkit.FormatDecimal(params.Amount, currency)
 	if err != nil {
 		return nil, paykit.ValidationError("amount", err.Error())
 	}

@@ -75,7 +75,7 @@ func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefund
 			}
 			return nil, err
 		}
-		if body.Amount, err = providerkit.FormatAmount(params.Amount, pay.Currency); err != nil {
+		if body.Amount, err = providerkit.FormatDecimal(params.Amount, pay.Currency); err != nil {
 			return nil, paykit.ValidationError("amount", err.Error())
 		}
 	}

@@ -459,7 +459,7 @@ func (p *pages) refund(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			if amount, err = providerkit.ParseAmount(s, pay.Currency); err != nil || amount <= 0 {
+			if amount, err = providerkit.ParseDecimal(s, pay.Currency); err != nil || amount <= 0 {
 				return paykit.ValidationError("amount", "give the amount in "+pay.Currency+" like 12.50, or leave it empty to refund the rest")
 			}
 		}
