@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +52,20 @@ func (s *naiveStore) copyOf(c *paykit.Customer) *paykit.Customer {
 	return &cp
 }
 
+// naiveCheck returns the first of the argument errors, or that of an
+// ended ctx.
+func naiveCheck(ctx context.Context, argErrs ...error) error {
+	for _, err := range argErrs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return paykit.ContextError(err)
+	}
+	return nil
+}
+
 // find returns the index of the row of id, or -1.
 func (s *naiveStore) find(id string) int {
 	for i, r := range s.rows {
@@ -76,11 +89,8 @@ func (s *naiveStore) emailTaken(email, except string) bool {
 }
 
 func (s *naiveStore) Create(ctx context.Context, p *paykit.CreateCustomerParams, key string) (*paykit.Customer, error) {
-	if err := paykit.RequireParams(p); err != nil {
+	if err := naiveCheck(ctx, paykit.RequireParams(p)); err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, paykit.ContextError(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -111,11 +121,8 @@ func (s *naiveStore) Create(ctx context.Context, p *paykit.CreateCustomerParams,
 }
 
 func (s *naiveStore) Retrieve(ctx context.Context, id string) (*paykit.Customer, error) {
-	if err := paykit.RequireID(id); err != nil {
+	if err := naiveCheck(ctx, paykit.RequireID(id)); err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, paykit.ContextError(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -126,14 +133,8 @@ func (s *naiveStore) Retrieve(ctx context.Context, id string) (*paykit.Customer,
 }
 
 func (s *naiveStore) Update(ctx context.Context, id string, p *paykit.UpdateCustomerParams) (*paykit.Customer, error) {
-	if err := paykit.RequireID(id); err != nil {
+	if err := naiveCheck(ctx, paykit.RequireID(id), paykit.RequireParams(p)); err != nil {
 		return nil, err
-	}
-	if err := paykit.RequireParams(p); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, paykit.ContextError(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -165,11 +166,8 @@ func (s *naiveStore) Update(ctx context.Context, id string, p *paykit.UpdateCust
 }
 
 func (s *naiveStore) Delete(ctx context.Context, id string) error {
-	if err := paykit.RequireID(id); err != nil {
+	if err := naiveCheck(ctx, paykit.RequireID(id)); err != nil {
 		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return paykit.ContextError(err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -185,8 +183,8 @@ func (s *naiveStore) List(ctx context.Context, p *paykit.ListCustomersParams) (*
 	if p == nil {
 		p = &paykit.ListCustomersParams{}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, paykit.ContextError(err)
+	if err := naiveCheck(ctx); err != nil {
+		return nil, err
 	}
 	limit := p.Limit
 	if limit < 0 || limit > 100 {
@@ -275,9 +273,7 @@ func TestCustomerStoreSuiteCatchesFlaws(t *testing.T) {
 	}
 	for flaw, msgs := range want {
 		t.Run(flaw, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestFlawedCustomerStore$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "PAYKITTEST_STORE_FLAW="+flaw)
-			out, err := cmd.CombinedOutput()
+			out, err := runChild("TestFlawedCustomerStore", "PAYKITTEST_STORE_FLAW", flaw)
 			if err == nil {
 				t.Fatalf("the customer store suite passed a store with flaw %q:\n%s", flaw, out)
 			}
