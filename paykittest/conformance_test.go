@@ -298,9 +298,7 @@ func TestConformanceCatchesDefects(t *testing.T) {
 	}
 	for defect, msg := range want {
 		t.Run(defect, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestDefectiveProvider$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "PAYKITTEST_DEFECT="+defect)
-			out, err := cmd.CombinedOutput()
+			out, err := runChild("TestDefectiveProvider", "PAYKITTEST_DEFECT", defect)
 			if err == nil {
 				t.Fatalf("the conformance suite passed a provider with defect %q:\n%s", defect, out)
 			}
@@ -309,4 +307,12 @@ func TestConformanceCatchesDefects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runChild runs the test named test of this binary in a child process,
+// with env set to value, and returns its output.
+func runChild(test, env, value string) ([]byte, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+value)
+	return cmd.CombinedOutput()
 }

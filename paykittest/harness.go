@@ -1,5 +1,6 @@
 // Package paykittest is paykit's test kit for provider authors:
-// RunConformance, the contract suite every provider passes. The testify
+// RunConformance, the contract suite every provider passes, and
+// RunCustomerStore, the one every paykit.CustomerStore passes. The testify
 // mock for programs' unit tests is package paykitmock beside it, and the
 // OpenAPI-validating fake server package openapitest.
 package paykittest
