@@ -126,13 +126,7 @@ func checkoutFrom(o *wireOrder, raw json.RawMessage) (*paykit.Checkout, error) {
 
 // RetrieveCheckout returns the checkout of order id.
 func (p *provider) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
-	}
-	if err := p.ready(ctx); err != nil {
-		return nil, err
-	}
-	o, raw, err := p.order(ctx, id, "checkout")
+	o, raw, err := p.retrieveOrder(ctx, id, "checkout")
 	if err != nil {
 		return nil, err
 	}
@@ -142,19 +136,12 @@ func (p *provider) RetrieveCheckout(ctx context.Context, id string, _ *paykit.Re
 // UpdateCheckout merges metadata into the order's custom_id
 // (orders.patch).
 func (p *provider) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
+	var pm any
+	var md map[string]string
+	if params != nil {
+		pm, md = params.ProviderMetadata, params.Metadata
 	}
-	if err := paykit.RequireParams(params); err != nil {
-		return nil, err
-	}
-	if err := p.ready(ctx); err != nil {
-		return nil, err
-	}
-	if params.ProviderMetadata != nil {
-		return nil, paykit.ValidationError("provider_metadata", "paypal takes no provider metadata on a checkout update")
-	}
-	o, raw, err := p.patchMetadata(ctx, id, "checkout", params.Metadata)
+	o, raw, err := p.updateOrder(ctx, id, "checkout", params == nil, pm, md)
 	if err != nil {
 		return nil, err
 	}

@@ -341,15 +341,39 @@ func first(a, b string) string {
 	return b
 }
 
-// RetrievePayment returns the payment of order id.
-func (p *provider) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+// retrieveOrder is the order of a retrieve: id checked, then read.
+func (p *provider) retrieveOrder(ctx context.Context, id, what string) (*wireOrder, json.RawMessage, error) {
 	if err := paykit.RequireID(id); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := p.ready(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	o, raw, err := p.order(ctx, id, "payment")
+	return p.order(ctx, id, what)
+}
+
+// updateOrder is the order of a metadata update: arguments checked (no
+// params are a VALIDATION_ERROR, ProviderMetadata is refused), then
+// patched (patchMetadata).
+func (p *provider) updateOrder(ctx context.Context, id, what string, noParams bool, providerMetadata any, metadata map[string]string) (*wireOrder, json.RawMessage, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, nil, err
+	}
+	if noParams {
+		return nil, nil, paykit.ValidationError("params", "params are required")
+	}
+	if err := p.ready(ctx); err != nil {
+		return nil, nil, err
+	}
+	if providerMetadata != nil {
+		return nil, nil, paykit.ValidationError("provider_metadata", "paypal takes no provider metadata on a "+what+" update")
+	}
+	return p.patchMetadata(ctx, id, what, metadata)
+}
+
+// RetrievePayment returns the payment of order id.
+func (p *provider) RetrievePayment(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Payment, error) {
+	o, raw, err := p.retrieveOrder(ctx, id, "payment")
 	if err != nil {
 		return nil, err
 	}
@@ -359,19 +383,12 @@ func (p *provider) RetrievePayment(ctx context.Context, id string, _ *paykit.Req
 // UpdatePayment merges metadata into the order's custom_id (orders.patch:
 // CREATED and APPROVED orders only; PayPal refuses a completed one).
 func (p *provider) UpdatePayment(ctx context.Context, id string, params *paykit.UpdatePaymentParams, _ *paykit.RequestOptions) (*paykit.Payment, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
+	var pm any
+	var md map[string]string
+	if params != nil {
+		pm, md = params.ProviderMetadata, params.Metadata
 	}
-	if err := paykit.RequireParams(params); err != nil {
-		return nil, err
-	}
-	if err := p.ready(ctx); err != nil {
-		return nil, err
-	}
-	if params.ProviderMetadata != nil {
-		return nil, paykit.ValidationError("provider_metadata", "paypal takes no provider metadata on a payment update")
-	}
-	o, raw, err := p.patchMetadata(ctx, id, "payment", params.Metadata)
+	o, raw, err := p.updateOrder(ctx, id, "payment", params == nil, pm, md)
 	if err != nil {
 		return nil, err
 	}
@@ -412,17 +429,11 @@ func (p *provider) authorize(ctx context.Context, o *wireOrder, key string) (str
 // nil params: all of it) as the final capture. The two writes of one
 // call carry keys derived from the call's, so a retry repeats neither.
 func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, opts *paykit.RequestOptions) (*paykit.Payment, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
-	}
-	if err := p.ready(ctx); err != nil {
-		return nil, err
-	}
 	var want int64
 	if params != nil {
 		want = params.Amount
 	}
-	o, _, err := p.order(ctx, id, "payment")
+	o, _, err := p.retrieveOrder(ctx, id, "payment")
 	if err != nil {
 		return nil, err
 	}
@@ -478,13 +489,7 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 // payer has not approved, or an automatic (CAPTURE) one, cannot be
 // canceled (ErrInvalidState); an unapproved order lapses on its own.
 func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.RequestOptions) (*paykit.Payment, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
-	}
-	if err := p.ready(ctx); err != nil {
-		return nil, err
-	}
-	o, _, err := p.order(ctx, id, "payment")
+	o, _, err := p.retrieveOrder(ctx, id, "payment")
 	if err != nil {
 		return nil, err
 	}
