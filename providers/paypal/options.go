@@ -23,6 +23,7 @@ type config struct {
 	tolerance             time.Duration
 	offline               bool
 	store                 paykit.CustomerStore
+	items                 map[string]Item
 	errs                  providerkit.ConfigErrors
 }
 
@@ -102,6 +103,44 @@ func WithCustomerStore(store paykit.CustomerStore) Option {
 			return
 		}
 		c.store = store
+	}
+}
+
+// Item is a product at a price, which checkouts name by its ItemID:
+// PayPal's orders carry their amounts and have no price objects, so
+// paykit keeps the prices a program sells at (WithItem) or takes one per
+// call (CheckoutOptions.Item).
+type Item struct {
+	// Name is the item's name on PayPal's pages (at most 127 characters);
+	// the item id when empty.
+	Name string
+	// Amount is the unit price in minor units of Currency (ISO 4217).
+	Amount int64
+	// Currency is one PayPal takes (see the package doc).
+	Currency string
+}
+
+// WithItem registers the item id names, for checkouts and payments whose
+// ItemID is id. An id is at most 127 characters (it travels as the
+// item's sku); a bad item fails every call with ErrConfiguration.
+func WithItem(id string, item Item) Option {
+	return func(c *config) {
+		switch {
+		case id == "" || len(id) > 127:
+			c.errs.Fail("item", "an item id must have 1 to 127 characters")
+			return
+		case item.Amount <= 0:
+			c.errs.Fail("item", "item "+id+" has no positive amount")
+			return
+		}
+		if _, err := toMoney(item.Amount, item.Currency); err != nil {
+			c.errs.Fail("item", "item "+id+": "+err.Error())
+			return
+		}
+		if c.items == nil {
+			c.items = map[string]Item{}
+		}
+		c.items[id] = item
 	}
 }
 

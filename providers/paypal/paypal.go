@@ -27,6 +27,7 @@ func Provider(clientID, secret string, opts ...Option) paykit.Provider {
 	cfg := newConfig(opts)
 	p := &provider{
 		store:      cfg.store,
+		items:      cfg.items,
 		successURL: cfg.successURL,
 		cancelURL:  cfg.cancelURL,
 		webhookID:  cfg.webhookID,
@@ -69,6 +70,7 @@ func Provider(clientID, secret string, opts ...Option) paykit.Provider {
 		Auth:              auth,
 		Header:            http.Header{"User-Agent": {"paykit-go/paypal"}},
 		IdempotencyHeader: "PayPal-Request-Id",
+		RequestIDHeaders:  []string{"Paypal-Debug-Id"},
 		MaxRetries:        cfg.maxRetries,
 		BaseDelay:         cfg.baseDelay,
 		MapError:          mapError,
@@ -82,6 +84,7 @@ type provider struct {
 	api    *providerkit.RESTClient
 	cfgErr error
 	store  paykit.CustomerStore
+	items  map[string]Item // WithItem's prices, by item id
 
 	successURL, cancelURL string // defaults of checkouts and subscriptions
 

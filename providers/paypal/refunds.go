@@ -1,6 +1,142 @@
 package paypal
 
-import "github.com/paykit-go/paykit"
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
 
-// refundOps are the refunds operations PayPal supports.
-var refundOps = []paykit.Op{}
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providerkit"
+)
+
+// refundOps are the refunds operations PayPal supports. PayPal has no
+// list of refunds (refunds.list); an order's refunds are in its
+// payments, which RetrievePayment sums into AmountRefunded.
+var refundOps = []paykit.Op{paykit.OpRefundsCreate, paykit.OpRefundsRetrieve}
+
+// RefundOptions are PayPal-only settings of a refund. Pass one (or a
+// pointer to one) as CreateRefundParams.ProviderMetadata.
+type RefundOptions struct {
+	// NoteToPayer is PayPal's note to the payer about the refund (at most
+	// 255 characters).
+	NoteToPayer string
+}
+
+// refundable returns the order's capture to refund: the last one that
+// succeeded.
+func refundable(o *wireOrder) (*wireCapture, bool) {
+	if c := o.PurchaseUnits[0].Payments; c != nil {
+		for i := len(c.Captures) - 1; i >= 0; i-- {
+			if s := c.Captures[i].Status; s == "COMPLETED" || s == "PARTIALLY_REFUNDED" {
+				return &c.Captures[i], true
+			}
+		}
+	}
+	return nil, false
+}
+
+// CreateRefund refunds the capture of payment (order) PaymentID: Amount,
+// or what is left of it when Amount is 0 (the amount is then left out and
+// PayPal refunds the rest). The payment, the reason and the metadata
+// travel in the refund's custom_id.
+func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefundParams, opts *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireParams(params); err != nil {
+		return nil, err
+	}
+	if err := p.ready(ctx); err != nil {
+		return nil, err
+	}
+	ro, err := providerkit.OptionsOf[RefundOptions](params.ProviderMetadata)
+	if err != nil {
+		return nil, err
+	}
+	if err := providerkit.RefuseReserved(params.Metadata); err != nil {
+		return nil, err
+	}
+	if len(ro.NoteToPayer) > 255 {
+		return nil, paykit.ValidationError("provider_metadata", "NoteToPayer is longer than 255 characters")
+	}
+	if params.PaymentID == "" {
+		return nil, paykit.ValidationError("payment_id", "payment_id is required")
+	}
+	o, _, err := p.order(ctx, params.PaymentID, "payment")
+	if err != nil {
+		if pe, ok := paykit.AsError(err); ok && pe.Code == paykit.CodeNotFound {
+			pe.Param = "payment_id"
+		}
+		return nil, err
+	}
+	capture, ok := refundable(o)
+	if !ok {
+		return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "payment_id",
+			Message: "payment " + o.ID + " (PayPal order " + o.Status + ") has no completed capture to refund"}
+	}
+	customID, err := encodeRefundData(refundData{Payment: o.ID, Reason: params.Reason, Metadata: providerkit.CloneMetadata(params.Metadata)})
+	if err != nil {
+		return nil, err
+	}
+	body := refundRequest{CustomID: customID, NoteToPayer: ro.NoteToPayer}
+	if params.Amount > 0 {
+		m, err := toMoney(params.Amount, capture.Amount.CurrencyCode)
+		if err != nil {
+			return nil, err
+		}
+		body.Amount = &m
+	}
+	var raw json.RawMessage
+	if _, err := p.write(ctx, http.MethodPost, capturesPath+url.PathEscape(capture.ID)+"/refund", body, keyOf(opts), &raw); err != nil {
+		return nil, err
+	}
+	return p.refundFrom(ctx, raw)
+}
+
+// refundFrom maps a refund. One paykit did not make names no payment in
+// its custom_id: its payment is then the order of the capture its "up"
+// link names, read with one more request.
+func (p *provider) refundFrom(ctx context.Context, raw json.RawMessage) (*paykit.Refund, error) {
+	var w wireRefund
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "cannot decode PayPal's refund: " + err.Error(), Err: err}
+	}
+	amt, cur, err := fromMoney(w.Amount)
+	if err != nil {
+		return nil, err
+	}
+	data := decodeRefundData(w.CustomID)
+	r := &paykit.Refund{
+		ID: w.ID, Amount: amt, Currency: cur, Reason: data.Reason, Metadata: data.Metadata, PaymentID: data.Payment,
+		Status: lookup(refundStatuses, w.Status, paykit.RefundPending), CreatedAt: w.CreateTime, Raw: raw,
+	}
+	if r.Metadata == nil {
+		r.Metadata = map[string]string{}
+	}
+	if r.PaymentID == "" {
+		if up := linkOf(w.Links, "up"); up != "" {
+			if i := strings.LastIndex(up, capturesPath); i >= 0 {
+				var c wireCapture
+				_, err := p.api.Do(ctx, &providerkit.Request{Method: http.MethodGet, Path: capturesPath + url.PathEscape(up[i+len(capturesPath):])}, &c)
+				if err == nil && c.SupplementaryData != nil {
+					r.PaymentID = c.SupplementaryData.RelatedIDs.OrderID
+				}
+			}
+		}
+	}
+	return r, nil
+}
+
+// RetrieveRefund returns refund id.
+func (p *provider) RetrieveRefund(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Refund, error) {
+	if err := paykit.RequireID(id); err != nil {
+		return nil, err
+	}
+	if err := p.ready(ctx); err != nil {
+		return nil, err
+	}
+	var raw json.RawMessage
+	if _, err := p.api.Do(ctx, &providerkit.Request{Method: http.MethodGet, Path: refundsPath + url.PathEscape(id)}, &raw); err != nil {
+		return nil, err
+	}
+	return p.refundFrom(ctx, raw)
+}

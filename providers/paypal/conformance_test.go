@@ -1,0 +1,63 @@
+package paypal
+
+import (
+	"context"
+	"testing"
+
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest"
+)
+
+// The items the conformance provider sells (WithItem).
+var conformanceItems = []paykittest.Item{
+	{ID: "sku-usd", Amount: 1500, Currency: "USD"},
+	{ID: "sku-jpy", Amount: 800, Currency: "JPY"},
+	// PayPal takes HUF without decimals: 1500 Ft is 150000 minor units.
+	{ID: "sku-huf", Amount: 150000, Currency: "HUF"},
+}
+
+// conformanceProvider is a provider on f that sells conformanceItems.
+func conformanceProvider(f *fake, opts ...Option) paykit.Provider {
+	for _, it := range conformanceItems {
+		opts = append(opts, WithItem(it.ID, Item{Name: "Item " + it.ID, Amount: it.Amount, Currency: it.Currency}))
+	}
+	return f.provider(append(opts, WithReturnURLs("https://example.com/paid", "https://example.com/cancel"))...)
+}
+
+// TestConformance runs paykit's contract suite against the provider on
+// the fake: every request is checked against PayPal's documents. PayPal
+// lists no KWD (nor any three-decimal currency), so the items are USD,
+// JPY and HUF, whose exponent PayPal takes as 0.
+func TestConformance(t *testing.T) {
+	var f *fake
+	paykittest.RunConformance(t, paykittest.Harness{
+		NewProvider: func(t *testing.T) paykit.Provider {
+			f = newFake(t)
+			return conformanceProvider(f)
+		},
+		Items: conformanceItems,
+		// A paid payment: an order the payer approves at PayPal (the fake
+		// plays them), then captured through the Client.
+		PaidPayment: func(ctx context.Context, t *testing.T, c *paykit.Client, customerID string) string {
+			pay, err := c.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 5000, Currency: "USD", Customer: paykit.CustomerID(customerID)})
+			if err != nil {
+				t.Fatalf("Payments.Create: %v", err)
+			}
+			if err := f.approveOrder(pay.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Payments.Capture(ctx, pay.ID, nil); err != nil {
+				t.Fatalf("Payments.Capture: %v", err)
+			}
+			return pay.ID
+		},
+		CompleteCheckout: func(ctx context.Context, p paykit.Provider, checkoutID string) error {
+			return f.approveOrder(checkoutID)
+		},
+		// Every payment the suite creates through Payments.Create awaits
+		// the payer's approval at PayPal (requires_action), and PayPal can
+		// void only an authorization: the suite has no approved manual
+		// payment to cancel. TestCancelVoidsTheAuthorization covers it.
+		Unexercised: []paykit.Op{paykit.OpPaymentsCancel},
+	})
+}
