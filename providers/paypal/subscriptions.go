@@ -588,6 +588,10 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 		if err != nil {
 			return nil, err
 		}
+		if cur.Status != "ACTIVE" && cur.Status != "SUSPENDED" {
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Param: "id",
+				Message: "PayPal changes active or suspended subscriptions only; " + id + " is " + cur.Status}
+		}
 		customerID, metadata := decodeCustomID(cur.CustomID)
 		value, err := encodeCustomID(customerID, providerkit.MergeMetadata(metadata, params.Metadata))
 		if err != nil {
