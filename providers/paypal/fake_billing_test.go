@@ -196,24 +196,28 @@ func billingCopy(o billingObj) billingObj {
 }
 
 func (f *fake) billingGet(c *openapitest.Call) openapitest.Reply {
+	return f.onSubscription(c, func(sub billingObj) openapitest.Reply { return openapitest.Reply{Body: billingCopy(sub)} })
+}
+
+// onSubscription answers c with h on the subscription its path names,
+// under f.mu, or PayPal's 404.
+func (f *fake) onSubscription(c *openapitest.Call, h func(sub billingObj) openapitest.Reply) openapitest.Reply {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	sub, ok := f.subs[c.PathParams["id"]]
 	if !ok {
 		return billingNotFound()
 	}
-	return openapitest.Reply{Body: billingCopy(sub)}
+	return h(sub)
 }
 
 // billingPatch applies custom_id changes, as PayPal only to an ACTIVE or
 // SUSPENDED subscription.
 func (f *fake) billingPatch(c *openapitest.Call) openapitest.Reply {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	sub, ok := f.subs[c.PathParams["id"]]
-	if !ok {
-		return billingNotFound()
-	}
+	return f.onSubscription(c, func(sub billingObj) openapitest.Reply { return f.patchLocked(c, sub) })
+}
+
+func (f *fake) patchLocked(c *openapitest.Call, sub billingObj) openapitest.Reply {
 	if st := sub["status"]; st != "ACTIVE" && st != "SUSPENDED" {
 		return billingError(http.StatusUnprocessableEntity, "SUBSCRIPTION_STATUS_INVALID",
 			"Invalid subscription status for patch action; subscription status should be either active or suspended.", "")
@@ -234,32 +238,32 @@ func (f *fake) billingPatch(c *openapitest.Call) openapitest.Reply {
 // suspend, activate and cancel do, refusing any other with PayPal's 422.
 func (f *fake) billingTransition(action, status, invalid string, from ...string) openapitest.Handler {
 	return func(c *openapitest.Call) openapitest.Reply {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		sub, ok := f.subs[c.PathParams["id"]]
-		if !ok {
-			return billingNotFound()
-		}
-		allowed := false
-		for _, s := range from {
-			allowed = allowed || sub["status"] == s
-		}
-		if !allowed {
-			return billingError(http.StatusUnprocessableEntity, "SUBSCRIPTION_STATUS_INVALID", invalid, "")
-		}
-		now := billingTime(billingNow())
-		sub["status"], sub["status_update_time"], sub["update_time"] = status, now, now
-		if reason, ok := c.BodyMap()["reason"].(string); ok {
-			sub["status_change_note"] = reason
-		}
-		if bi, ok := sub["billing_info"].(billingObj); ok && status != "ACTIVE" {
-			delete(bi, "next_billing_time")
-		}
-		if bi, ok := sub["billing_info"].(billingObj); ok && action == "activate" {
-			bi["next_billing_time"] = billingTime(f.nextBilling(sub, billingNow()))
-		}
-		return openapitest.Reply{Status: http.StatusNoContent}
+		return f.onSubscription(c, func(sub billingObj) openapitest.Reply {
+			return f.transitionLocked(c, sub, action, status, invalid, from)
+		})
 	}
+}
+
+func (f *fake) transitionLocked(c *openapitest.Call, sub billingObj, action, status, invalid string, from []string) openapitest.Reply {
+	allowed := false
+	for _, s := range from {
+		allowed = allowed || sub["status"] == s
+	}
+	if !allowed {
+		return billingError(http.StatusUnprocessableEntity, "SUBSCRIPTION_STATUS_INVALID", invalid, "")
+	}
+	now := billingTime(billingNow())
+	sub["status"], sub["status_update_time"], sub["update_time"] = status, now, now
+	if reason, ok := c.BodyMap()["reason"].(string); ok {
+		sub["status_change_note"] = reason
+	}
+	if bi, ok := sub["billing_info"].(billingObj); ok && status != "ACTIVE" {
+		delete(bi, "next_billing_time")
+	}
+	if bi, ok := sub["billing_info"].(billingObj); ok && action == "activate" {
+		bi["next_billing_time"] = billingTime(f.nextBilling(sub, billingNow()))
+	}
+	return openapitest.Reply{Status: http.StatusNoContent}
 }
 
 func (f *fake) billingTransactions(c *openapitest.Call) openapitest.Reply {

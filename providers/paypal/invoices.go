@@ -130,10 +130,7 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, c
 // another shape, an unknown subscription and an unknown transaction are
 // RESOURCE_NOT_FOUND.
 func (p *provider) RetrieveInvoice(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Invoice, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
-	}
-	if err := p.billingReady(ctx); err != nil {
+	if err := p.billingReadyFor(ctx, id); err != nil {
 		return nil, err
 	}
 	subID, txnID, ok := strings.Cut(id, invoiceIDSep)

@@ -73,6 +73,14 @@ func (p *provider) billingReady(ctx context.Context) error {
 	return nil
 }
 
+// billingReadyFor is billingReady for a call on id, which must be set.
+func (p *provider) billingReadyFor(ctx context.Context, id string) error {
+	if err := paykit.RequireID(id); err != nil {
+		return err
+	}
+	return p.billingReady(ctx)
+}
+
 // billingKey is the call's idempotency key, or a new one for a write
 // called without a Client, so that its retries are as safe.
 func billingKey(ro *paykit.RequestOptions) string {
@@ -529,10 +537,7 @@ func (p *provider) CreateSubscription(ctx context.Context, params *paykit.Create
 // RetrieveSubscription returns a subscription: GET the subscription and
 // its plan (for the price and the interval).
 func (p *provider) RetrieveSubscription(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
-	}
-	if err := p.billingReady(ctx); err != nil {
+	if err := p.billingReadyFor(ctx, id); err != nil {
 		return nil, err
 	}
 	w, plan, raw, err := p.readSubscription(ctx, id)
@@ -647,10 +652,7 @@ const cancelReason = "Canceled through paykit"
 // PayPal: that is a CONSTRAINT_VIOLATION (it is never billed unless
 // approved).
 func (p *provider) CancelSubscription(ctx context.Context, id string, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
-	}
-	if err := p.billingReady(ctx); err != nil {
+	if err := p.billingReadyFor(ctx, id); err != nil {
 		return nil, err
 	}
 	req := &providerkit.Request{Method: http.MethodPost, Path: subscriptionPath(id, "/cancel"), JSON: billingReason{Reason: cancelReason}, IdempotencyKey: billingKey(ro)}
@@ -733,10 +735,7 @@ func (p *provider) createRecurringCheckout(ctx context.Context, params *paykit.C
 // a checkout. SuccessURL and CancelURL are empty: PayPal does not return
 // them.
 func (p *provider) retrieveRecurringCheckout(ctx context.Context, id string) (*paykit.Checkout, error) {
-	if err := paykit.RequireID(id); err != nil {
-		return nil, err
-	}
-	if err := p.billingReady(ctx); err != nil {
+	if err := p.billingReadyFor(ctx, id); err != nil {
 		return nil, err
 	}
 	w, plan, raw, err := p.readSubscription(ctx, id)
