@@ -124,8 +124,12 @@ func checkoutFrom(o *wireOrder, raw json.RawMessage) (*paykit.Checkout, error) {
 	return c, nil
 }
 
-// RetrieveCheckout returns the checkout of order id.
+// RetrieveCheckout returns the checkout of order id, or the recurring
+// checkout of subscription id (I-...).
 func (p *provider) RetrieveCheckout(ctx context.Context, id string, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if isSubscriptionID(id) {
+		return p.retrieveRecurringCheckout(ctx, id)
+	}
 	o, raw, err := p.retrieveOrder(ctx, id, "checkout")
 	if err != nil {
 		return nil, err
@@ -134,8 +138,16 @@ func (p *provider) RetrieveCheckout(ctx context.Context, id string, _ *paykit.Re
 }
 
 // UpdateCheckout merges metadata into the order's custom_id
-// (orders.patch).
+// (orders.patch). A recurring checkout cannot change: PayPal patches no
+// subscription awaiting its payer's approval.
 func (p *provider) UpdateCheckout(ctx context.Context, id string, params *paykit.UpdateCheckoutParams, _ *paykit.RequestOptions) (*paykit.Checkout, error) {
+	if isSubscriptionID(id) {
+		if err := p.ready(ctx); err != nil {
+			return nil, err
+		}
+		return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "id",
+			Message: "a recurring checkout is a PayPal subscription awaiting approval, which PayPal does not change"}
+	}
 	var pm any
 	var md map[string]string
 	if params != nil {

@@ -33,9 +33,11 @@ func TestConformance(t *testing.T) {
 	paykittest.RunConformance(t, paykittest.Harness{
 		NewProvider: func(t *testing.T) paykit.Provider {
 			f = newFake(t)
+			billingHarness(f) // the fake's payer approves each subscription at once
 			return conformanceProvider(f)
 		},
-		Items: conformanceItems,
+		Items:         conformanceItems,
+		RecurringItem: recurringPlan,
 		// A paid payment: an order the payer approves at PayPal (the fake
 		// plays them), then captured through the Client.
 		PaidPayment: func(ctx context.Context, t *testing.T, c *paykit.Client, customerID string) string {
@@ -57,7 +59,9 @@ func TestConformance(t *testing.T) {
 		// Every payment the suite creates through Payments.Create awaits
 		// the payer's approval at PayPal (requires_action), and PayPal can
 		// void only an authorization: the suite has no approved manual
-		// payment to cancel. TestCancelVoidsTheAuthorization covers it.
-		Unexercised: []paykit.Op{paykit.OpPaymentsCancel},
+		// payment to cancel. TestManualCaptureAndCancel covers it. The
+		// suite lists invoices without the SubscriptionID PayPal needs;
+		// invoices_test.go covers both invoice operations.
+		Unexercised: append([]paykit.Op{paykit.OpPaymentsCancel}, billingUnexercised...),
 	})
 }

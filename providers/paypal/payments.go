@@ -2,7 +2,6 @@ package paypal
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -36,6 +35,14 @@ type PaymentOptions struct {
 	BrandName string
 }
 
+// readyFor is ready for a call on id, which must be set.
+func (p *provider) readyFor(ctx context.Context, id string) error {
+	if err := paykit.RequireID(id); err != nil {
+		return err
+	}
+	return p.ready(ctx)
+}
+
 // ready fails when ctx is done or the provider is misconfigured. Every
 // method calls it after checking its arguments.
 func (p *provider) ready(ctx context.Context) error {
@@ -45,22 +52,44 @@ func (p *provider) ready(ctx context.Context) error {
 	return p.cfgErr
 }
 
-// keyOf is the call's idempotency key, or one of the provider's own for
-// a direct call that brings none, so that its retries are as safe.
-func keyOf(opts *paykit.RequestOptions) string {
-	if opts != nil && opts.IdempotencyKey != "" {
-		return opts.IdempotencyKey
-	}
-	return "paykit-" + rand.Text()
+// writeKey is the idempotency key of a call: the call's, or one of the
+// provider's own for a direct call that brings none (providerkit.
+// IdempotencyKey), so that its retries are as safe. A call that makes
+// several writes sends each the key with a suffix of its own
+// ("-authorize", "-capture", "-void"), so that a repeat of the call with
+// the same key repeats each at most once.
+type writeKey struct {
+	base, suffix string
+	generated    bool
 }
+
+func keyOf(opts *paykit.RequestOptions) writeKey {
+	k, generated := providerkit.IdempotencyKey(opts)
+	return writeKey{base: k, generated: generated}
+}
+
+// with returns the key of the call's write named suffix.
+func (k writeKey) with(suffix string) writeKey { return writeKey{k.base, suffix, k.generated} }
 
 // preferFull asks PayPal for the whole object in a write's answer.
 var preferFull = http.Header{"Prefer": {"return=representation"}}
 
-// write sends one write with key as PayPal-Request-Id, decoding the
-// answer into out.
-func (p *provider) write(ctx context.Context, method, path string, body any, key string, out any) (*providerkit.Response, error) {
-	return p.api.Do(ctx, &providerkit.Request{Method: method, Path: path, JSON: body, Header: preferFull, IdempotencyKey: key}, out)
+// write sends one write with key as PayPal-Request-Id, asking for the
+// whole object back, and decodes the answer into out.
+func (p *provider) write(ctx context.Context, method, path string, body any, key writeKey, out any) (*providerkit.Response, error) {
+	return p.send(ctx, &providerkit.Request{Method: method, Path: path, JSON: body, Header: preferFull}, key, out)
+}
+
+// send sends the write req with key as PayPal-Request-Id. The error of a
+// write whose outcome is unknown names the call's key, the one to repeat
+// the call with.
+func (p *provider) send(ctx context.Context, req *providerkit.Request, key writeKey, out any) (*providerkit.Response, error) {
+	req.IdempotencyKey, req.GeneratedKey = key.base+key.suffix, key.generated
+	res, err := p.api.Do(ctx, req, out)
+	if pe, ok := err.(*paykit.Error); ok && pe.IdempotencyKey != "" {
+		pe.IdempotencyKey = key.base
+	}
+	return res, err
 }
 
 // validOrderID reports whether id can be a PayPal order id (upper-case
@@ -122,7 +151,7 @@ type newOrder struct {
 }
 
 // createOrder sends orders.create and returns the order as answered.
-func (p *provider) createOrder(ctx context.Context, n newOrder, key string) (*wireOrder, json.RawMessage, error) {
+func (p *provider) createOrder(ctx context.Context, n newOrder, key writeKey) (*wireOrder, json.RawMessage, error) {
 	total, ok := mulExact(n.unit, n.quantity)
 	if !ok {
 		return nil, nil, paykit.ValidationError("quantity", "the amount times quantity does not fit in int64")
@@ -410,7 +439,7 @@ func openAuthorization(o *wireOrder) string {
 
 // authorize authorizes an approved AUTHORIZE order and returns the
 // authorization's id.
-func (p *provider) authorize(ctx context.Context, o *wireOrder, key string) (string, error) {
+func (p *provider) authorize(ctx context.Context, o *wireOrder, key writeKey) (string, error) {
 	var got wireOrder
 	if _, err := p.write(ctx, http.MethodPost, ordersPath+"/"+o.ID+"/authorize", struct{}{}, key, &got); err != nil {
 		return "", err
@@ -457,7 +486,7 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 		}
 	case o.Intent == "AUTHORIZE" && (authID != "" || o.Status == "APPROVED"):
 		if authID == "" {
-			if authID, err = p.authorize(ctx, o, key+"-authorize"); err != nil {
+			if authID, err = p.authorize(ctx, o, key.with("-authorize")); err != nil {
 				return nil, err
 			}
 		}
@@ -469,7 +498,7 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 			}
 			body.Amount = &m
 		}
-		if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/capture", body, key+"-capture", nil); err != nil {
+		if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/capture", body, key.with("-capture"), nil); err != nil {
 			return nil, err
 		}
 	default:
@@ -496,7 +525,7 @@ func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.Re
 	key := keyOf(opts)
 	authID := openAuthorization(o)
 	if authID == "" && o.Intent == "AUTHORIZE" && o.Status == "APPROVED" {
-		if authID, err = p.authorize(ctx, o, key+"-authorize"); err != nil {
+		if authID, err = p.authorize(ctx, o, key.with("-authorize")); err != nil {
 			return nil, err
 		}
 	}
@@ -509,7 +538,7 @@ func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.Re
 			Message: "payment " + id + " is " + string(pay.Status) + " (PayPal order " + o.Status + ", intent " + o.Intent +
 				"): PayPal voids authorizations only, and cannot void an order"}
 	}
-	if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/void", nil, key+"-void", nil); err != nil {
+	if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/void", nil, key.with("-void"), nil); err != nil {
 		return nil, err
 	}
 	return p.RetrievePayment(ctx, id, nil)
