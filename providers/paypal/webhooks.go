@@ -845,20 +845,32 @@ func (w *webhookResource) webhookPaymentID() string {
 	return w.ID
 }
 
-// webhookCapturePayment maps a capture to the payment (order) it belongs
-// to, as far as the capture tells.
-func (w *webhookResource) webhookCapturePayment() (*paykit.Payment, error) {
+// webhookLinkedPayment is the payment (order) a capture or an
+// authorization belongs to, as far as the resource tells: its status
+// through statuses, or fallback for one PayPal adds later.
+func (w *webhookResource) webhookLinkedPayment(statuses map[string]paykit.PaymentStatus, fallback paykit.PaymentStatus) (*paykit.Payment, error) {
 	amount, cur, err := w.Amount.minor()
 	if err != nil {
 		return nil, err
 	}
-	p := &paykit.Payment{ID: w.webhookPaymentID(), Amount: amount, Currency: cur, Status: webhookCaptureStatuses[w.Status],
+	p := &paykit.Payment{ID: w.webhookPaymentID(), Amount: amount, Currency: cur, Status: statuses[w.Status],
 		Metadata: webhookMetadata(w.CustomID), CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
+	if p.Status == "" {
+		p.Status = fallback
+	}
+	return p, nil
+}
+
+// webhookCapturePayment maps a capture to the payment (order) it belongs
+// to.
+func (w *webhookResource) webhookCapturePayment() (*paykit.Payment, error) {
+	p, err := w.webhookLinkedPayment(webhookCaptureStatuses, paykit.PaymentProcessing)
+	if err != nil {
+		return nil, err
+	}
 	switch p.Status {
-	case "":
-		p.Status = paykit.PaymentProcessing
 	case paykit.PaymentSucceeded:
-		p.AmountCaptured = amount
+		p.AmountCaptured = p.Amount
 	case paykit.PaymentFailed:
 		p.FailureCode = w.StatusDetails.Reason
 		if p.FailureCode == "" {
@@ -883,15 +895,11 @@ var webhookAuthorizationStatuses = map[string]paykit.PaymentStatus{
 // webhookAuthorizationPayment maps an authorization to the payment
 // (order) it belongs to.
 func (w *webhookResource) webhookAuthorizationPayment() (*paykit.Payment, error) {
-	amount, cur, err := w.Amount.minor()
+	p, err := w.webhookLinkedPayment(webhookAuthorizationStatuses, paykit.PaymentPending)
 	if err != nil {
 		return nil, err
 	}
-	p := &paykit.Payment{ID: w.webhookPaymentID(), Amount: amount, Currency: cur, Status: webhookAuthorizationStatuses[w.Status],
-		Metadata: webhookMetadata(w.CustomID), CaptureMethod: paykit.CaptureManual, CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
-	if p.Status == "" {
-		p.Status = paykit.PaymentPending
-	}
+	p.CaptureMethod = paykit.CaptureManual
 	return p, nil
 }
 
