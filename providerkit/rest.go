@@ -493,11 +493,17 @@ func encodeBody(req *Request) ([]byte, string, error) {
 	case req.JSON != nil && req.Form != nil:
 		return nil, "", &paykit.Error{Code: paykit.CodeConfiguration, Message: "request has both a JSON and a form body"}
 	case req.JSON != nil:
-		b, err := json.Marshal(req.JSON)
-		if err != nil {
+		// Without HTML escaping: a provider reads the body, no browser
+		// does, and a json.RawMessage in it (a webhook event sent back for
+		// verification) must keep its bytes: "<", ">" and "&" would become
+		// \u003c, \u003e and \u0026.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(req.JSON); err != nil {
 			return nil, "", &paykit.Error{Code: paykit.CodeValidation, Message: "cannot encode the request body: " + err.Error(), Err: err}
 		}
-		return b, "application/json", nil
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), "application/json", nil
 	case req.Form != nil:
 		return []byte(req.Form.Encode()), "application/x-www-form-urlencoded", nil
 	}

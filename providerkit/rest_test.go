@@ -670,3 +670,24 @@ func TestTokenRequestDoesNotCountAsReachingTheAPI(t *testing.T) {
 		t.Errorf("with the token cached: OutcomeUnknown=%v Retryable=%v, want false, true", pe.OutcomeUnknown, pe.Retryable)
 	}
 }
+
+// TestJSONBodyKeepsItsBytes: a JSON body is sent without HTML escaping,
+// so that a json.RawMessage in it (PayPal's verify-webhook-signature takes
+// the event as received) keeps "<", ">" and "&".
+func TestJSONBodyKeepsItsBytes(t *testing.T) {
+	var got []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	c := NewRESTClient(RESTConfig{BaseURL: srv.URL})
+	event := json.RawMessage(`{"summary":"Payment of <10 & more> completed"}`)
+	_, err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/verify", JSON: map[string]any{"webhook_event": event}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"webhook_event":{"summary":"Payment of <10 & more> completed"}}`; string(got) != want {
+		t.Errorf("body sent = %s, want %s", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package paypal
 
 import (
 	"context"
+	"net/http"
 	"testing"
 
 	"github.com/paykit-go/paykit"
@@ -27,17 +28,31 @@ func conformanceProvider(f *fake, opts ...Option) paykit.Provider {
 // TestConformance runs paykit's contract suite against the provider on
 // the fake: every request is checked against PayPal's documents. PayPal
 // lists no KWD (nor any three-decimal currency), so the items are USD,
-// JPY and HUF, whose exponent PayPal takes as 0.
+// JPY and HUF, whose exponent PayPal takes as 0. It runs once with
+// webhooks verified by PayPal's API (the default), once offline.
 func TestConformance(t *testing.T) {
+	for mode, opts := range map[string][]Option{"online": nil, "offline": {WithOfflineWebhookVerification()}} {
+		t.Run(mode, func(t *testing.T) { runConformance(t, opts...) })
+	}
+}
+
+func runConformance(t *testing.T, opts ...Option) {
 	var f *fake
 	paykittest.RunConformance(t, paykittest.Harness{
 		NewProvider: func(t *testing.T) paykit.Provider {
 			f = newFake(t)
 			billingHarness(f) // the fake's payer approves each subscription at once
-			return conformanceProvider(f)
+			// Signing certificates are fetched through a transport that
+			// plays PayPal's certificate host with a test CA.
+			ct := &certTransport{pki: signingPKI(t)}
+			p := conformanceProvider(f, append(opts, WithHTTPClient(&http.Client{Transport: ct}))...).(*provider)
+			p.certs.roots = ct.pki.roots
+			return p
 		},
-		Items:         conformanceItems,
-		RecurringItem: recurringPlan,
+		SignedDeliveries: signedDeliveries,
+		SignAt:           signAt,
+		Items:            conformanceItems,
+		RecurringItem:    recurringPlan,
 		// A paid payment: an order the payer approves at PayPal (the fake
 		// plays them), then captured through the Client.
 		PaidPayment: func(ctx context.Context, t *testing.T, c *paykit.Client, customerID string) string {

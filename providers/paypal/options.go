@@ -71,8 +71,10 @@ func WithReturnURLs(success, cancel string) Option {
 	return func(c *config) { c.successURL, c.cancelURL = success, cancel }
 }
 
-// WithWebhookID names the webhook (as PayPal's dashboard or API gave its
-// id) whose deliveries ParseWebhook verifies. Verification needs it.
+// WithWebhookID pins the webhook (its id, as PayPal's dashboard or API
+// gave it) whose deliveries ParseWebhook verifies. It is optional: the
+// secret ParseWebhook is given (paykit.WebhookConfig.Secret) is the
+// webhook id; with WithWebhookID set, another secret is refused.
 func WithWebhookID(id string) Option { return func(c *config) { c.webhookID = id } }
 
 // WithOfflineWebhookVerification verifies deliveries without calling

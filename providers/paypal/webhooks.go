@@ -426,8 +426,8 @@ const (
 	capturePayment
 	// authorizationPayment is the payment an authorization belongs to.
 	authorizationPayment
-	// refundData is a refund (or reversal) of a capture.
-	refundData
+	// refundResource is a refund (or reversal) of a capture.
+	refundResource
 	// subscriptionData is a Billing subscription.
 	subscriptionData
 	// saleInvoice is a subscription's sale as an Invoice; a sale of no
@@ -449,8 +449,8 @@ var webhookEvents = map[string][]mapping{
 	"PAYMENT.CAPTURE.COMPLETED": {{paykit.EventPaymentUpdated, capturePayment}},
 	"PAYMENT.CAPTURE.PENDING":   {{paykit.EventPaymentUpdated, capturePayment}},
 	"PAYMENT.CAPTURE.DENIED":    {{paykit.EventPaymentUpdated, capturePayment}},
-	"PAYMENT.CAPTURE.REFUNDED":  {{paykit.EventRefundCreated, refundData}},
-	"PAYMENT.CAPTURE.REVERSED":  {{paykit.EventRefundCreated, refundData}},
+	"PAYMENT.CAPTURE.REFUNDED":  {{paykit.EventRefundCreated, refundResource}},
+	"PAYMENT.CAPTURE.REVERSED":  {{paykit.EventRefundCreated, refundResource}},
 
 	"PAYMENT.AUTHORIZATION.CREATED": {{paykit.EventPaymentUpdated, authorizationPayment}},
 	"PAYMENT.AUTHORIZATION.VOIDED":  {{paykit.EventPaymentCanceled, authorizationPayment}},
@@ -646,7 +646,7 @@ func (m *webhookMoney) minor() (int64, string, error) {
 	}
 	n, err := paypalExponents.Parse(value, cur)
 	if err != nil {
-		if n, err = providerkit.ParseAmount(value, cur); err != nil {
+		if n, err = providerkit.ParseDecimal(value, cur); err != nil {
 			return 0, "", err
 		}
 	}
@@ -665,7 +665,7 @@ func (w *webhookResource) data(r resource) (any, error) {
 		return w.webhookCapturePayment()
 	case authorizationPayment:
 		return w.webhookAuthorizationPayment()
-	case refundData:
+	case refundResource:
 		return w.webhookRefund()
 	case subscriptionData:
 		return w.webhookSubscription()
