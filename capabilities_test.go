@@ -7,6 +7,7 @@ import (
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
+	"github.com/paykit-go/paykit/providers/paypal"
 	"github.com/paykit-go/paykit/providers/polar"
 	"github.com/paykit-go/paykit/providers/stripe"
 )
@@ -16,7 +17,7 @@ import (
 func capabilityTable() string {
 	sim := local.Provider()
 	defer sim.Close()
-	providers := []paykit.Provider{sim, stripe.Provider("sk_test_capabilities"), polar.Provider("polar_oat_capabilities")}
+	providers := []paykit.Provider{sim, stripe.Provider("sk_test_capabilities"), polar.Provider("polar_oat_capabilities"), paypal.Provider("id", "secret")}
 	var b strings.Builder
 	b.WriteString("| operation |")
 	for _, p := range providers {

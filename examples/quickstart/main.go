@@ -69,7 +69,16 @@ func run(ctx context.Context, out io.Writer) error {
 	webhookURL := "http://" + ln.Addr().String() + "/webhooks"
 
 	// The one line that picks the provider. With Stripe it would read
-	// stripe.Provider(os.Getenv("STRIPE_SECRET_KEY")).
+	// stripe.Provider(os.Getenv("STRIPE_SECRET_KEY")); with PayPal
+	//
+	//	provider := paypal.Provider(os.Getenv("PAYPAL_CLIENT_ID"), os.Getenv("PAYPAL_SECRET"), paypal.WithSandbox(),
+	//		paypal.WithItem("price_tshirt", paypal.Item{Name: "T-shirt", Amount: 2500, Currency: "USD"}))
+	//
+	// (PayPal has no price objects: WithItem prices the checkout's item,
+	// and a subscription's ItemID is a PayPal plan id, P-...). The sim
+	// calls below are the simulator playing the buyer and delivering the
+	// webhooks; at PayPal the buyer approves at the checkout's PaymentURL
+	// and Payments.Capture takes the money.
 	sim := local.Provider(
 		local.WithItem("price_tshirt", 2500, "USD"),
 		local.WithRecurringItem("price_pro", 1900, "USD", paykit.IntervalMonth),
