@@ -104,7 +104,7 @@ func checkoutFrom(o *wireOrder, raw json.RawMessage) (*paykit.Checkout, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := decodeOrderData(pu.CustomID)
+	data := decodeCustomID(pu.CustomID)
 	c := &paykit.Checkout{
 		ID: o.ID, Customer: paykit.Payee{ID: data.Customer, Email: data.Email}, PaymentURL: approveURL(o),
 		Metadata: data.Metadata, SessionType: paykit.SessionOneTime, Currency: cur, Amount: amt,

@@ -69,14 +69,14 @@ func (p *provider) subscriptionInvoices(ctx context.Context, subID string) ([]*p
 		}
 		return nil, err
 	}
-	customerID, metadata := decodeCustomID(w.CustomID)
+	data := decodeCustomID(w.CustomID)
 	out := make([]*paykit.Invoice, 0, len(res.Transactions))
 	for _, raw := range res.Transactions {
 		var t wireTransaction
 		if err := json.Unmarshal(raw, &t); err != nil {
 			return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "PayPal sent a transaction paykit cannot read", Err: err}
 		}
-		inv, err := invoiceFrom(&t, raw, w, customerID, metadata)
+		inv, err := invoiceFrom(&t, raw, w, data)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +90,7 @@ func (p *provider) subscriptionInvoices(ctx context.Context, subID string) ([]*p
 
 // invoiceFrom maps transaction t (raw its JSON) of subscription w.
 // AmountPaid is the gross amount of a paid transaction, 0 otherwise.
-func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, customerID string, metadata map[string]string) (*paykit.Invoice, error) {
+func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, data customData) (*paykit.Invoice, error) {
 	amount, currency, err := parseMoney(&t.AmountWithBreakdown.GrossAmount)
 	if err != nil {
 		return nil, err
@@ -100,8 +100,8 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, c
 		status = paykit.InvoiceOpen
 	}
 	at := parseBillingTime(t.Time)
-	payee := payeeOf(customerID, w.Subscriber)
-	if customerID == "" && t.PayerEmail != "" {
+	payee := payeeOf(data.Customer, w.Subscriber)
+	if data.Customer == "" && t.PayerEmail != "" {
 		payee = paykit.CustomerEmail(t.PayerEmail)
 	}
 	inv := &paykit.Invoice{
@@ -112,7 +112,7 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, c
 		Currency:       currency,
 		Status:         status,
 		LineItems:      []paykit.LineItem{{ID: w.PlanID, Quantity: max(subscriptionQuantity(w), 1)}},
-		Metadata:       providerkit.CloneMetadata(metadata),
+		Metadata:       providerkit.CloneMetadata(data.Metadata),
 		CreatedAt:      at,
 		Raw:            raw,
 	}

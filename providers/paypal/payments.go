@@ -142,7 +142,7 @@ type newOrder struct {
 	currency   string
 	itemID     string
 	itemName   string
-	data       orderData
+	data       customData
 	successURL string
 	cancelURL  string
 	brandName  string
@@ -160,7 +160,7 @@ func (p *provider) createOrder(ctx context.Context, n newOrder, key writeKey) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	customID, err := encodeOrderData(n.data)
+	customID, err := encodeCustomID(n.data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -215,12 +215,12 @@ func (p *provider) patchMetadata(ctx context.Context, id, what string, update ma
 		return o, raw, err
 	}
 	pu := o.PurchaseUnits[0]
-	data := decodeOrderData(pu.CustomID)
+	data := decodeCustomID(pu.CustomID)
 	data.Metadata = providerkit.MergeMetadata(data.Metadata, update)
 	if len(data.Metadata) == 0 {
 		data.Metadata = nil
 	}
-	customID, err := encodeOrderData(data)
+	customID, err := encodeCustomID(data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -255,7 +255,7 @@ func paymentFrom(o *wireOrder, raw json.RawMessage) (*paykit.Payment, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := decodeOrderData(pu.CustomID)
+	data := decodeCustomID(pu.CustomID)
 	pay := &paykit.Payment{
 		ID: o.ID, Amount: amt, Currency: cur,
 		Customer: paykit.Payee{ID: data.Customer, Email: data.Email},

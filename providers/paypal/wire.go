@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
@@ -228,56 +229,104 @@ type wireRefund struct {
 
 // What paykit keeps in custom_id.
 
-// maxCustomID is the length PayPal allows custom_id.
+// maxCustomID is the length PayPal allows custom_id, of an order's
+// purchase unit, a subscription and a refund alike.
 const maxCustomID = 127
 
-// orderData is what an order's purchase_units[0].custom_id holds, as
-// compact JSON: the payee (the store's customer id, or the email of a
-// payee without one) and the user's metadata.
-type orderData struct {
+// customData is what paykit keeps in the custom_id of an order's purchase
+// unit (so also of its authorizations and captures, to which PayPal copies
+// it) and of a Billing subscription, in one format: compact JSON
+// {"c":customer,"e":email,"m":metadata} in printable ASCII. c is the
+// store's customer id; e the email of a payee without one (an order's:
+// a subscription's subscriber holds its email); m the user's metadata.
+// Orders and subscriptions share encodeCustomID and decodeCustomID.
+type customData struct {
 	Customer string            `json:"c,omitempty"`
 	Email    string            `json:"e,omitempty"`
 	Metadata map[string]string `json:"m,omitempty"`
 }
 
-// encodeOrderData returns the custom_id of d, "" when d holds nothing,
-// or a VALIDATION_ERROR on "metadata" when it does not fit: metadata is
-// never truncated.
-func encodeOrderData(d orderData) (string, error) {
+// encodeCustomID returns the custom_id of d, "" when d holds nothing, or
+// a VALIDATION_ERROR on "metadata" when it takes more than maxCustomID
+// characters: metadata is never cut. Every character outside printable
+// ASCII is escaped (\u00eb), since a subscription's custom_id takes
+// printable ASCII only.
+func encodeCustomID(d customData) (string, error) {
 	if d.Customer == "" && d.Email == "" && len(d.Metadata) == 0 {
 		return "", nil
 	}
-	b, _ := json.Marshal(d)
-	if len(b) > maxCustomID {
-		return "", paykit.ValidationError("metadata", "PayPal keeps metadata and the customer in custom_id, at most "+
-			strconv.Itoa(maxCustomID)+" characters; these take "+strconv.Itoa(len(b))+": send less metadata")
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", paykit.ValidationError("metadata", "metadata cannot be encoded: "+err.Error())
 	}
-	return string(b), nil
+	s := asciiJSON(b)
+	if len(s) > maxCustomID {
+		return "", paykit.ValidationError("metadata", "PayPal keeps the metadata and the customer in custom_id, at most "+
+			strconv.Itoa(maxCustomID)+" characters; these take "+strconv.Itoa(len(s))+": keep fewer or shorter keys and values")
+	}
+	return s, nil
 }
 
-// decodeOrderData reads a custom_id: one paykit did not write (set in
-// PayPal's dashboard or by another program) is the metadata "custom_id".
-func decodeOrderData(s string) orderData {
-	var d orderData
+// asciiJSON escapes every character of JSON b outside printable ASCII.
+func asciiJSON(b []byte) string {
+	ascii := true
+	for _, c := range b {
+		ascii = ascii && c >= 0x20 && c < 0x7f
+	}
+	if ascii {
+		return string(b)
+	}
+	var sb strings.Builder
+	for _, r := range string(b) {
+		if r >= 0x20 && r < 0x7f {
+			sb.WriteRune(r)
+			continue
+		}
+		for _, u := range utf16.Encode([]rune{r}) {
+			sb.WriteString(`\u`)
+			sb.WriteString(strconv.FormatUint(uint64(u)|0x10000, 16)[1:])
+		}
+	}
+	return sb.String()
+}
+
+// decodeCustomID reads a custom_id; Metadata is never nil. One paykit did
+// not write (set in PayPal's dashboard, by other code, or JSON of another
+// shape) is the metadata "custom_id".
+func decodeCustomID(s string) customData {
+	d := customData{Metadata: map[string]string{}}
 	if s == "" {
 		return d
 	}
-	if !strings.HasPrefix(s, "{") || json.Unmarshal([]byte(s), &d) != nil {
-		return orderData{Metadata: map[string]string{"custom_id": s}}
+	if strings.HasPrefix(s, "{") {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		var got customData
+		if dec.Decode(&got) == nil && !dec.More() {
+			if got.Metadata == nil {
+				got.Metadata = d.Metadata
+			}
+			return got
+		}
 	}
+	d.Metadata["custom_id"] = s
 	return d
 }
 
 // refundData is what a refund's custom_id holds: the paykit payment (the
-// order) it refunds, the reason and the metadata. PayPal answers a
-// refund's custom_id only in the characters A-Z a-z 0-9 - _ . , so it
-// is base64url of compact JSON.
+// order) it refunds, the reason and the metadata. It is not customData's
+// JSON because a refund's custom_id cannot carry JSON: PayPal's refund
+// answers it in the pattern ^[A-Za-z0-9-_.,]*$ only (no braces, quotes or
+// colons), so it is base64url (unpadded) of compact JSON, within the same
+// maxCustomID characters once encoded.
 type refundData struct {
 	Payment  string              `json:"p,omitempty"`
 	Reason   paykit.RefundReason `json:"r,omitempty"`
 	Metadata map[string]string   `json:"m,omitempty"`
 }
 
+// encodeRefundData returns the custom_id of a refund, or a
+// VALIDATION_ERROR on "metadata" when it does not fit.
 func encodeRefundData(d refundData) (string, error) {
 	b, _ := json.Marshal(d)
 	s := base64.RawURLEncoding.EncodeToString(b)
@@ -288,6 +337,8 @@ func encodeRefundData(d refundData) (string, error) {
 	return s, nil
 }
 
+// decodeRefundData reads a refund's custom_id: one paykit did not write
+// is the metadata "custom_id".
 func decodeRefundData(s string) refundData {
 	var d refundData
 	if b, err := base64.RawURLEncoding.DecodeString(s); err == nil && json.Unmarshal(b, &d) == nil {
