@@ -111,10 +111,12 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, d
 		BillingMode:    paykit.BillingRecurring,
 		Currency:       currency,
 		Status:         status,
-		LineItems:      []paykit.LineItem{{ID: w.PlanID, Quantity: max(subscriptionQuantity(w), 1)}},
 		Metadata:       providerkit.CloneMetadata(data.Metadata),
 		CreatedAt:      at,
 		Raw:            raw,
+	}
+	if w.PlanID != "" {
+		inv.LineItems = []paykit.LineItem{{ID: w.PlanID, Quantity: max(subscriptionQuantity(w), 1)}}
 	}
 	if status == paykit.InvoicePaid {
 		inv.AmountPaid = amount
@@ -123,6 +125,23 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, d
 		}
 	}
 	return inv, nil
+}
+
+// invoiceFromSale maps the v1 sale of a subscription's payment (a
+// PAYMENT.SALE.COMPLETED event's) as the transaction it is, with
+// invoiceFrom: the subscription is billing_agreement_id, its custom_id
+// the sale's custom, its time the sale's create_time. A sale names no
+// plan, so the invoice has no LineItems, and no subscriber: its Customer
+// is the customer id paykit kept, if any. A sale of no subscription is
+// no invoice (nil).
+func invoiceFromSale(s *wireSale, raw json.RawMessage) (*paykit.Invoice, error) {
+	if s.BillingAgreementID == "" {
+		return nil, nil
+	}
+	t := &wireTransaction{ID: s.ID, Status: saleTransactionStatuses[s.State], Time: s.CreateTime}
+	t.AmountWithBreakdown.GrossAmount = money{CurrencyCode: s.Amount.Currency, Value: s.Amount.Total}
+	w := &wireSubscription{ID: s.BillingAgreementID, CustomID: s.Custom}
+	return invoiceFrom(t, raw, w, decodeCustomID(s.Custom))
 }
 
 // RetrieveInvoice returns invoice "<subscription id>:<transaction id>":

@@ -347,19 +347,34 @@ func period(w *wireSubscription, iv paykit.BillingInterval, count int) (start, e
 }
 
 // subscriptionFrom maps PayPal's subscription w on plan (raw its JSON).
+// Without the plan (an event's subscription: events carry no plan), the
+// Amount and Currency are those of the last payment, none before the
+// first, and there is no BillingInterval.
 func subscriptionFrom(w *wireSubscription, plan *wirePlan, raw json.RawMessage) (*paykit.Subscription, error) {
 	data := decodeCustomID(w.CustomID)
-	iv, count := planInterval(plan)
-	price, currency, err := planPrice(plan)
-	if err != nil {
-		return nil, err
-	}
 	qty := subscriptionQuantity(w)
+	var iv paykit.BillingInterval
+	var count int
+	var amount int64
+	var currency string
+	if plan != nil {
+		iv, count = planInterval(plan)
+		price, cur, err := planPrice(plan)
+		if err != nil {
+			return nil, err
+		}
+		amount, currency = price*max(qty, 1), cur
+	} else if bi := w.BillingInfo; bi != nil && bi.LastPayment != nil && bi.LastPayment.Amount != nil {
+		var err error
+		if amount, currency, err = parseMoney(bi.LastPayment.Amount); err != nil {
+			return nil, err
+		}
+	}
 	start, end := period(w, iv, count)
 	s := &paykit.Subscription{
 		ID:                   w.ID,
 		Customer:             payeeOf(data.Customer, w.Subscriber),
-		Amount:               price * max(qty, 1),
+		Amount:               amount,
 		Currency:             currency,
 		Status:               subscriptionStatus(w),
 		CurrentPeriodStart:   start,

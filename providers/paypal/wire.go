@@ -165,6 +165,11 @@ type wireOrder struct {
 			EmailAddress string `json:"email_address"`
 		} `json:"paypal"`
 	} `json:"payment_source"`
+	// Payer is the payer of an approved order, as PayPal still sends it
+	// in events (payment_source.paypal is the API's).
+	Payer *struct {
+		EmailAddress string `json:"email_address"`
+	} `json:"payer"`
 }
 
 type purchaseUnit struct {
@@ -182,16 +187,25 @@ type collection struct {
 	Refunds        []wireRefund        `json:"refunds"`
 }
 
+// wireAuthorization is an authorization, in an order's payments or alone
+// (authorizations.get, an event). PayPal copies the order's custom_id to
+// it and names the order in supplementary_data.
 type wireAuthorization struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	Amount *money `json:"amount"`
+	ID                string             `json:"id"`
+	Status            string             `json:"status"`
+	Amount            *money             `json:"amount"`
+	CustomID          string             `json:"custom_id"`
+	SupplementaryData *supplementaryData `json:"supplementary_data"`
 }
 
+// wireCapture is a capture, in an order's payments or alone
+// (captures.get, an event), with the order's custom_id and the order
+// (and the authorization it captured, if any) in supplementary_data.
 type wireCapture struct {
 	ID            string `json:"id"`
 	Status        string `json:"status"`
 	Amount        *money `json:"amount"`
+	CustomID      string `json:"custom_id"`
 	StatusDetails *struct {
 		Reason string `json:"reason"`
 	} `json:"status_details"`
@@ -542,6 +556,23 @@ type wireTransaction struct {
 	Time       string       `json:"time"`
 }
 
+// wireSale is the v1 sale PayPal still sends in PAYMENT.SALE.COMPLETED
+// for a subscription's payment: billing_agreement_id is the
+// subscription, custom its custom_id, and the id the transaction id that
+// subscriptions.transactions lists. It is read as that transaction
+// (transactionOfSale).
+type wireSale struct {
+	ID     string `json:"id"`
+	State  string `json:"state"`
+	Amount struct {
+		Total    string `json:"total"`
+		Currency string `json:"currency"`
+	} `json:"amount"`
+	BillingAgreementID string `json:"billing_agreement_id"`
+	Custom             string `json:"custom"`
+	CreateTime         string `json:"create_time"`
+}
+
 // wireTransactions is the answer of subscriptions.transactions.
 type wireTransactions struct {
 	Transactions []wireTransaction `json:"transactions"`
@@ -602,4 +633,15 @@ var transactionInvoiceStatuses = map[string]paykit.InvoiceStatus{
 	"REFUNDED":           paykit.InvoicePaid,
 	"PENDING":            paykit.InvoiceOpen,
 	"DECLINED":           paykit.InvoiceVoid,
+}
+
+// saleTransactionStatuses maps the state of a v1 sale to the status of
+// the subscription's transaction it is, which transactionInvoiceStatuses
+// maps on (an unknown state is no transaction status: open).
+var saleTransactionStatuses = map[string]string{
+	"completed":          "COMPLETED",
+	"partially_refunded": "PARTIALLY_REFUNDED",
+	"refunded":           "REFUNDED",
+	"pending":            "PENDING",
+	"denied":             "DECLINED",
 }
