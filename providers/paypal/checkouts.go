@@ -104,14 +104,11 @@ func checkoutFrom(o *wireOrder, raw json.RawMessage) (*paykit.Checkout, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := decodeOrderData(pu.CustomID)
+	data := decodeCustomID(pu.CustomID)
 	c := &paykit.Checkout{
-		ID: o.ID, Customer: paykit.Payee{ID: data.Customer, Email: data.Email}, PaymentURL: approveURL(o),
+		ID: o.ID, Customer: orderPayee(o, data), PaymentURL: approveURL(o),
 		Metadata: data.Metadata, SessionType: paykit.SessionOneTime, Currency: cur, Amount: amt,
 		Status: lookup(checkoutStatuses, o.Status, paykit.CheckoutOpen), CreatedAt: o.CreateTime, Raw: raw,
-	}
-	if c.Metadata == nil {
-		c.Metadata = map[string]string{}
 	}
 	for _, it := range pu.Items {
 		q, _ := strconv.ParseInt(it.Quantity, 10, 64)

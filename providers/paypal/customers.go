@@ -109,7 +109,7 @@ func (p *provider) ListCustomers(ctx context.Context, params *paykit.ListCustome
 
 // payeeData returns what an order keeps of its payee: a customer id the
 // store must know (ErrNotFound on "customer" otherwise), or an email.
-func (p *provider) payeeData(ctx context.Context, payee paykit.Payee) (orderData, error) {
+func (p *provider) payeeData(ctx context.Context, payee paykit.Payee) (customData, error) {
 	switch {
 	case payee.ID != "":
 		if _, err := p.store.Retrieve(ctx, payee.ID); err != nil {
@@ -118,11 +118,11 @@ func (p *provider) payeeData(ctx context.Context, payee paykit.Payee) (orderData
 			if errors.As(err, &pe) && pe.Code == paykit.CodeNotFound {
 				pe.Param = "customer"
 			}
-			return orderData{}, err
+			return customData{}, err
 		}
-		return orderData{Customer: payee.ID}, nil
+		return customData{Customer: payee.ID}, nil
 	case payee.Email != "":
-		return orderData{Email: payee.Email}, nil
+		return customData{Email: payee.Email}, nil
 	}
-	return orderData{}, paykit.ValidationError("customer", "customer is required: a customer id or an email")
+	return customData{}, paykit.ValidationError("customer", "customer is required: a customer id or an email")
 }

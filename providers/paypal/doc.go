@@ -82,6 +82,61 @@
 // RefundOptions.NoteToPayer is PayPal's note_to_payer. refunds.list is not
 // supported: PayPal has no list of refunds.
 //
+// # Subscriptions
+//
+// Subscriptions are Billing Subscriptions v1. ItemID is a PayPal plan id
+// (P-...), which is read for the price, currency and interval. Create
+// returns a pending subscription with RequiresAction and the approve link
+// as PaymentURL; it is active once the payer approved it. The customer id
+// and metadata are kept in custom_id, at most 127 characters; more
+// metadata is a VALIDATION_ERROR. Statuses: APPROVAL_PENDING and APPROVED
+// are pending, ACTIVE is active (past_due while PayPal retries a failed
+// payment), CANCELLED is canceled, and EXPIRED is canceled (expired if it
+// was never paid). SUSPENDED reads canceled, because PayPal collects
+// nothing while suspended, until UpdateSubscriptionOptions{Activate: true}
+// makes it active. Update changes metadata and suspends or activates, on
+// ACTIVE or SUSPENDED subscriptions only. It refuses ItemID and Quantity
+// (PayPal needs a revision the payer approves) and CancelAtPeriodEnd
+// (PayPal cannot schedule a cancellation). Cancel and Delete cancel at
+// once; a subscription awaiting approval cannot be canceled. PayPal lists
+// no subscriptions. A recurring checkout is such a subscription: its id
+// is the subscription's (I-...) and its PaymentURL the approve link.
+// Invoices are a subscription's transactions: the id is
+// "<subscription id>:<transaction id>", List needs SubscriptionID, and Raw
+// is the transaction's JSON. PayPal-Request-Id is honoured by PayPal on
+// subscription create only; the other subscription writes are safe to
+// repeat by themselves.
+//
+// # Webhooks
+//
+// Give the Webhook the id of your PayPal webhook as its secret
+// (WebhookConfig{Secret: webhookID}); subscribe it to
+// paypal.MappedEvents(). Each delivery is verified by PayPal's
+// verify-webhook-signature API, one authenticated call per delivery, or,
+// with WithOfflineWebhookVerification, locally: the RSA-SHA256 signature
+// over the transmission id, the transmission time, the webhook id and the
+// CRC32 of the body, with the certificate at paypal-cert-url, fetched
+// only over https from PayPal's API hosts, verified to chain to the
+// system's roots and to be valid now, and cached. Both ways refuse a
+// paypal-transmission-time outside WithWebhookTolerance (5 minutes).
+// Events carry PayPal's event id (WH-...), stable across redeliveries,
+// and the v2 resource mapped to paykit's objects; a subscription's
+// PAYMENT.SALE.COMPLETED is an invoice.generated. Every other event is
+// unknown, with the resource as Data.
+//
+// An event's resource is mapped by the same functions, and through the
+// same status tables, as the API's answers, and maps to what the API
+// answers for that object (Raw aside: the resource as sent), but for
+// what the resource does not carry, which no event fetches: a capture's
+// or an authorization's payment (PAYMENT.CAPTURE.*,
+// PAYMENT.AUTHORIZATION.*; its id the order's) has no CreatedAt or ItemID,
+// and its Amount is the capture's or authorization's; a subscription's
+// event names no plan, so it has no BillingInterval, its Amount is the
+// last payment's (none before the first) and a period PayPal gives no end
+// of has none; a sale's invoice has no LineItems, and a customer only if
+// paykit kept one; a refund PayPal made (a reversal, or one made
+// elsewhere) names no payment, which RetrieveRefund finds.
+//
 // # Money and currencies
 //
 // Amounts are paykit's ISO 4217 minor units, sent as PayPal's decimal
@@ -94,11 +149,17 @@
 //
 // # Metadata
 //
-// An order's metadata and payee are kept in purchase_units[].custom_id as
-// compact JSON ({"c":customer,"e":email,"m":metadata}), within PayPal's
-// 127 characters: more is a VALIDATION_ERROR on "metadata", never a
-// truncation. A custom_id paykit did not write reads as the metadata key
-// "custom_id".
+// An order's metadata and payee, and a subscription's metadata and
+// customer id, are kept in custom_id in one format: compact JSON
+// {"c":customer,"e":email,"m":metadata} in printable ASCII (other
+// characters escaped, as a subscription's custom_id takes no other),
+// within PayPal's 127 characters: more is a VALIDATION_ERROR on
+// "metadata", never a truncation. PayPal copies an order's custom_id to
+// its authorizations and captures, so their events carry it too. A
+// custom_id paykit did not write (JSON of another shape included) reads
+// as the metadata key "custom_id". A refund's custom_id is base64url of
+// its own JSON (the payment, the reason, the metadata), because PayPal
+// answers a refund's custom_id in A-Z a-z 0-9 - _ . , only.
 //
 // # Errors and idempotency
 //
@@ -120,5 +181,7 @@
 // without a request.
 //
 // Raw holds PayPal's answer as json.RawMessage: the order for checkouts
-// and payments, the refund for refunds.
+// and payments, the refund for refunds, the subscription for
+// subscriptions and recurring checkouts, the transaction for invoices;
+// in an event, the event's resource.
 package paypal

@@ -261,7 +261,8 @@ func (f *fake) authorizeOrder(c *openapitest.Call) openapitest.Reply {
 	pu := o["purchase_units"].([]any)[0].(ppObj)
 	id := newOrderID()
 	a := ppObj{"id": id, "status": "CREATED", "create_time": f.orderNow(), "update_time": f.orderNow(),
-		"expiration_time": f.orderClock.Add(29 * 24 * time.Hour).Format(time.RFC3339), "links": f.orderLinks("/v2/payments/authorizations/", id)}
+		"expiration_time": f.orderClock.Add(29 * 24 * time.Hour).Format(time.RFC3339), "links": f.orderLinks("/v2/payments/authorizations/", id),
+		"supplementary_data": ppObj{"related_ids": ppObj{"order_id": o["id"]}}}
 	a["amount"] = ppObj{"currency_code": pu["amount"].(ppObj)["currency_code"], "value": pu["amount"].(ppObj)["value"]}
 	if cid, ok := pu["custom_id"]; ok {
 		a["custom_id"] = cid

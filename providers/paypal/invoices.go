@@ -69,14 +69,14 @@ func (p *provider) subscriptionInvoices(ctx context.Context, subID string) ([]*p
 		}
 		return nil, err
 	}
-	customerID, metadata := decodeCustomID(w.CustomID)
+	data := decodeCustomID(w.CustomID)
 	out := make([]*paykit.Invoice, 0, len(res.Transactions))
 	for _, raw := range res.Transactions {
 		var t wireTransaction
 		if err := json.Unmarshal(raw, &t); err != nil {
 			return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "PayPal sent a transaction paykit cannot read", Err: err}
 		}
-		inv, err := invoiceFrom(&t, raw, w, customerID, metadata)
+		inv, err := invoiceFrom(&t, raw, w, data)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +90,7 @@ func (p *provider) subscriptionInvoices(ctx context.Context, subID string) ([]*p
 
 // invoiceFrom maps transaction t (raw its JSON) of subscription w.
 // AmountPaid is the gross amount of a paid transaction, 0 otherwise.
-func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, customerID string, metadata map[string]string) (*paykit.Invoice, error) {
+func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, data customData) (*paykit.Invoice, error) {
 	amount, currency, err := parseMoney(&t.AmountWithBreakdown.GrossAmount)
 	if err != nil {
 		return nil, err
@@ -100,8 +100,8 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, c
 		status = paykit.InvoiceOpen
 	}
 	at := parseBillingTime(t.Time)
-	payee := payeeOf(customerID, w.Subscriber)
-	if customerID == "" && t.PayerEmail != "" {
+	payee := payeeOf(data.Customer, w.Subscriber)
+	if data.Customer == "" && t.PayerEmail != "" {
 		payee = paykit.CustomerEmail(t.PayerEmail)
 	}
 	inv := &paykit.Invoice{
@@ -111,10 +111,12 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, c
 		BillingMode:    paykit.BillingRecurring,
 		Currency:       currency,
 		Status:         status,
-		LineItems:      []paykit.LineItem{{ID: w.PlanID, Quantity: max(subscriptionQuantity(w), 1)}},
-		Metadata:       providerkit.CloneMetadata(metadata),
+		Metadata:       providerkit.CloneMetadata(data.Metadata),
 		CreatedAt:      at,
 		Raw:            raw,
+	}
+	if w.PlanID != "" {
+		inv.LineItems = []paykit.LineItem{{ID: w.PlanID, Quantity: max(subscriptionQuantity(w), 1)}}
 	}
 	if status == paykit.InvoicePaid {
 		inv.AmountPaid = amount
@@ -123,6 +125,23 @@ func invoiceFrom(t *wireTransaction, raw json.RawMessage, w *wireSubscription, c
 		}
 	}
 	return inv, nil
+}
+
+// invoiceFromSale maps the v1 sale of a subscription's payment (a
+// PAYMENT.SALE.COMPLETED event's) as the transaction it is, with
+// invoiceFrom: the subscription is billing_agreement_id, its custom_id
+// the sale's custom, its time the sale's create_time. A sale names no
+// plan, so the invoice has no LineItems, and no subscriber: its Customer
+// is the customer id paykit kept, if any. A sale of no subscription is
+// no invoice (nil).
+func invoiceFromSale(s *wireSale, raw json.RawMessage) (*paykit.Invoice, error) {
+	if s.BillingAgreementID == "" {
+		return nil, nil
+	}
+	t := &wireTransaction{ID: s.ID, Status: saleTransactionStatuses[s.State], Time: s.CreateTime}
+	t.AmountWithBreakdown.GrossAmount = money{CurrencyCode: s.Amount.Currency, Value: s.Amount.Total}
+	w := &wireSubscription{ID: s.BillingAgreementID, CustomID: s.Custom}
+	return invoiceFrom(t, raw, w, decodeCustomID(s.Custom))
 }
 
 // RetrieveInvoice returns invoice "<subscription id>:<transaction id>":

@@ -142,7 +142,7 @@ type newOrder struct {
 	currency   string
 	itemID     string
 	itemName   string
-	data       orderData
+	data       customData
 	successURL string
 	cancelURL  string
 	brandName  string
@@ -160,7 +160,7 @@ func (p *provider) createOrder(ctx context.Context, n newOrder, key writeKey) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	customID, err := encodeOrderData(n.data)
+	customID, err := encodeCustomID(n.data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -215,12 +215,12 @@ func (p *provider) patchMetadata(ctx context.Context, id, what string, update ma
 		return o, raw, err
 	}
 	pu := o.PurchaseUnits[0]
-	data := decodeOrderData(pu.CustomID)
+	data := decodeCustomID(pu.CustomID)
 	data.Metadata = providerkit.MergeMetadata(data.Metadata, update)
 	if len(data.Metadata) == 0 {
 		data.Metadata = nil
 	}
-	customID, err := encodeOrderData(data)
+	customID, err := encodeCustomID(data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -255,15 +255,11 @@ func paymentFrom(o *wireOrder, raw json.RawMessage) (*paykit.Payment, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := decodeOrderData(pu.CustomID)
+	data := decodeCustomID(pu.CustomID)
 	pay := &paykit.Payment{
-		ID: o.ID, Amount: amt, Currency: cur,
-		Customer: paykit.Payee{ID: data.Customer, Email: data.Email},
+		ID: o.ID, Amount: amt, Currency: cur, Customer: orderPayee(o, data),
 		Metadata: data.Metadata, CaptureMethod: paykit.CaptureAutomatic,
 		CreatedAt: o.CreateTime, Raw: raw,
-	}
-	if pay.Metadata == nil {
-		pay.Metadata = map[string]string{}
 	}
 	if o.Intent == "AUTHORIZE" {
 		pay.CaptureMethod = paykit.CaptureManual
@@ -273,9 +269,9 @@ func paymentFrom(o *wireOrder, raw json.RawMessage) (*paykit.Payment, error) {
 	}
 	pay.Status = lookup(orderPaymentStatuses, o.Status, paykit.PaymentPending)
 	if c := pu.Payments; c != nil {
-		for _, cp := range c.Captures {
-			if lookup(capturePaymentStatuses, cp.Status, paykit.PaymentProcessing) == paykit.PaymentSucceeded {
-				n, _, err := fromMoney(cp.Amount)
+		for i := range c.Captures {
+			if s, _ := captureOutcome(&c.Captures[i]); s == paykit.PaymentSucceeded {
+				n, _, err := fromMoney(c.Captures[i].Amount)
 				if err != nil {
 					return nil, err
 				}
@@ -293,26 +289,108 @@ func paymentFrom(o *wireOrder, raw json.RawMessage) (*paykit.Payment, error) {
 		}
 		switch {
 		case len(c.Captures) > 0:
-			last := c.Captures[len(c.Captures)-1]
-			pay.Status = lookup(capturePaymentStatuses, last.Status, paykit.PaymentProcessing)
-			if pay.Status == paykit.PaymentFailed {
-				pay.FailureCode = last.Status
-				if last.StatusDetails != nil && last.StatusDetails.Reason != "" {
-					pay.FailureCode = last.StatusDetails.Reason
-				}
-			}
+			pay.Status, pay.FailureCode = captureOutcome(&c.Captures[len(c.Captures)-1])
 		case len(c.Authorizations) > 0:
-			last := c.Authorizations[len(c.Authorizations)-1]
-			pay.Status = lookup(authorizationPaymentStatuses, last.Status, paykit.PaymentProcessing)
-			if pay.Status == paykit.PaymentFailed {
-				pay.FailureCode = last.Status
-			}
+			pay.Status, pay.FailureCode = authorizationOutcome(&c.Authorizations[len(c.Authorizations)-1])
 		}
 	}
 	if pay.Status == paykit.PaymentRequiresAction {
 		pay.RequiresAction = true
 		pay.PaymentURL = approveURL(o)
 	}
+	return pay, nil
+}
+
+// orderPayee is the payee of an order: the customer or email paykit kept
+// in its custom_id, else the payer PayPal names once the order is
+// approved (payment_source.paypal, or payer in events).
+func orderPayee(o *wireOrder, d customData) paykit.Payee {
+	switch {
+	case d.Customer != "" || d.Email != "":
+		return paykit.Payee{ID: d.Customer, Email: d.Email}
+	case o.PaymentSource != nil && o.PaymentSource.PayPal != nil && o.PaymentSource.PayPal.EmailAddress != "":
+		return paykit.CustomerEmail(o.PaymentSource.PayPal.EmailAddress)
+	case o.Payer != nil && o.Payer.EmailAddress != "":
+		return paykit.CustomerEmail(o.Payer.EmailAddress)
+	}
+	return paykit.Payee{}
+}
+
+// captureOutcome is the payment status a capture gives its payment
+// (capturePaymentStatuses) and, when it failed, the failure code:
+// PayPal's reason, else the capture's status.
+func captureOutcome(c *wireCapture) (paykit.PaymentStatus, string) {
+	s := lookup(capturePaymentStatuses, c.Status, paykit.PaymentProcessing)
+	if s != paykit.PaymentFailed {
+		return s, ""
+	}
+	if c.StatusDetails != nil && c.StatusDetails.Reason != "" {
+		return s, c.StatusDetails.Reason
+	}
+	return s, c.Status
+}
+
+// authorizationOutcome is the payment status an authorization gives its
+// payment (authorizationPaymentStatuses) and, when it failed, the
+// failure code: the authorization's status.
+func authorizationOutcome(a *wireAuthorization) (paykit.PaymentStatus, string) {
+	s := lookup(authorizationPaymentStatuses, a.Status, paykit.PaymentProcessing)
+	if s == paykit.PaymentFailed {
+		return s, a.Status
+	}
+	return s, ""
+}
+
+// linkedPayment is the payment a capture or an authorization belongs to,
+// as far as it tells without its order: the id is the order's
+// (supplementary_data.related_ids.order_id; empty when PayPal names
+// none), Amount its own, the customer and metadata those of the custom_id
+// PayPal copied from the order. CreatedAt, ItemID and AmountRefunded are
+// the order's, which it does not carry: RetrievePayment has them.
+func linkedPayment(amount *money, customID string, sd *supplementaryData, raw json.RawMessage) (*paykit.Payment, error) {
+	amt, cur, err := fromMoney(amount)
+	if err != nil {
+		return nil, err
+	}
+	data := decodeCustomID(customID)
+	pay := &paykit.Payment{Amount: amt, Currency: cur, Customer: paykit.Payee{ID: data.Customer, Email: data.Email},
+		Metadata: data.Metadata, CaptureMethod: paykit.CaptureAutomatic, Raw: raw}
+	if sd != nil {
+		pay.ID = sd.RelatedIDs.OrderID
+	}
+	return pay, nil
+}
+
+// paymentFromCapture maps a capture to its payment (linkedPayment), with
+// the capture's status and failure code (captureOutcome); once it
+// succeeded, AmountCaptured is its amount. A capture of an authorization
+// (supplementary_data.related_ids.authorization_id) is of a manual
+// payment.
+func paymentFromCapture(c *wireCapture, raw json.RawMessage) (*paykit.Payment, error) {
+	pay, err := linkedPayment(c.Amount, c.CustomID, c.SupplementaryData, raw)
+	if err != nil {
+		return nil, err
+	}
+	if c.SupplementaryData != nil && c.SupplementaryData.RelatedIDs.AuthorizationID != "" {
+		pay.CaptureMethod = paykit.CaptureManual
+	}
+	pay.Status, pay.FailureCode = captureOutcome(c)
+	if pay.Status == paykit.PaymentSucceeded {
+		pay.AmountCaptured = pay.Amount
+	}
+	return pay, nil
+}
+
+// paymentFromAuthorization maps an authorization to its payment
+// (linkedPayment), a manual one, with the authorization's status and
+// failure code (authorizationOutcome).
+func paymentFromAuthorization(a *wireAuthorization, raw json.RawMessage) (*paykit.Payment, error) {
+	pay, err := linkedPayment(a.Amount, a.CustomID, a.SupplementaryData, raw)
+	if err != nil {
+		return nil, err
+	}
+	pay.CaptureMethod = paykit.CaptureManual
+	pay.Status, pay.FailureCode = authorizationOutcome(a)
 	return pay, nil
 }
 

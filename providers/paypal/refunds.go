@@ -89,17 +89,46 @@ func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefund
 	if _, err := p.write(ctx, http.MethodPost, capturesPath+url.PathEscape(capture.ID)+"/refund", body, keyOf(opts), &raw); err != nil {
 		return nil, err
 	}
-	return p.refundFrom(ctx, raw)
+	return p.readRefund(ctx, raw)
 }
 
-// refundFrom maps a refund. One paykit did not make names no payment in
-// its custom_id: its payment is then the order of the capture its "up"
-// link names, read with one more request.
-func (p *provider) refundFrom(ctx context.Context, raw json.RawMessage) (*paykit.Refund, error) {
+// readRefund maps the refund PayPal answered (raw) with refundFrom, and
+// finds the payment of one paykit did not make (whose custom_id names
+// none) with one more request: the order of the capture its "up" link
+// names.
+func (p *provider) readRefund(ctx context.Context, raw json.RawMessage) (*paykit.Refund, error) {
+	w, err := decodeRefund(raw)
+	if err != nil {
+		return nil, err
+	}
+	r, err := refundFrom(w, raw)
+	if err != nil || r.PaymentID != "" {
+		return r, err
+	}
+	if captureID := refundedCapture(w); captureID != "" {
+		var c wireCapture
+		_, err := p.api.Do(ctx, &providerkit.Request{Method: http.MethodGet, Path: capturesPath + url.PathEscape(captureID)}, &c)
+		if err == nil && c.SupplementaryData != nil {
+			r.PaymentID = c.SupplementaryData.RelatedIDs.OrderID
+		}
+	}
+	return r, nil
+}
+
+// decodeRefund reads PayPal's refund JSON.
+func decodeRefund(raw json.RawMessage) (*wireRefund, error) {
 	var w wireRefund
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "cannot decode PayPal's refund: " + err.Error(), Err: err}
 	}
+	return &w, nil
+}
+
+// refundFrom maps a refund, as far as the refund tells: the payment
+// (order), the reason and the metadata are those paykit wrote in its
+// custom_id. A refund made elsewhere names no payment there, and has no
+// PaymentID (readRefund looks it up).
+func refundFrom(w *wireRefund, raw json.RawMessage) (*paykit.Refund, error) {
 	amt, cur, err := fromMoney(w.Amount)
 	if err != nil {
 		return nil, err
@@ -112,18 +141,17 @@ func (p *provider) refundFrom(ctx context.Context, raw json.RawMessage) (*paykit
 	if r.Metadata == nil {
 		r.Metadata = map[string]string{}
 	}
-	if r.PaymentID == "" {
-		if up := linkOf(w.Links, "up"); up != "" {
-			if i := strings.LastIndex(up, capturesPath); i >= 0 {
-				var c wireCapture
-				_, err := p.api.Do(ctx, &providerkit.Request{Method: http.MethodGet, Path: capturesPath + url.PathEscape(up[i+len(capturesPath):])}, &c)
-				if err == nil && c.SupplementaryData != nil {
-					r.PaymentID = c.SupplementaryData.RelatedIDs.OrderID
-				}
-			}
-		}
-	}
 	return r, nil
+}
+
+// refundedCapture is the id of the capture refund w refunds, from its
+// "up" link, or "".
+func refundedCapture(w *wireRefund) string {
+	up := linkOf(w.Links, "up")
+	if i := strings.LastIndex(up, capturesPath); i >= 0 {
+		return up[i+len(capturesPath):]
+	}
+	return ""
 }
 
 // RetrieveRefund returns refund id.
@@ -138,5 +166,5 @@ func (p *provider) RetrieveRefund(ctx context.Context, id string, _ *paykit.Requ
 	if _, err := p.api.Do(ctx, &providerkit.Request{Method: http.MethodGet, Path: refundsPath + url.PathEscape(id)}, &raw); err != nil {
 		return nil, err
 	}
-	return p.refundFrom(ctx, raw)
+	return p.readRefund(ctx, raw)
 }

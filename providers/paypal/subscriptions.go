@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
@@ -36,9 +34,6 @@ var subscriptionOps = []paykit.Op{
 	paykit.OpSubscriptionsCancel,
 	paykit.OpSubscriptionsDelete,
 }
-
-// customIDMax is the length of a subscription's custom_id at most.
-const customIDMax = 127
 
 // UpdateSubscriptionOptions are PayPal's options of
 // Subscriptions.Update, passed as UpdateSubscriptionParams.ProviderMetadata.
@@ -144,66 +139,6 @@ func checkPlanPrice(plan *wirePlan, amount int64, currency string, iv paykit.Bil
 	return nil
 }
 
-// customData is what paykit keeps in a subscription's custom_id: the
-// store's customer id and the metadata, as ASCII JSON.
-type customData struct {
-	Customer string            `json:"c,omitempty"`
-	Metadata map[string]string `json:"m,omitempty"`
-}
-
-// encodeCustomID returns the custom_id holding customerID and metadata,
-// "" when both are empty. More than customIDMax characters is a
-// VALIDATION_ERROR on metadata: PayPal keeps no more, and nothing is ever
-// cut.
-func encodeCustomID(customerID string, metadata map[string]string) (string, error) {
-	if customerID == "" && len(metadata) == 0 {
-		return "", nil
-	}
-	b, err := json.Marshal(customData{Customer: customerID, Metadata: metadata})
-	if err != nil {
-		return "", paykit.ValidationError("metadata", "metadata cannot be encoded: "+err.Error())
-	}
-	s := asciiJSON(b)
-	if len(s) > customIDMax {
-		return "", paykit.ValidationError("metadata", fmt.Sprintf("PayPal keeps a subscription's metadata and customer id in custom_id, at most %d characters; "+
-			"these take %d: keep fewer or shorter keys and values", customIDMax, len(s)))
-	}
-	return s, nil
-}
-
-// asciiJSON escapes every character of JSON b outside printable ASCII,
-// which is all custom_id takes.
-func asciiJSON(b []byte) string {
-	var sb strings.Builder
-	for _, r := range string(b) {
-		if r >= 0x20 && r < 0x7f {
-			sb.WriteRune(r)
-			continue
-		}
-		for _, u := range utf16.Encode([]rune{r}) {
-			fmt.Fprintf(&sb, `\u%04x`, u)
-		}
-	}
-	return sb.String()
-}
-
-// decodeCustomID reads a custom_id paykit wrote. One written otherwise
-// (in PayPal's dashboard, by other code) is kept as metadata
-// "custom_id".
-func decodeCustomID(s string) (customerID string, metadata map[string]string) {
-	if s == "" {
-		return "", map[string]string{}
-	}
-	var d customData
-	if strings.HasPrefix(s, "{") && json.Unmarshal([]byte(s), &d) == nil {
-		if d.Metadata == nil {
-			d.Metadata = map[string]string{}
-		}
-		return d.Customer, d.Metadata
-	}
-	return "", map[string]string{"custom_id": s}
-}
-
 // subscriberOf returns the subscriber PayPal is told of, from the
 // customer store when payee is a customer id, and that id.
 func (p *provider) subscriberOf(ctx context.Context, payee paykit.Payee) (*billingSubscriber, string, error) {
@@ -280,7 +215,7 @@ func (p *provider) createBillingSubscription(ctx context.Context, in billingCrea
 		return nil, nil, err
 	}
 	body.Subscriber = subscriber
-	if body.CustomID, err = encodeCustomID(customerID, providerkit.CloneMetadata(in.metadata)); err != nil {
+	if body.CustomID, err = encodeCustomID(customData{Customer: customerID, Metadata: providerkit.CloneMetadata(in.metadata)}); err != nil {
 		return nil, nil, err
 	}
 	if in.successURL != "" {
@@ -412,19 +347,34 @@ func period(w *wireSubscription, iv paykit.BillingInterval, count int) (start, e
 }
 
 // subscriptionFrom maps PayPal's subscription w on plan (raw its JSON).
+// Without the plan (an event's subscription: events carry no plan), the
+// Amount and Currency are those of the last payment, none before the
+// first, and there is no BillingInterval.
 func subscriptionFrom(w *wireSubscription, plan *wirePlan, raw json.RawMessage) (*paykit.Subscription, error) {
-	customerID, metadata := decodeCustomID(w.CustomID)
-	iv, count := planInterval(plan)
-	price, currency, err := planPrice(plan)
-	if err != nil {
-		return nil, err
-	}
+	data := decodeCustomID(w.CustomID)
 	qty := subscriptionQuantity(w)
+	var iv paykit.BillingInterval
+	var count int
+	var amount int64
+	var currency string
+	if plan != nil {
+		iv, count = planInterval(plan)
+		price, cur, err := planPrice(plan)
+		if err != nil {
+			return nil, err
+		}
+		amount, currency = price*max(qty, 1), cur
+	} else if bi := w.BillingInfo; bi != nil && bi.LastPayment != nil && bi.LastPayment.Amount != nil {
+		var err error
+		if amount, currency, err = parseMoney(bi.LastPayment.Amount); err != nil {
+			return nil, err
+		}
+	}
 	start, end := period(w, iv, count)
 	s := &paykit.Subscription{
 		ID:                   w.ID,
-		Customer:             payeeOf(customerID, w.Subscriber),
-		Amount:               price * max(qty, 1),
+		Customer:             payeeOf(data.Customer, w.Subscriber),
+		Amount:               amount,
 		Currency:             currency,
 		Status:               subscriptionStatus(w),
 		CurrentPeriodStart:   start,
@@ -433,7 +383,7 @@ func subscriptionFrom(w *wireSubscription, plan *wirePlan, raw json.RawMessage) 
 		Quantity:             qty,
 		BillingInterval:      iv,
 		BillingIntervalCount: count,
-		Metadata:             metadata,
+		Metadata:             data.Metadata,
 		CreatedAt:            parseBillingTime(w.CreateTime),
 		Raw:                  raw,
 	}
@@ -560,8 +510,9 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Param: "id",
 				Message: "PayPal changes active or suspended subscriptions only; " + id + " is " + cur.Status}
 		}
-		customerID, metadata := decodeCustomID(cur.CustomID)
-		value, err := encodeCustomID(customerID, providerkit.MergeMetadata(metadata, params.Metadata))
+		data := decodeCustomID(cur.CustomID)
+		data.Metadata = providerkit.MergeMetadata(data.Metadata, params.Metadata)
+		value, err := encodeCustomID(data)
 		if err != nil {
 			return nil, err
 		}

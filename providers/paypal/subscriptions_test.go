@@ -362,21 +362,30 @@ func billingKeys[V any](m map[string]V) []string {
 	return out
 }
 
-func TestSubscriptionCustomID(t *testing.T) {
-	s, err := encodeCustomID("cus_1", map[string]string{"name": "Zoë 😀"})
+func TestCustomID(t *testing.T) {
+	s, err := encodeCustomID(customData{Customer: "cus_1", Metadata: map[string]string{"name": "Zoë 😀"}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"c":"cus_1","m":{"name":"Zo\u00eb \ud83d\ude00"}}`, s, "printable ASCII only")
-	id, md := decodeCustomID(s)
-	assert.Equal(t, "cus_1", id)
-	assert.Equal(t, map[string]string{"name": "Zoë 😀"}, md)
+	d := decodeCustomID(s)
+	assert.Equal(t, "cus_1", d.Customer)
+	assert.Equal(t, map[string]string{"name": "Zoë 😀"}, d.Metadata)
 
-	id, md = decodeCustomID("order-42")
-	assert.Empty(t, id)
-	assert.Equal(t, map[string]string{"custom_id": "order-42"}, md, "a custom_id paykit did not write")
+	s, err = encodeCustomID(customData{Email: "ada@example.com", Metadata: map[string]string{"cart": "7"}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"e":"ada@example.com","m":{"cart":"7"}}`, s, "an order's payee without a customer id")
+	assert.Equal(t, customData{Email: "ada@example.com", Metadata: map[string]string{"cart": "7"}}, decodeCustomID(s))
 
-	_, err = encodeCustomID("cus_1", map[string]string{"k": strings.Repeat("é", 20)})
+	for _, foreign := range []string{"order-42", `{"order":"1042"}`, `{"m":{"n":1}}`, `{"c":"x"} trailing`} {
+		d = decodeCustomID(foreign)
+		assert.Empty(t, d.Customer)
+		assert.Equal(t, map[string]string{"custom_id": foreign}, d.Metadata, "a custom_id paykit did not write")
+	}
+	assert.Equal(t, customData{Metadata: map[string]string{}}, decodeCustomID(""))
+	assert.Equal(t, customData{Metadata: map[string]string{}}, decodeCustomID("{}"), "what Update writes for no metadata")
+
+	_, err = encodeCustomID(customData{Customer: "cus_1", Metadata: map[string]string{"k": strings.Repeat("é", 20)}})
 	requireCode(t, err, paykit.CodeValidation, "metadata")
-	s, err = encodeCustomID("", nil)
+	s, err = encodeCustomID(customData{})
 	require.NoError(t, err)
 	assert.Empty(t, s)
 }

@@ -413,8 +413,8 @@ type mapping struct {
 	data resource
 }
 
-// resource names what an event carries, read by one of the webhook
-// mappers below.
+// resource names what an event carries, mapped by eventResource.data
+// with the API side's mapper of that resource.
 type resource uint8
 
 const (
@@ -504,10 +504,7 @@ func mapWebhookEvent(body []byte, sent time.Time) ([]*paykit.Event, error) {
 	if !known {
 		return unknown(), nil
 	}
-	res := webhookResource{raw: resource}
-	if err := json.Unmarshal(resource, &res); err != nil {
-		return nil, badResource(e.EventType, err)
-	}
+	res := eventResource{raw: resource}
 	events := make([]*paykit.Event, 0, len(mappings))
 	for _, m := range mappings {
 		data, err := res.data(m.data)
@@ -537,471 +534,64 @@ func badResource(eventType string, err error) error {
 		Message: "the webhook " + eventType + " resource is not what PayPal sends", Err: err}
 }
 
-// webhookResource is the union of the resources the mapped events carry:
-// an order, a capture, an authorization, a refund, a Billing subscription
-// or a sale. Each mapper reads its own fields.
-type webhookResource struct {
-	raw json.RawMessage // the resource as sent: the Raw of what it maps to
-
-	ID         string `json:"id"`
-	Status     string `json:"status"`
-	CreateTime string `json:"create_time"`
-	UpdateTime string `json:"update_time"`
-	CustomID   string `json:"custom_id"`
-	Links      []struct {
-		Href string `json:"href"`
-		Rel  string `json:"rel"`
-	} `json:"links"`
-
-	// Order.
-	Intent        string `json:"intent"`
-	PurchaseUnits []struct {
-		Amount   *webhookMoney `json:"amount"`
-		CustomID string        `json:"custom_id"`
-		Items    []struct {
-			SKU      string `json:"sku"`
-			Name     string `json:"name"`
-			Quantity string `json:"quantity"`
-		} `json:"items"`
-		Payments struct {
-			Captures []struct {
-				Status string       `json:"status"`
-				Amount webhookMoney `json:"amount"`
-			} `json:"captures"`
-			Refunds []struct {
-				Status string       `json:"status"`
-				Amount webhookMoney `json:"amount"`
-			} `json:"refunds"`
-		} `json:"payments"`
-	} `json:"purchase_units"`
-	Payer struct {
-		EmailAddress string `json:"email_address"`
-	} `json:"payer"`
-
-	// Capture, authorization, refund.
-	Amount        *webhookMoney `json:"amount"`
-	StatusDetails struct {
-		Reason string `json:"reason"`
-	} `json:"status_details"`
-	SupplementaryData struct {
-		RelatedIDs struct {
-			OrderID string `json:"order_id"`
-		} `json:"related_ids"`
-	} `json:"supplementary_data"`
-	NoteToPayer string `json:"note_to_payer"`
-
-	// Billing subscription.
-	PlanID           string `json:"plan_id"`
-	Quantity         string `json:"quantity"`
-	StartTime        string `json:"start_time"`
-	StatusUpdateTime string `json:"status_update_time"`
-	StatusChangeNote string `json:"status_change_note"`
-	Subscriber       struct {
-		EmailAddress string `json:"email_address"`
-	} `json:"subscriber"`
-	BillingInfo struct {
-		LastPayment *struct {
-			Amount webhookMoney `json:"amount"`
-			Time   string       `json:"time"`
-		} `json:"last_payment"`
-		NextBillingTime string `json:"next_billing_time"`
-	} `json:"billing_info"`
-
-	// Sale (v1): amount.total and amount.currency.
-	State              string `json:"state"`
-	BillingAgreementID string `json:"billing_agreement_id"`
-	Custom             string `json:"custom"`
-}
-
-// webhookMoney is an amount: v2's currency_code and value, or v1's
-// currency and total (a sale).
-type webhookMoney struct {
-	CurrencyCode string `json:"currency_code"`
-	Value        string `json:"value"`
-	Currency     string `json:"currency"`
-	Total        string `json:"total"`
-}
-
-// paypalExponents are the currencies PayPal writes with fewer decimals than
-// ISO 4217.
-var paypalExponents = providerkit.Exponents{"HUF": 0, "JPY": 0, "TWD": 0}
-
-// minor returns the amount in paykit minor units and its currency.
-// PayPal's own exponents are tried first, then ISO 4217's, so that "10.00"
-// HUF is read too.
-func (m *webhookMoney) minor() (int64, string, error) {
-	if m == nil {
-		return 0, "", nil
-	}
-	code, value := m.CurrencyCode, m.Value
-	if code == "" {
-		code, value = m.Currency, m.Total
-	}
-	if code == "" && value == "" {
-		return 0, "", nil
-	}
-	cur, err := providerkit.NormalizeCurrency(code)
-	if err != nil {
-		return 0, "", err
-	}
-	n, err := paypalExponents.Parse(value, cur)
-	if err != nil {
-		if n, err = providerkit.ParseDecimal(value, cur); err != nil {
-			return 0, "", err
-		}
-	}
-	return n, cur, nil
+// eventResource is an event's resource, decoded into the wire types the
+// API side reads and mapped by its mappers: one mapper per resource,
+// whether PayPal answered it or sent it in an event.
+type eventResource struct {
+	raw   json.RawMessage // the resource as sent: the Raw of what it maps to
+	order *wireOrder      // decoded once for the events of one order
 }
 
 // data returns the resource r of the event's resource, or nil when r does
 // not apply to it.
-func (w *webhookResource) data(r resource) (any, error) {
+func (e *eventResource) data(r resource) (any, error) {
 	switch r {
-	case orderCheckout:
-		return w.webhookCheckout()
-	case orderPayment:
-		return w.webhookOrderPayment()
+	case orderCheckout, orderPayment:
+		if e.order == nil {
+			o, err := decodeOrder(e.raw)
+			if err != nil {
+				return nil, err
+			}
+			e.order = o
+		}
+		if r == orderCheckout {
+			return checkoutFrom(e.order, e.raw)
+		}
+		return paymentFrom(e.order, e.raw)
 	case capturePayment:
-		return w.webhookCapturePayment()
+		var c wireCapture
+		if err := json.Unmarshal(e.raw, &c); err != nil {
+			return nil, err
+		}
+		return paymentFromCapture(&c, e.raw)
 	case authorizationPayment:
-		return w.webhookAuthorizationPayment()
+		var a wireAuthorization
+		if err := json.Unmarshal(e.raw, &a); err != nil {
+			return nil, err
+		}
+		return paymentFromAuthorization(&a, e.raw)
 	case refundResource:
-		return w.webhookRefund()
-	case subscriptionData:
-		return w.webhookSubscription()
-	case saleInvoice:
-		if w.BillingAgreementID == "" {
-			return nil, nil
-		}
-		return w.webhookInvoice()
-	}
-	return nil, errors.New("no mapper")
-}
-
-// webhookTime parses an RFC 3339 time, or returns the zero time.
-func webhookTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t.UTC()
-}
-
-func (w *webhookResource) link(rel string) string {
-	for _, l := range w.Links {
-		if l.Rel == rel {
-			return l.Href
-		}
-	}
-	return ""
-}
-
-// webhookMetadata reads the metadata a checkout, payment or subscription
-// keeps in custom_id: a JSON object of strings, with paykit's reserved key
-// taken out. Anything else in custom_id (set outside paykit) is left out.
-// It must agree with how the API side writes custom_id.
-func webhookMetadata(customID string) map[string]string {
-	if !strings.HasPrefix(customID, "{") {
-		return nil
-	}
-	var m map[string]string
-	if json.Unmarshal([]byte(customID), &m) != nil {
-		return nil
-	}
-	user, _ := providerkit.SplitReserved(m)
-	return user
-}
-
-// webhookOrderAmount is the total of the order's purchase units.
-func (w *webhookResource) webhookOrderAmount() (int64, string, error) {
-	var total int64
-	var cur string
-	for _, pu := range w.PurchaseUnits {
-		n, c, err := pu.Amount.minor()
-		if err != nil {
-			return 0, "", err
-		}
-		if cur != "" && c != "" && c != cur {
-			return 0, "", errors.New("purchase units in several currencies")
-		}
-		if c != "" {
-			cur = c
-		}
-		total += n
-	}
-	return total, cur, nil
-}
-
-func (w *webhookResource) webhookCustomID() string {
-	if w.CustomID != "" {
-		return w.CustomID
-	}
-	for _, pu := range w.PurchaseUnits {
-		if pu.CustomID != "" {
-			return pu.CustomID
-		}
-	}
-	return ""
-}
-
-// webhookOrderStatuses maps an order's status to a payment's.
-var webhookOrderStatuses = map[string]paykit.PaymentStatus{
-	"CREATED":               paykit.PaymentPending,
-	"SAVED":                 paykit.PaymentPending,
-	"APPROVED":              paykit.PaymentRequiresCapture,
-	"PAYER_ACTION_REQUIRED": paykit.PaymentRequiresAction,
-	"VOIDED":                paykit.PaymentCanceled,
-	"COMPLETED":             paykit.PaymentSucceeded,
-}
-
-// webhookCheckout maps an order to the checkout it is.
-func (w *webhookResource) webhookCheckout() (*paykit.Checkout, error) {
-	amount, cur, err := w.webhookOrderAmount()
-	if err != nil {
-		return nil, err
-	}
-	co := &paykit.Checkout{ID: w.ID, Customer: paykit.Payee{Email: w.Payer.EmailAddress},
-		Metadata: webhookMetadata(w.webhookCustomID()), SessionType: paykit.SessionOneTime,
-		Currency: cur, Amount: amount, Status: paykit.CheckoutOpen, CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
-	if w.Status == "APPROVED" || w.Status == "COMPLETED" {
-		co.Status, co.PaymentID = paykit.CheckoutComplete, w.ID
-	}
-	if u := w.link("payer-action"); u != "" {
-		co.PaymentURL = u
-	} else {
-		co.PaymentURL = w.link("approve")
-	}
-	for _, pu := range w.PurchaseUnits {
-		for _, it := range pu.Items {
-			q, _ := strconv.ParseInt(it.Quantity, 10, 64)
-			id := it.SKU
-			if id == "" {
-				id = it.Name
-			}
-			co.Products = append(co.Products, paykit.LineItem{ID: id, Quantity: max(q, 1)})
-		}
-	}
-	return co, nil
-}
-
-// webhookOrderPayment maps an order to the payment it is.
-func (w *webhookResource) webhookOrderPayment() (*paykit.Payment, error) {
-	amount, cur, err := w.webhookOrderAmount()
-	if err != nil {
-		return nil, err
-	}
-	p := &paykit.Payment{ID: w.ID, Amount: amount, Currency: cur, Customer: paykit.Payee{Email: w.Payer.EmailAddress},
-		Status: webhookOrderStatuses[w.Status], Metadata: webhookMetadata(w.webhookCustomID()),
-		CaptureMethod: paykit.CaptureAutomatic, CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
-	if p.Status == "" {
-		p.Status = paykit.PaymentPending
-	}
-	if w.Intent == "AUTHORIZE" {
-		p.CaptureMethod = paykit.CaptureManual
-	}
-	if p.Status == paykit.PaymentRequiresAction {
-		p.RequiresAction, p.PaymentURL = true, w.link("payer-action")
-	}
-	for _, pu := range w.PurchaseUnits {
-		for _, c := range pu.Payments.Captures {
-			if c.Status == "COMPLETED" || c.Status == "PARTIALLY_REFUNDED" || c.Status == "REFUNDED" {
-				n, _, err := c.Amount.minor()
-				if err != nil {
-					return nil, err
-				}
-				p.AmountCaptured += n
-			}
-		}
-		for _, r := range pu.Payments.Refunds {
-			if r.Status == "COMPLETED" {
-				n, _, err := r.Amount.minor()
-				if err != nil {
-					return nil, err
-				}
-				p.AmountRefunded += n
-			}
-		}
-	}
-	return p, nil
-}
-
-// webhookCaptureStatuses maps a capture's status to its payment's.
-var webhookCaptureStatuses = map[string]paykit.PaymentStatus{
-	"COMPLETED":          paykit.PaymentSucceeded,
-	"PARTIALLY_REFUNDED": paykit.PaymentSucceeded,
-	"REFUNDED":           paykit.PaymentSucceeded,
-	"PENDING":            paykit.PaymentProcessing,
-	"DECLINED":           paykit.PaymentFailed,
-	"DENIED":             paykit.PaymentFailed,
-	"FAILED":             paykit.PaymentFailed,
-}
-
-// webhookPaymentID is the payment a capture or authorization belongs to:
-// its order, or the resource itself when PayPal names no order.
-func (w *webhookResource) webhookPaymentID() string {
-	if id := w.SupplementaryData.RelatedIDs.OrderID; id != "" {
-		return id
-	}
-	return w.ID
-}
-
-// webhookLinkedPayment is the payment (order) a capture or an
-// authorization belongs to, as far as the resource tells: its status
-// through statuses, or fallback for one PayPal adds later.
-func (w *webhookResource) webhookLinkedPayment(statuses map[string]paykit.PaymentStatus, fallback paykit.PaymentStatus) (*paykit.Payment, error) {
-	amount, cur, err := w.Amount.minor()
-	if err != nil {
-		return nil, err
-	}
-	p := &paykit.Payment{ID: w.webhookPaymentID(), Amount: amount, Currency: cur, Status: statuses[w.Status],
-		Metadata: webhookMetadata(w.CustomID), CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
-	if p.Status == "" {
-		p.Status = fallback
-	}
-	return p, nil
-}
-
-// webhookCapturePayment maps a capture to the payment (order) it belongs
-// to.
-func (w *webhookResource) webhookCapturePayment() (*paykit.Payment, error) {
-	p, err := w.webhookLinkedPayment(webhookCaptureStatuses, paykit.PaymentProcessing)
-	if err != nil {
-		return nil, err
-	}
-	switch p.Status {
-	case paykit.PaymentSucceeded:
-		p.AmountCaptured = p.Amount
-	case paykit.PaymentFailed:
-		p.FailureCode = w.StatusDetails.Reason
-		if p.FailureCode == "" {
-			p.FailureCode = strings.ToLower(w.Status)
-		}
-	}
-	return p, nil
-}
-
-// webhookAuthorizationStatuses maps an authorization's status to its
-// payment's.
-var webhookAuthorizationStatuses = map[string]paykit.PaymentStatus{
-	"CREATED":            paykit.PaymentRequiresCapture,
-	"PARTIALLY_CAPTURED": paykit.PaymentRequiresCapture,
-	"CAPTURED":           paykit.PaymentSucceeded,
-	"PENDING":            paykit.PaymentProcessing,
-	"DENIED":             paykit.PaymentFailed,
-	"VOIDED":             paykit.PaymentCanceled,
-	"EXPIRED":            paykit.PaymentCanceled,
-}
-
-// webhookAuthorizationPayment maps an authorization to the payment
-// (order) it belongs to.
-func (w *webhookResource) webhookAuthorizationPayment() (*paykit.Payment, error) {
-	p, err := w.webhookLinkedPayment(webhookAuthorizationStatuses, paykit.PaymentPending)
-	if err != nil {
-		return nil, err
-	}
-	p.CaptureMethod = paykit.CaptureManual
-	return p, nil
-}
-
-// webhookRefundStatuses maps a refund's status.
-var webhookRefundStatuses = map[string]paykit.RefundStatus{
-	"COMPLETED": paykit.RefundSucceeded,
-	"PENDING":   paykit.RefundPending,
-	"FAILED":    paykit.RefundFailed,
-	"CANCELLED": paykit.RefundCanceled,
-}
-
-// webhookRefund maps a refund of a capture. Its PaymentID is the capture's
-// id (the refund's "up" link): a refund names no order.
-func (w *webhookResource) webhookRefund() (*paykit.Refund, error) {
-	amount, cur, err := w.Amount.minor()
-	if err != nil {
-		return nil, err
-	}
-	r := &paykit.Refund{ID: w.ID, Amount: amount, Currency: cur, Status: webhookRefundStatuses[w.Status],
-		Metadata: webhookMetadata(w.CustomID), CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
-	if r.Status == "" {
-		r.Status = paykit.RefundPending
-	}
-	if up := w.link("up"); up != "" {
-		if i := strings.LastIndex(up, "/captures/"); i >= 0 {
-			r.PaymentID = up[i+len("/captures/"):]
-		}
-	}
-	if id := w.SupplementaryData.RelatedIDs.OrderID; id != "" {
-		r.PaymentID = id
-	}
-	return r, nil
-}
-
-// webhookSubscriptionStatuses maps a Billing subscription's status. A
-// suspended subscription is paused, as Stripe's and Polar's paused ones
-// are pending; an expired one ran its cycles out after it started.
-var webhookSubscriptionStatuses = map[string]paykit.SubscriptionStatus{
-	"APPROVAL_PENDING": paykit.SubscriptionPending,
-	"APPROVED":         paykit.SubscriptionPending,
-	"ACTIVE":           paykit.SubscriptionActive,
-	"SUSPENDED":        paykit.SubscriptionPending,
-	"CANCELLED":        paykit.SubscriptionCanceled,
-	"EXPIRED":          paykit.SubscriptionCanceled,
-}
-
-// webhookSubscription maps a Billing subscription (v2 resource shape). Its
-// Amount is the last payment's, when there was one: the subscription does
-// not carry its plan's price.
-func (w *webhookResource) webhookSubscription() (*paykit.Subscription, error) {
-	s := &paykit.Subscription{ID: w.ID, Customer: paykit.Payee{Email: w.Subscriber.EmailAddress},
-		Status: webhookSubscriptionStatuses[w.Status], ItemID: w.PlanID, Metadata: webhookMetadata(w.CustomID),
-		CurrentPeriodEnd: webhookTime(w.BillingInfo.NextBillingTime), CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
-	if s.Status == "" {
-		s.Status = paykit.SubscriptionPending
-	}
-	if q, err := strconv.ParseInt(w.Quantity, 10, 64); err == nil {
-		s.Quantity = q
-	}
-	if lp := w.BillingInfo.LastPayment; lp != nil {
-		amount, cur, err := lp.Amount.minor()
+		w, err := decodeRefund(e.raw)
 		if err != nil {
 			return nil, err
 		}
-		s.Amount, s.Currency = amount, cur
-		s.CurrentPeriodStart = webhookTime(lp.Time)
-	}
-	if s.CurrentPeriodStart.IsZero() {
-		s.CurrentPeriodStart = webhookTime(w.StartTime)
-	}
-	if w.Status == "APPROVAL_PENDING" {
-		if u := w.link("approve"); u != "" {
-			s.RequiresAction, s.PaymentURL = true, u
+		return refundFrom(w, e.raw)
+	case subscriptionData:
+		w, err := decodeSubscription(e.raw)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if w.Status == "CANCELLED" {
-		if t := webhookTime(w.StatusUpdateTime); !t.IsZero() {
-			s.CanceledAt = &t
+		return subscriptionFrom(w, nil, e.raw)
+	case saleInvoice:
+		var sale wireSale
+		if err := json.Unmarshal(e.raw, &sale); err != nil {
+			return nil, err
 		}
-	}
-	return s, nil
-}
-
-// webhookInvoice maps a subscription's completed sale to the invoice of
-// that cycle.
-func (w *webhookResource) webhookInvoice() (*paykit.Invoice, error) {
-	amount, cur, err := w.Amount.minor()
-	if err != nil {
-		return nil, err
-	}
-	inv := &paykit.Invoice{ID: w.ID, SubscriptionID: w.BillingAgreementID, BillingMode: paykit.BillingRecurring,
-		AmountPaid: amount, Currency: cur, Status: paykit.InvoicePaid, Metadata: webhookMetadata(w.Custom),
-		PaymentID: w.ID, CreatedAt: webhookTime(w.CreateTime), Raw: w.raw}
-	if w.State != "completed" && w.State != "" {
-		inv.Status = paykit.InvoiceOpen
-	}
-	if inv.Status == paykit.InvoicePaid {
-		paid := webhookTime(w.UpdateTime)
-		if paid.IsZero() {
-			paid = inv.CreatedAt
+		inv, err := invoiceFromSale(&sale, e.raw)
+		if inv == nil {
+			return nil, err // a typed nil is not "no data"
 		}
-		inv.PaidAt = &paid
+		return inv, err
 	}
-	return inv, nil
+	return nil, errors.New("no mapper")
 }

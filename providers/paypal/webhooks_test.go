@@ -56,17 +56,24 @@ var fixtureEvents = map[string][]wantEvent{
 	"PAYMENT.CAPTURE.PENDING": {{typ: paykit.EventPaymentUpdated, id: "5O190127TN364715T", status: "processing", amount: 10000}},
 	"PAYMENT.CAPTURE.DENIED": {{typ: paykit.EventPaymentUpdated, id: "5O190127TN364715T", status: "failed", amount: 10000,
 		check: func(t *testing.T, e *paykit.Event) {
-			if e.Payment().FailureCode != "declined" {
+			if e.Payment().FailureCode != "DECLINED" {
 				t.Errorf("failure code %q", e.Payment().FailureCode)
 			}
 		}}},
 	"PAYMENT.CAPTURE.REFUNDED": {{typ: paykit.EventRefundCreated, id: "1JU08902781691411", status: "succeeded", amount: 2500,
 		check: func(t *testing.T, e *paykit.Event) {
-			if e.Refund().PaymentID != "7913490945804003T" {
-				t.Errorf("refund of %q", e.Refund().PaymentID)
+			// paykit's refund: its custom_id names the payment (the order).
+			if r := e.Refund(); r.PaymentID != "5O190127TN364715T" || r.Reason != paykit.RefundRequestedByCustomer || r.Metadata["order"] != "1042" {
+				t.Errorf("refund %+v", r)
 			}
 		}}},
-	"PAYMENT.CAPTURE.REVERSED":      {{typ: paykit.EventRefundCreated, id: "8GH02983621947201", status: "succeeded", amount: 2500}},
+	"PAYMENT.CAPTURE.REVERSED": {{typ: paykit.EventRefundCreated, id: "8GH02983621947201", status: "succeeded", amount: 2500,
+		check: func(t *testing.T, e *paykit.Event) {
+			// PayPal's reversal names only its capture: no payment without a call.
+			if r := e.Refund(); r.PaymentID != "" || len(r.Metadata) != 0 {
+				t.Errorf("refund %+v", r)
+			}
+		}}},
 	"PAYMENT.AUTHORIZATION.CREATED": {{typ: paykit.EventPaymentUpdated, id: "5O190127TN364715T", status: "requires_capture", amount: 10000}},
 	"PAYMENT.AUTHORIZATION.VOIDED":  {{typ: paykit.EventPaymentCanceled, id: "5O190127TN364715T", status: "canceled", amount: 10000}},
 	"BILLING.SUBSCRIPTION.CREATED": {{typ: paykit.EventSubscriptionCreated, id: "I-BW452GLLEP1G", status: "pending",
@@ -85,7 +92,7 @@ var fixtureEvents = map[string][]wantEvent{
 			}
 		}}},
 	"BILLING.SUBSCRIPTION.UPDATED":        {{typ: paykit.EventSubscriptionUpdated, id: "I-BW452GLLEP1G", status: "active", amount: 1000}},
-	"BILLING.SUBSCRIPTION.SUSPENDED":      {{typ: paykit.EventSubscriptionUpdated, id: "I-BW452GLLEP1G", status: "pending", amount: 1000}},
+	"BILLING.SUBSCRIPTION.SUSPENDED":      {{typ: paykit.EventSubscriptionUpdated, id: "I-BW452GLLEP1G", status: "canceled", amount: 1000}},
 	"BILLING.SUBSCRIPTION.PAYMENT.FAILED": {{typ: paykit.EventSubscriptionUpdated, id: "I-BW452GLLEP1G", status: "active", amount: 1000}},
 	"BILLING.SUBSCRIPTION.CANCELLED": {{typ: paykit.EventSubscriptionCanceled, id: "I-BW452GLLEP1G", status: "canceled", amount: 1000,
 		check: func(t *testing.T, e *paykit.Event) {
@@ -94,10 +101,11 @@ var fixtureEvents = map[string][]wantEvent{
 			}
 		}}},
 	"BILLING.SUBSCRIPTION.EXPIRED": {{typ: paykit.EventSubscriptionCanceled, id: "I-BW452GLLEP1G", status: "canceled", amount: 1000}},
-	"PAYMENT.SALE.COMPLETED": {{typ: paykit.EventInvoiceGenerated, id: "80F85758S3080410K", status: "paid", amount: 1000,
+	"PAYMENT.SALE.COMPLETED": {{typ: paykit.EventInvoiceGenerated, id: "I-BW452GLLEP1G:80F85758S3080410K", status: "paid", amount: 1000,
 		check: func(t *testing.T, e *paykit.Event) {
 			inv := e.Invoice()
-			if inv.SubscriptionID != "I-BW452GLLEP1G" || inv.BillingMode != paykit.BillingRecurring || inv.PaidAt == nil || inv.Currency != "USD" {
+			if inv.SubscriptionID != "I-BW452GLLEP1G" || inv.BillingMode != paykit.BillingRecurring || inv.PaidAt == nil || inv.Currency != "USD" ||
+				inv.Metadata["plan"] != "pro" {
 				t.Errorf("invoice %+v", inv)
 			}
 		}}},

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
@@ -164,6 +165,11 @@ type wireOrder struct {
 			EmailAddress string `json:"email_address"`
 		} `json:"paypal"`
 	} `json:"payment_source"`
+	// Payer is the payer of an approved order, as PayPal still sends it
+	// in events (payment_source.paypal is the API's).
+	Payer *struct {
+		EmailAddress string `json:"email_address"`
+	} `json:"payer"`
 }
 
 type purchaseUnit struct {
@@ -181,16 +187,25 @@ type collection struct {
 	Refunds        []wireRefund        `json:"refunds"`
 }
 
+// wireAuthorization is an authorization, in an order's payments or alone
+// (authorizations.get, an event). PayPal copies the order's custom_id to
+// it and names the order in supplementary_data.
 type wireAuthorization struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	Amount *money `json:"amount"`
+	ID                string             `json:"id"`
+	Status            string             `json:"status"`
+	Amount            *money             `json:"amount"`
+	CustomID          string             `json:"custom_id"`
+	SupplementaryData *supplementaryData `json:"supplementary_data"`
 }
 
+// wireCapture is a capture, in an order's payments or alone
+// (captures.get, an event), with the order's custom_id and the order
+// (and the authorization it captured, if any) in supplementary_data.
 type wireCapture struct {
 	ID            string `json:"id"`
 	Status        string `json:"status"`
 	Amount        *money `json:"amount"`
+	CustomID      string `json:"custom_id"`
 	StatusDetails *struct {
 		Reason string `json:"reason"`
 	} `json:"status_details"`
@@ -228,56 +243,104 @@ type wireRefund struct {
 
 // What paykit keeps in custom_id.
 
-// maxCustomID is the length PayPal allows custom_id.
+// maxCustomID is the length PayPal allows custom_id, of an order's
+// purchase unit, a subscription and a refund alike.
 const maxCustomID = 127
 
-// orderData is what an order's purchase_units[0].custom_id holds, as
-// compact JSON: the payee (the store's customer id, or the email of a
-// payee without one) and the user's metadata.
-type orderData struct {
+// customData is what paykit keeps in the custom_id of an order's purchase
+// unit (so also of its authorizations and captures, to which PayPal copies
+// it) and of a Billing subscription, in one format: compact JSON
+// {"c":customer,"e":email,"m":metadata} in printable ASCII. c is the
+// store's customer id; e the email of a payee without one (an order's:
+// a subscription's subscriber holds its email); m the user's metadata.
+// Orders and subscriptions share encodeCustomID and decodeCustomID.
+type customData struct {
 	Customer string            `json:"c,omitempty"`
 	Email    string            `json:"e,omitempty"`
 	Metadata map[string]string `json:"m,omitempty"`
 }
 
-// encodeOrderData returns the custom_id of d, "" when d holds nothing,
-// or a VALIDATION_ERROR on "metadata" when it does not fit: metadata is
-// never truncated.
-func encodeOrderData(d orderData) (string, error) {
+// encodeCustomID returns the custom_id of d, "" when d holds nothing, or
+// a VALIDATION_ERROR on "metadata" when it takes more than maxCustomID
+// characters: metadata is never cut. Every character outside printable
+// ASCII is escaped (\u00eb), since a subscription's custom_id takes
+// printable ASCII only.
+func encodeCustomID(d customData) (string, error) {
 	if d.Customer == "" && d.Email == "" && len(d.Metadata) == 0 {
 		return "", nil
 	}
-	b, _ := json.Marshal(d)
-	if len(b) > maxCustomID {
-		return "", paykit.ValidationError("metadata", "PayPal keeps metadata and the customer in custom_id, at most "+
-			strconv.Itoa(maxCustomID)+" characters; these take "+strconv.Itoa(len(b))+": send less metadata")
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", paykit.ValidationError("metadata", "metadata cannot be encoded: "+err.Error())
 	}
-	return string(b), nil
+	s := asciiJSON(b)
+	if len(s) > maxCustomID {
+		return "", paykit.ValidationError("metadata", "PayPal keeps the metadata and the customer in custom_id, at most "+
+			strconv.Itoa(maxCustomID)+" characters; these take "+strconv.Itoa(len(s))+": keep fewer or shorter keys and values")
+	}
+	return s, nil
 }
 
-// decodeOrderData reads a custom_id: one paykit did not write (set in
-// PayPal's dashboard or by another program) is the metadata "custom_id".
-func decodeOrderData(s string) orderData {
-	var d orderData
+// asciiJSON escapes every character of JSON b outside printable ASCII.
+func asciiJSON(b []byte) string {
+	ascii := true
+	for _, c := range b {
+		ascii = ascii && c >= 0x20 && c < 0x7f
+	}
+	if ascii {
+		return string(b)
+	}
+	var sb strings.Builder
+	for _, r := range string(b) {
+		if r >= 0x20 && r < 0x7f {
+			sb.WriteRune(r)
+			continue
+		}
+		for _, u := range utf16.Encode([]rune{r}) {
+			sb.WriteString(`\u`)
+			sb.WriteString(strconv.FormatUint(uint64(u)|0x10000, 16)[1:])
+		}
+	}
+	return sb.String()
+}
+
+// decodeCustomID reads a custom_id; Metadata is never nil. One paykit did
+// not write (set in PayPal's dashboard, by other code, or JSON of another
+// shape) is the metadata "custom_id".
+func decodeCustomID(s string) customData {
+	d := customData{Metadata: map[string]string{}}
 	if s == "" {
 		return d
 	}
-	if !strings.HasPrefix(s, "{") || json.Unmarshal([]byte(s), &d) != nil {
-		return orderData{Metadata: map[string]string{"custom_id": s}}
+	if strings.HasPrefix(s, "{") {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		var got customData
+		if dec.Decode(&got) == nil && !dec.More() {
+			if got.Metadata == nil {
+				got.Metadata = d.Metadata
+			}
+			return got
+		}
 	}
+	d.Metadata["custom_id"] = s
 	return d
 }
 
 // refundData is what a refund's custom_id holds: the paykit payment (the
-// order) it refunds, the reason and the metadata. PayPal answers a
-// refund's custom_id only in the characters A-Z a-z 0-9 - _ . , so it
-// is base64url of compact JSON.
+// order) it refunds, the reason and the metadata. It is not customData's
+// JSON because a refund's custom_id cannot carry JSON: PayPal's refund
+// answers it in the pattern ^[A-Za-z0-9-_.,]*$ only (no braces, quotes or
+// colons), so it is base64url (unpadded) of compact JSON, within the same
+// maxCustomID characters once encoded.
 type refundData struct {
 	Payment  string              `json:"p,omitempty"`
 	Reason   paykit.RefundReason `json:"r,omitempty"`
 	Metadata map[string]string   `json:"m,omitempty"`
 }
 
+// encodeRefundData returns the custom_id of a refund, or a
+// VALIDATION_ERROR on "metadata" when it does not fit.
 func encodeRefundData(d refundData) (string, error) {
 	b, _ := json.Marshal(d)
 	s := base64.RawURLEncoding.EncodeToString(b)
@@ -288,6 +351,8 @@ func encodeRefundData(d refundData) (string, error) {
 	return s, nil
 }
 
+// decodeRefundData reads a refund's custom_id: one paykit did not write
+// is the metadata "custom_id".
 func decodeRefundData(s string) refundData {
 	var d refundData
 	if b, err := base64.RawURLEncoding.DecodeString(s); err == nil && json.Unmarshal(b, &d) == nil {
@@ -491,6 +556,23 @@ type wireTransaction struct {
 	Time       string       `json:"time"`
 }
 
+// wireSale is the v1 sale PayPal still sends in PAYMENT.SALE.COMPLETED
+// for a subscription's payment: billing_agreement_id is the
+// subscription, custom its custom_id, and the id the transaction id that
+// subscriptions.transactions lists. It is read as that transaction
+// (transactionOfSale).
+type wireSale struct {
+	ID     string `json:"id"`
+	State  string `json:"state"`
+	Amount struct {
+		Total    string `json:"total"`
+		Currency string `json:"currency"`
+	} `json:"amount"`
+	BillingAgreementID string `json:"billing_agreement_id"`
+	Custom             string `json:"custom"`
+	CreateTime         string `json:"create_time"`
+}
+
 // wireTransactions is the answer of subscriptions.transactions.
 type wireTransactions struct {
 	Transactions []wireTransaction `json:"transactions"`
@@ -551,4 +633,15 @@ var transactionInvoiceStatuses = map[string]paykit.InvoiceStatus{
 	"REFUNDED":           paykit.InvoicePaid,
 	"PENDING":            paykit.InvoiceOpen,
 	"DECLINED":           paykit.InvoiceVoid,
+}
+
+// saleTransactionStatuses maps the state of a v1 sale to the status of
+// the subscription's transaction it is, which transactionInvoiceStatuses
+// maps on (an unknown state is no transaction status: open).
+var saleTransactionStatuses = map[string]string{
+	"completed":          "COMPLETED",
+	"partially_refunded": "PARTIALLY_REFUNDED",
+	"refunded":           "REFUNDED",
+	"pending":            "PENDING",
+	"denied":             "DECLINED",
 }
