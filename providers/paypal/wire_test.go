@@ -60,7 +60,7 @@ func paymentFallback(t *testing.T, c *collection) paykit.PaymentStatus {
 	return pay.Status
 }
 
-// refundFallback is the status refundFrom gives a refund in
+// refundFallback is the status readRefund gives a refund in
 // unknownStatus. Its custom_id names its payment, so nothing is asked of
 // PayPal.
 func refundFallback(t *testing.T) paykit.RefundStatus {
@@ -73,7 +73,7 @@ func refundFallback(t *testing.T) paykit.RefundStatus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := (&provider{}).refundFrom(context.Background(), raw)
+	r, err := (&provider{}).readRefund(context.Background(), raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func recurringCheckoutFallback(t *testing.T) paykit.CheckoutStatus {
 // subscription's transaction in unknownStatus.
 func invoiceFallback(t *testing.T) paykit.InvoiceStatus {
 	t.Helper()
-	inv, err := invoiceFrom(&wireTransaction{ID: "TX1", Status: unknownStatus}, nil, &wireSubscription{ID: "I-BW452GLLEP1G"}, "", nil)
+	inv, err := invoiceFrom(&wireTransaction{ID: "TX1", Status: unknownStatus}, nil, &wireSubscription{ID: "I-BW452GLLEP1G"}, customData{})
 	if err != nil {
 		t.Fatal(err)
 	}
