@@ -4,20 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providerkit"
 	"github.com/stripe/stripe-go/v79/webhook"
+	"github.com/tidwall/gjson"
 )
 
 // ParseWebhook verifies a delivery's Stripe-Signature header with
 // stripe-go's webhook package (any of several v1 signatures may match, as
-// during a secret rotation; the timestamp must be within the tolerance) and
-// maps the event to unified events. It needs the signing secret only, not
-// a valid API key. The event's API version is not checked:
+// during a secret rotation; the timestamp must be within the tolerance of
+// now, behind or ahead; the header's key may be in any case), refuses a
+// body that is not valid JSON with a VALIDATION_ERROR, and maps the event
+// to unified events. It needs the signing secret only, not a valid API
+// key. The event's API version is not checked:
 // only the fields paykit maps are read, straight from the verified body.
 //
 // A checkout.session.completed gives checkout.completed (under the native
@@ -38,11 +42,22 @@ func (a *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, s
 	case secret == "":
 		return nil, providerkit.ConfigError(Name, "secret", "the webhook signing secret is empty")
 	}
-	if err := webhook.ValidatePayloadWithTolerance(req.Body, signatureHeader(req.Header), secret, a.tolerance); err != nil {
+	header := providerkit.HeaderValue(req.Header, "Stripe-Signature")
+	if err := webhook.ValidatePayloadWithTolerance(req.Body, header, secret, a.tolerance); err != nil {
 		return nil, signatureError(err)
 	}
-	// The body is authentic: it is read without a validation pass first
-	// (a fifth of the time), but it must look like an event.
+	// stripe-go refuses a timestamp too far behind the clock only; one too
+	// far ahead is a delivery signed to be replayed later.
+	if ts, ok := signatureTimestamp(header); !ok || time.Until(ts) > a.tolerance {
+		return nil, &paykit.Error{Code: paykit.CodeWebhookSignature, Provider: Name, Op: paykit.OpWebhooksHandle,
+			Message: "the signature's timestamp is ahead of the clock by more than the tolerance"}
+	}
+	// The body is authentic, but gjson reads what it can of any bytes: a
+	// body that is not JSON (a truncated object) must not become an event.
+	// gjson.Valid allocates nothing and costs less than the decode.
+	if !gjson.ValidBytes(req.Body) {
+		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Param: "body", Message: "the signed webhook body is not valid JSON"}
+	}
 	var e wireEvent
 	if !e.decode(req.Body) {
 		return nil, &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Param: "body", Message: "the signed webhook body is not a Stripe event (no id and type)"}
@@ -50,19 +65,21 @@ func (a *provider) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, s
 	return e.unified(), nil
 }
 
-// signatureHeader returns the Stripe-Signature header, also when h was
-// built by hand with a key in another case (as some serverless platforms
-// pass headers).
-func signatureHeader(h http.Header) string {
-	if v := h.Get("Stripe-Signature"); v != "" {
-		return v
-	}
-	for k, v := range h {
-		if len(v) > 0 && strings.EqualFold(k, "Stripe-Signature") {
-			return v[0]
+// signatureTimestamp returns the time of a Stripe-Signature header as
+// stripe-go reads it: the last t= entry.
+func signatureTimestamp(header string) (time.Time, bool) {
+	var ts time.Time
+	ok := false
+	for _, pair := range strings.Split(header, ",") {
+		if v, found := strings.CutPrefix(pair, "t="); found {
+			sec, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return time.Time{}, false
+			}
+			ts, ok = time.Unix(sec, 0), true
 		}
 	}
-	return ""
+	return ts, ok
 }
 
 // mapping is one unified event a native event becomes: its type, and the

@@ -558,3 +558,62 @@ func TestMappedEvents(t *testing.T) {
 	}
 	assert.Empty(t, cased, "cases of event types MappedEvents does not list")
 }
+
+// TestWebhookRefusesFutureTimestamps: a signature's timestamp ahead of the
+// clock beyond the tolerance is refused as one behind it is (a delivery
+// signed to be replayed later), as the Standard Webhooks providers do.
+func TestWebhookRefusesFutureTimestamps(t *testing.T) {
+	p := Provider(testKey)
+	body := eventBody(t, "customer.created", "customer")
+	for _, ahead := range []time.Duration{5*time.Minute + time.Second, 6 * time.Minute, time.Hour} {
+		t.Run(ahead.String(), func(t *testing.T) {
+			// From the next whole second, so that the signed time, in
+			// seconds, is beyond the tolerance however late the check runs.
+			at := time.Now().Truncate(time.Second).Add(time.Second + ahead)
+			sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: testSecret, Timestamp: at})
+			events, err := p.ParseWebhook(context.Background(), &paykit.WebhookRequest{Body: body, Header: http.Header{"Stripe-Signature": {sp.Header}}}, testSecret)
+			assert.Nil(t, events)
+			require.ErrorIs(t, err, paykit.ErrWebhookSignature)
+			assert.Contains(t, err.Error(), "ahead")
+		})
+	}
+	t.Run("within the tolerance", func(t *testing.T) {
+		sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: testSecret, Timestamp: time.Now().Add(4 * time.Minute)})
+		_, err := p.ParseWebhook(context.Background(), &paykit.WebhookRequest{Body: body, Header: http.Header{"Stripe-Signature": {sp.Header}}}, testSecret)
+		require.NoError(t, err)
+	})
+}
+
+// TestWebhookRefusesUnparseableSignedBodies: a correctly signed body that
+// is not valid JSON is a VALIDATION_ERROR (a 400), and no handler sees an
+// object built from it.
+func TestWebhookRefusesUnparseableSignedBodies(t *testing.T) {
+	p := Provider(testKey)
+	good := string(eventBody(t, "customer.created", "customer"))
+	for name, body := range map[string]string{
+		"truncated object": `{"id":"evt_x","type":"customer.created"`,
+		"truncated event":  good[:len(good)-2],
+		"trailing garbage": good + "x",
+		"truncated data":   `{"id":"evt_x","type":"customer.created","data":{"object":{"id":"cus_1"`,
+		"unquoted value":   `{"id":"evt_x","type":"customer.created","data":{"object":{"id":cus_1}}}`,
+		"two objects":      `{"id":"evt_x","type":"customer.created"}{"id":"evt_y"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			events, err := p.ParseWebhook(context.Background(), signed([]byte(body), testSecret), testSecret)
+			assert.Nil(t, events)
+			require.ErrorIs(t, err, paykit.ErrValidation)
+		})
+	}
+	t.Run("through a Webhook", func(t *testing.T) {
+		ran := 0
+		wh := paykit.New(p).Webhooks.Setup(paykit.WebhookConfig{Secret: testSecret}).
+			On(paykit.EventCustomerCreated, func(context.Context, *paykit.Event) error { ran++; return nil })
+		body := []byte(`{"id":"evt_x","type":"customer.created"`)
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(string(body)))
+		r.Header = signed(body, testSecret).Header
+		wh.ServeHTTP(rec, r)
+		assert.Equal(t, http.StatusBadRequest, rec.Code, rec.Body.String())
+		assert.Zero(t, ran, "a handler saw an object built from a body that did not parse")
+	})
+}
