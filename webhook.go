@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -131,7 +133,14 @@ func decodeEventData(t EventType, raw json.RawMessage) (any, error) {
 
 // WebhookRequest is one delivery as received.
 type WebhookRequest struct {
-	Body   []byte
+	Body []byte
+	// Header holds the delivery's headers. Its keys may be in any case:
+	// a map built by hand from an AWS Lambda event or an API gateway
+	// ("webhook-id", "stripe-signature") verifies as one from net/http
+	// does. Webhook.Handle gives the provider a copy with canonical keys
+	// (values of keys that differ only in case joined, the canonical
+	// key's first); a provider's ParseWebhook called directly reads keys
+	// in any case too.
 	Header http.Header
 	// URL is the full URL the delivery was sent to; some providers sign it.
 	URL string
@@ -220,6 +229,11 @@ func (w *Webhook) Handle(ctx context.Context, req *WebhookRequest) error {
 		return err
 	}
 	defer cancel()
+	if h := canonicalHeader(req.Header); h != nil {
+		r := *req
+		r.Header = h
+		req = &r
+	}
 	events, err := c.provider.ParseWebhook(ctx, req, w.cfg.Secret)
 	if err != nil {
 		return c.wrapErr(OpWebhooksHandle, err)
@@ -230,6 +244,37 @@ func (w *Webhook) Handle(ctx context.Context, req *WebhookRequest) error {
 		}
 	}
 	return nil
+}
+
+// canonicalHeader returns a copy of h with every key in Go's canonical
+// form, or nil when h's keys are all canonical already (as net/http makes
+// them), so that a provider's Header.Get finds them. The values of keys
+// that differ only in case are joined: the canonical key's first, then
+// the others' in the order of their keys. h is not changed. It is done
+// here, once, for every provider; providerkit.HeaderValue does it for a
+// direct ParseWebhook call.
+func canonicalHeader(h http.Header) http.Header {
+	canonical := true
+	for k := range h {
+		if http.CanonicalHeaderKey(k) != k {
+			canonical = false
+			break
+		}
+	}
+	if canonical {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(h))
+	out := make(http.Header, len(h))
+	for _, pass := range []bool{true, false} {
+		for _, k := range keys {
+			ck := http.CanonicalHeaderKey(k)
+			if (ck == k) == pass {
+				out[ck] = append(out[ck], h[k]...)
+			}
+		}
+	}
+	return out
 }
 
 type noArgs struct{}

@@ -326,3 +326,41 @@ func TestWebhookFailureLogCarriesTheHandlersErrorRedacted(t *testing.T) {
 	assert.NotContains(t, logs.String(), "4242424242424242")
 	assert.NotContains(t, rec.Body.String(), "orders db", "the provider is not told")
 }
+
+// canonicalOnly is a provider that reads its headers with Header.Get, as
+// most do: it finds only keys in Go's canonical form.
+type canonicalOnly struct{ paykit.UnimplementedProvider }
+
+func (canonicalOnly) Capabilities() paykit.Capabilities {
+	return paykit.Capabilities{Ops: []paykit.Op{paykit.OpWebhooksHandle}}
+}
+
+func (canonicalOnly) ParseWebhook(_ context.Context, req *paykit.WebhookRequest, secret string) ([]*paykit.Event, error) {
+	if req.Header.Get("X-Sig") != secret || req.Header.Get("Webhook-Id") == "" {
+		return nil, paykit.ErrWebhookSignature
+	}
+	return []*paykit.Event{{ID: req.Header.Get("Webhook-Id"), Type: paykit.EventCustomerCreated, Data: &paykit.Customer{ID: "cus_1"}}}, nil
+}
+
+// TestWebhookHandleAcceptsHeaderKeysInAnyCase: a WebhookRequest built by
+// hand (AWS Lambda, API gateways) has keys such as "webhook-id"; Handle
+// gives the provider canonical keys, without changing the caller's map.
+func TestWebhookHandleAcceptsHeaderKeysInAnyCase(t *testing.T) {
+	ran := 0
+	wh := paykit.New(canonicalOnly{}).Webhooks.Setup(paykit.WebhookConfig{Secret: "s3cret"}).
+		On(paykit.EventCustomerCreated, func(context.Context, *paykit.Event) error { ran++; return nil })
+	for i, h := range []http.Header{
+		{"webhook-id": {"msg_1"}, "x-sig": {"s3cret"}},
+		{"WEBHOOK-ID": {"msg_2"}, "X-SIG": {"s3cret"}},
+		{"Webhook-Id": {"msg_3"}, "x-sig": {"s3cret"}},
+	} {
+		before := len(h)
+		require.NoError(t, wh.Handle(context.Background(), &paykit.WebhookRequest{Header: h, Body: []byte(`{}`)}), "headers %v", h)
+		assert.Equal(t, i+1, ran)
+		assert.Len(t, h, before, "the caller's header map is left as it was")
+	}
+	// Keys that differ only in case keep all their values, in order.
+	h := http.Header{"x-sig": {"s3cret"}, "X-Sig": {"forged"}, "webhook-id": {"msg_4"}}
+	err := wh.Handle(context.Background(), &paykit.WebhookRequest{Header: h})
+	require.ErrorIs(t, err, paykit.ErrWebhookSignature, "the canonical key's values come first")
+}

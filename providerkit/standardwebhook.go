@@ -70,7 +70,8 @@ func webhookSignatureError(msg string) error {
 }
 
 // VerifyStandardWebhook checks a delivery against key: the headers are
-// present, the timestamp is within tolerance of now, and one of the v1 signatures
+// present (their keys in any case, as in a header map built by hand from
+// an AWS Lambda event), the timestamp is within tolerance of now, and one of the v1 signatures
 // matches (several are accepted, for secret rotation), compared in
 // constant time. It returns the delivery's id and timestamp. Errors match
 // paykit.ErrWebhookSignature, but for an empty key, which is a
@@ -80,7 +81,7 @@ func VerifyStandardWebhook(key []byte, header http.Header, body []byte, toleranc
 		// With no key anyone could sign a delivery.
 		return "", time.Time{}, &paykit.Error{Code: paykit.CodeConfiguration, Param: "secret", Message: "the webhook secret is empty"}
 	}
-	id, tsRaw, sigs := header.Get(HeaderWebhookID), header.Get(HeaderWebhookTimestamp), header.Get(HeaderWebhookSignature)
+	id, tsRaw, sigs := HeaderValue(header, HeaderWebhookID), HeaderValue(header, HeaderWebhookTimestamp), HeaderValue(header, HeaderWebhookSignature)
 	if id == "" || tsRaw == "" || sigs == "" {
 		return "", time.Time{}, webhookSignatureError("missing webhook-id, webhook-timestamp or webhook-signature header")
 	}

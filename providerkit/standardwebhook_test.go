@@ -2,6 +2,8 @@ package providerkit
 
 import (
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +92,25 @@ func TestVerifyStandardWebhookRefusesAnEmptyKey(t *testing.T) {
 	_, _, err := VerifyStandardWebhook(StandardWebhookKey(""), h, body, 0, now)
 	if !errors.Is(err, paykit.ErrConfiguration) {
 		t.Errorf("VerifyStandardWebhook with an empty key: %v, want ErrConfiguration", err)
+	}
+}
+
+// TestVerifyStandardWebhookHeaderKeysInAnyCase: a header map built by hand
+// (AWS Lambda, API gateways) may hold "webhook-id", which Header.Get does
+// not find; a direct ParseWebhook call passes it as it is.
+func TestVerifyStandardWebhookHeaderKeysInAnyCase(t *testing.T) {
+	key := []byte("secret")
+	now := time.Now()
+	body := []byte(`{"type":"x"}`)
+	signed := StandardWebhookHeaders(key, "msg_1", now, body)
+	for name, rekey := range map[string]func(string) string{"lower": strings.ToLower, "upper": strings.ToUpper} {
+		h := http.Header{}
+		for k, v := range signed {
+			h[rekey(k)] = v
+		}
+		id, _, err := VerifyStandardWebhook(key, h, body, 0, now)
+		if err != nil || id != "msg_1" {
+			t.Errorf("%s-case keys: id %q, err %v", name, id, err)
+		}
 	}
 }

@@ -745,3 +745,26 @@ func TestMappedEventsAreTheEmittedOnes(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookHeaderKeysInAnyCase: the issue's case. Webhooks.Handle with
+// the header keys of an AWS Lambda event ("webhook-id", lower case), and
+// ParseWebhook called directly with them, verify as canonical keys do.
+func TestWebhookHeaderKeysInAnyCase(t *testing.T) {
+	sim := newSim(t)
+	body := []byte(`{"id":"evt_case","type":"customer.created","provider":"local","created":"2026-01-02T03:04:05Z","data":{"id":"cus_1","email":"a@example.com"}}`)
+	signed := sim.SignedRequest("evt_case", body)
+	lower := http.Header{}
+	for k, v := range signed.Header {
+		lower[strings.ToLower(k)] = v
+	}
+	req := &paykit.WebhookRequest{Body: body, Header: lower}
+	ran := 0
+	wh := paykit.New(sim).Webhooks.Setup(paykit.WebhookConfig{Secret: sim.WebhookSecret()}).
+		On(paykit.EventCustomerCreated, func(context.Context, *paykit.Event) error { ran++; return nil })
+	if err := wh.Handle(context.Background(), req); err != nil || ran != 1 {
+		t.Fatalf("Handle with lower-case header keys: err %v, handler ran %d times", err, ran)
+	}
+	if _, err := sim.ParseWebhook(context.Background(), req, sim.WebhookSecret()); err != nil {
+		t.Fatalf("ParseWebhook with lower-case header keys: %v", err)
+	}
+}

@@ -116,11 +116,11 @@ type delivery struct {
 // checks the transmission time against the tolerance.
 func (p *provider) readDelivery(h http.Header) (delivery, error) {
 	d := delivery{
-		id:      headerValue(h, headerTransmissionID),
-		timeRaw: headerValue(h, headerTransmissionTime),
-		sig:     headerValue(h, headerTransmissionSig),
-		certURL: headerValue(h, headerCertURL),
-		algo:    headerValue(h, headerAuthAlgo),
+		id:      providerkit.HeaderValue(h, headerTransmissionID),
+		timeRaw: providerkit.HeaderValue(h, headerTransmissionTime),
+		sig:     providerkit.HeaderValue(h, headerTransmissionSig),
+		certURL: providerkit.HeaderValue(h, headerCertURL),
+		algo:    providerkit.HeaderValue(h, headerAuthAlgo),
 	}
 	if d.id == "" || d.timeRaw == "" || d.sig == "" || d.certURL == "" || d.algo == "" {
 		return d, webhookSignatureError("the delivery lacks a paypal-transmission-id, -time, -sig, paypal-cert-url or paypal-auth-algo header")
@@ -135,20 +135,6 @@ func (p *provider) readDelivery(h http.Header) (delivery, error) {
 	}
 	d.time = t.UTC()
 	return d, nil
-}
-
-// headerValue returns the header name, also when h was built by hand with
-// a key in another case (as some serverless platforms pass headers).
-func headerValue(h http.Header, name string) string {
-	if v := h.Get(name); v != "" {
-		return v
-	}
-	for k, v := range h {
-		if len(v) > 0 && strings.EqualFold(k, name) {
-			return v[0]
-		}
-	}
-	return ""
 }
 
 func webhookSignatureError(msg string) *paykit.Error {
