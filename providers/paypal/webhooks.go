@@ -162,6 +162,9 @@ func (p *provider) verifyOnline(ctx context.Context, d delivery, webhookID strin
 	if !json.Valid(body) {
 		return webhookSignatureError("the body is not JSON: it is no PayPal delivery")
 	}
+	if err := checkEventShape(body); err != nil {
+		return err
+	}
 	vr := &verifyRequest{AuthAlgo: d.algo, CertURL: d.certURL, TransmissionID: d.id, TransmissionSig: d.sig,
 		TransmissionTime: d.timeRaw, WebhookID: webhookID, WebhookEvent: body}
 	enc, err := json.Marshal(vr)
@@ -186,6 +189,31 @@ func (p *provider) verifyOnline(ctx context.Context, d delivery, webhookID strin
 	}
 	if out.VerificationStatus != "SUCCESS" {
 		return webhookSignatureError("PayPal did not verify the delivery's signature")
+	}
+	return nil
+}
+
+// eventFieldKinds are the first byte of the JSON value each top-level
+// field of a webhook event has in PayPal's document (verify_webhook_signature's
+// webhook_event); null is allowed for none.
+var eventFieldKinds = map[string]byte{
+	"id": '"', "create_time": '"', "resource_type": '"', "event_type": '"', "summary": '"',
+	"event_version": '"', "resource_version": '"', "resource": '{', "links": '[',
+}
+
+// checkEventShape refuses, with a VALIDATION_ERROR, a body PayPal's
+// verify-webhook-signature would refuse as no webhook event (not an
+// object, a field of another type): it is no delivery of PayPal's, and
+// the call is not made for it.
+func checkEventShape(body []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		return &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Param: "body", Message: "the webhook body is not a PayPal event (not a JSON object)"}
+	}
+	for k, kind := range eventFieldKinds {
+		if v, ok := fields[k]; ok && (len(v) == 0 || v[0] != kind) {
+			return &paykit.Error{Code: paykit.CodeValidation, Provider: Name, Param: "body", Message: "the webhook body is not a PayPal event: " + k + " is of another type"}
+		}
 	}
 	return nil
 }
