@@ -58,3 +58,9 @@ func signAt(_ *testing.T, req *paykit.WebhookRequest, secret string, at time.Tim
 	maps.Copy(h, providerkit.StandardWebhookHeaders(providerkit.StandardWebhookKey(secret), req.Header.Get("webhook-id"), at, req.Body))
 	return &paykit.WebhookRequest{Body: req.Body, Header: h, URL: req.URL}
 }
+
+// TestWebhookConformance runs paykit's webhook attack suite on the
+// simulator's own deliveries, signed as its worker signs them.
+func TestWebhookConformance(t *testing.T) {
+	paykittest.RunWebhookConformance(t, harness(func(t *testing.T) paykit.Provider { return newSim(t) }, realDeliveries).Webhooks())
+}

@@ -37,8 +37,25 @@ func TestConformance(t *testing.T) {
 }
 
 func runConformance(t *testing.T, opts ...Option) {
+	paykittest.RunConformance(t, conformanceHarness(opts...))
+}
+
+// TestWebhookConformance runs paykit's webhook attack suite on PayPal's
+// paypal-* transmission headers, verified by the fake's
+// verify-webhook-signature (online) and here (offline). PayPal's verify
+// API is sent the event re-encoded, compacted: a signed body padded with
+// whitespace is refused online for its content (a CRC32 of other bytes),
+// which the suite accepts; offline it passes.
+func TestWebhookConformance(t *testing.T) {
+	for mode, opts := range map[string][]Option{"online": nil, "offline": {WithOfflineWebhookVerification()}} {
+		t.Run(mode, func(t *testing.T) { paykittest.RunWebhookConformance(t, conformanceHarness(opts...).Webhooks()) })
+	}
+}
+
+// conformanceHarness drives the provider on a fake, with opts.
+func conformanceHarness(opts ...Option) paykittest.Harness {
 	var f *fake
-	paykittest.RunConformance(t, paykittest.Harness{
+	return paykittest.Harness{
 		NewProvider: func(t *testing.T) paykit.Provider {
 			f = newFake(t)
 			billingHarness(f) // the fake's payer approves each subscription at once
@@ -78,5 +95,5 @@ func runConformance(t *testing.T, opts ...Option) {
 		// suite lists invoices without the SubscriptionID PayPal needs;
 		// invoices_test.go covers both invoice operations.
 		Unexercised: append([]paykit.Op{paykit.OpPaymentsCancel}, billingUnexercised...),
-	})
+	}
 }

@@ -39,8 +39,20 @@ func newFakeWithProducts(t *testing.T) *fakePolar {
 // pointed at the stateful, spec-validating fake: every request of the
 // suite is checked against Polar's 2026-10 document.
 func TestConformance(t *testing.T) {
+	paykittest.RunConformance(t, conformanceHarness())
+}
+
+// TestWebhookConformance runs paykit's webhook attack suite on Polar's
+// Standard Webhooks signatures.
+func TestWebhookConformance(t *testing.T) {
+	paykittest.RunWebhookConformance(t, conformanceHarness().Webhooks())
+}
+
+// conformanceHarness drives the provider on the fake; its deliveries are
+// signed as Polar signs them.
+func conformanceHarness() paykittest.Harness {
 	var fake *fakePolar
-	paykittest.RunConformance(t, paykittest.Harness{
+	return paykittest.Harness{
 		NewProvider: func(t *testing.T) paykit.Provider {
 			fake = newFakeWithProducts(t)
 			return fake.provider(WithPaymentProduct(oneTimeProduct))
@@ -67,5 +79,5 @@ func TestConformance(t *testing.T) {
 		SignAt: func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
 			return signed(req.Body, req.Header.Get("webhook-id"), at, secret)
 		},
-	})
+	}
 }

@@ -14,7 +14,19 @@ import (
 // stripe-mock keeps no state, so the suite checks ids and shapes there;
 // state, declines and errors are covered by the fixture tests.
 func TestConformance(t *testing.T) {
-	paykittest.RunConformance(t, paykittest.Harness{
+	paykittest.RunConformance(t, conformanceHarness())
+}
+
+// TestWebhookConformance runs paykit's webhook attack suite on Stripe's
+// signatures (one Stripe-Signature header; the body holds the event id).
+func TestWebhookConformance(t *testing.T) {
+	paykittest.RunWebhookConformance(t, conformanceHarness().Webhooks())
+}
+
+// conformanceHarness drives the provider on stripe-mock; its deliveries
+// are signed as Stripe signs them.
+func conformanceHarness() paykittest.Harness {
+	return paykittest.Harness{
 		NewProvider: func(t *testing.T) paykit.Provider {
 			return Provider(testKey, WithBaseURL(mockURL), WithReturnURLs("https://example.com/success", "https://example.com/cancel"))
 		},
@@ -39,5 +51,5 @@ func TestConformance(t *testing.T) {
 			sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: req.Body, Secret: secret, Timestamp: at})
 			return &paykit.WebhookRequest{Body: req.Body, Header: http.Header{"Stripe-Signature": {sp.Header}}}
 		},
-	})
+	}
 }
