@@ -457,7 +457,7 @@ func (r *webhookRun) run() {
 		c.Body = flip(g.Body, i)
 		r.try("tampered body", attempt{name: fmt.Sprintf("byte %d of %d flipped", i, n), req: &c, want: badSignature})
 	}
-	for name, body := range map[string][]byte{"a byte appended": append(bytes.Clone(g.Body), 'x'), "the last byte dropped": g.Body[:n-1 : n-1]} {
+	for name, body := range map[string][]byte{"a byte appended": append(bytes.Clone(g.Body), 'x'), "the last byte dropped": g.Body[: n-1 : n-1]} {
 		c := *g
 		c.Body = body
 		r.try("tampered body", attempt{name: name, req: &c, want: badSignature})
@@ -583,6 +583,14 @@ func (r *webhookRun) run() {
 	r.concurrent(g, ids)
 }
 
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
 // otherType returns a JSON value of another type than v.
 func otherType(v json.RawMessage) json.RawMessage {
 	switch s := bytes.TrimSpace(v); {
@@ -638,6 +646,9 @@ func (r *webhookRun) replays(g *paykit.WebhookRequest, ids []string) {
 			}
 		}
 		ran := rs.snapshot()
+		if total := sum(ran); total != len(ids) {
+			t.Errorf("replay %s: the handlers ran %d times over a delivery of %d events, its repeat and its retry; want %d", via, total, len(ids), len(ids))
+		}
 		if !slices.Equal(slices.Sorted(maps.Keys(ran)), slices.Sorted(slices.Values(ids))) {
 			t.Errorf("replay %s: handled events %q, want %q", via, slices.Sorted(maps.Keys(ran)), ids)
 		}
@@ -701,6 +712,9 @@ func (r *webhookRun) concurrent(g *paykit.WebhookRequest, ids []string) {
 			t.Errorf("concurrent redelivery %s: no copy of %d was answered 200", via, copies)
 		}
 		ran := rs.snapshot()
+		if total := sum(ran); total != len(ids) {
+			t.Errorf("concurrent redelivery %s: the handlers ran %d times for %d copies of a delivery of %d events; want %d", via, total, copies, len(ids), len(ids))
+		}
 		if !slices.Equal(slices.Sorted(maps.Keys(ran)), slices.Sorted(slices.Values(ids))) {
 			t.Errorf("concurrent redelivery %s: handled events %q, want %q", via, slices.Sorted(maps.Keys(ran)), ids)
 		}
