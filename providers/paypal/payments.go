@@ -3,6 +3,7 @@ package paypal
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -535,10 +536,21 @@ func (p *provider) authorize(ctx context.Context, o *wireOrder, key writeKey) (s
 // when it is not yet, then its authorization captured for Amount (0 or
 // nil params: all of it) as the final capture. The two writes of one
 // call carry keys derived from the call's, so a retry repeats neither.
+//
+// A repeat of a capture with the caller's key finds the order captured
+// already: it sends the capture again with the same PayPal-Request-Id,
+// which PayPal answers with the first capture (orders.capture answers a
+// replay 200 OK; authorizations.capture keeps its keys 45 days). A
+// capture PayPal does not replay (another key, or one it no longer
+// keeps) is refused by PayPal and answered ErrInvalidState.
 func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, opts *paykit.RequestOptions) (*paykit.Payment, error) {
 	var want int64
 	if params != nil {
 		want = params.Amount
+	}
+	if want < 0 {
+		// The Client refuses it first; a direct call must not send it.
+		return nil, paykit.ValidationError("amount", "amount must not be negative")
 	}
 	o, _, err := p.retrieveOrder(ctx, id, "payment")
 	if err != nil {
@@ -554,19 +566,24 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 		return nil, paykit.ValidationError("amount", "cannot capture more than the payment's "+strconv.FormatInt(total, 10))
 	}
 	authID := openAuthorization(o)
+	// A repeat by the caller's key may find its own capture done.
+	repeat := !key.generated
 	switch {
-	case o.Intent == "CAPTURE" && o.Status == "APPROVED":
+	case o.Intent == "CAPTURE" && (o.Status == "APPROVED" || repeat && o.Status == "COMPLETED"):
 		if want != 0 && want != total {
 			return nil, paykit.ValidationError("amount", "PayPal captures an automatic payment whole: create it with capture_method manual to capture part of it")
 		}
 		if _, err := p.write(ctx, http.MethodPost, ordersPath+"/"+id+"/capture", struct{}{}, key, nil); err != nil {
-			return nil, err
+			return nil, notCapturable(o, err)
 		}
-	case o.Intent == "AUTHORIZE" && (authID != "" || o.Status == "APPROVED"):
-		if authID == "" {
+	case o.Intent == "AUTHORIZE" && (authID != "" || o.Status == "APPROVED" || repeat && lastAuthorization(o) != ""):
+		if authID == "" && o.Status == "APPROVED" {
 			if authID, err = p.authorize(ctx, o, key.with("-authorize")); err != nil {
 				return nil, err
 			}
+		}
+		if authID == "" {
+			authID = lastAuthorization(o)
 		}
 		body := captureRequest{FinalCapture: true}
 		if want != 0 {
@@ -577,17 +594,36 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 			body.Amount = &m
 		}
 		if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/capture", body, key.with("-capture"), nil); err != nil {
-			return nil, err
+			return nil, notCapturable(o, err)
 		}
 	default:
-		pay, err := paymentFrom(o, nil)
-		if err != nil {
-			return nil, err
-		}
-		return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name,
-			Message: "payment " + id + " is " + string(pay.Status) + " (PayPal order " + o.Status + "): only an approved order, or an open authorization, can be captured"}
+		return nil, notCapturable(o, nil)
 	}
 	return p.RetrievePayment(ctx, id, nil)
+}
+
+// lastAuthorization is the id of the order's last authorization, whatever
+// its status, or "".
+func lastAuthorization(o *wireOrder) string {
+	if c := o.PurchaseUnits[0].Payments; c != nil && len(c.Authorizations) > 0 {
+		return c.Authorizations[len(c.Authorizations)-1].ID
+	}
+	return ""
+}
+
+// notCapturable is the error of a capture of order o that cannot be
+// made: err, PayPal's refusal, when it is not ErrInvalidState; else
+// ErrInvalidState saying what the payment is (wrapping err).
+func notCapturable(o *wireOrder, err error) error {
+	if err != nil && !errors.Is(err, paykit.ErrInvalidState) {
+		return err
+	}
+	pay, perr := paymentFrom(o, nil)
+	if perr != nil {
+		return perr
+	}
+	return &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Err: err,
+		Message: "payment " + o.ID + " is " + string(pay.Status) + " (PayPal order " + o.Status + "): only an approved order, or an open authorization, can be captured"}
 }
 
 // CancelPayment voids the order's open authorization; an approved
