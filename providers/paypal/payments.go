@@ -2,6 +2,8 @@ package paypal
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -81,11 +83,30 @@ func (p *provider) write(ctx context.Context, method, path string, body any, key
 	return p.send(ctx, &providerkit.Request{Method: method, Path: path, JSON: body, Header: preferFull}, key, out)
 }
 
-// send sends the write req with key as PayPal-Request-Id. The error of a
-// write whose outcome is unknown names the call's key, the one to repeat
-// the call with.
+// maxRequestID is the longest PayPal-Request-Id PayPal takes: the
+// orders document's maxLength (checkout_orders_v2.json); the payments and
+// billing documents name no limit, and paykit holds them to the same.
+const maxRequestID = 108
+
+// header is the PayPal-Request-Id of key: the key and its suffix, or,
+// when that is longer than PayPal takes (paykit accepts keys of 255
+// characters, and a suffix lengthens one), "pk-" and 64 hex digits of its
+// SHA-256. The same key always gives the same header, so a retry or a
+// repeat of the call is still replayed.
+func (k writeKey) header() string {
+	h := k.base + k.suffix
+	if len(h) <= maxRequestID {
+		return h
+	}
+	sum := sha256.Sum256([]byte(h))
+	return "pk-" + hex.EncodeToString(sum[:])
+}
+
+// send sends the write req with key as PayPal-Request-Id (header). The
+// error of a write whose outcome is unknown names the call's key, the one
+// to repeat the call with.
 func (p *provider) send(ctx context.Context, req *providerkit.Request, key writeKey, out any) (*providerkit.Response, error) {
-	req.IdempotencyKey, req.GeneratedKey = key.base+key.suffix, key.generated
+	req.IdempotencyKey, req.GeneratedKey = key.header(), key.generated
 	res, err := p.api.Do(ctx, req, out)
 	if pe, ok := err.(*paykit.Error); ok && pe.IdempotencyKey != "" {
 		pe.IdempotencyKey = key.base
