@@ -43,7 +43,9 @@ func (f *fake) handleOrders() {
 	f.handleOrderOp("orders.capture", true, f.captureOrder)
 	f.handleOrderOp("authorizations.get", false, f.orderGetter(f.ppAuths, "authorization_id"))
 	f.handleOrderOp("authorizations.capture", true, f.captureAuthorization)
-	f.handleOrderOp("authorizations.void", true, f.voidAuthorization)
+	// authorizations.void takes no PayPal-Request-Id: PayPal replays no
+	// void, and refuses a second one (PREVIOUSLY_VOIDED).
+	f.handleOrderOp("authorizations.void", false, f.voidAuthorization)
 	f.handleOrderOp("captures.get", false, f.orderGetter(f.ppCaptures, "capture_id"))
 	f.handleOrderOp("captures.refund", true, f.refundCapture)
 	f.handleOrderOp("refunds.get", false, f.orderGetter(f.ppRefunds, "refund_id"))

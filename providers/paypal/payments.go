@@ -652,6 +652,13 @@ func notCapturable(o *wireOrder, err error) error {
 // no longer be used. PayPal cannot void an order itself: an order the
 // payer has not approved, or an automatic (CAPTURE) one, cannot be
 // canceled (ErrInvalidState); an unapproved order lapses on its own.
+//
+// authorizations.void takes no PayPal-Request-Id (the payments document
+// lists none), so the void is sent without one, and the transport does
+// not repeat it once PayPal may have had it. It is safe to repeat by
+// itself: a void whose answer was lost, or one PayPal refuses as
+// PREVIOUSLY_VOIDED (a repeat of the call), reads the order again and
+// answers it when it is canceled.
 func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.RequestOptions) (*paykit.Payment, error) {
 	o, _, err := p.retrieveOrder(ctx, id, "payment")
 	if err != nil {
@@ -664,6 +671,12 @@ func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.Re
 			return nil, err
 		}
 	}
+	if authID == "" && o.Intent == "AUTHORIZE" && !key.generated {
+		// A repeat of a cancel whose answer was lost: the void is done.
+		if pay, err := paymentFrom(o, nil); err == nil && pay.Status == paykit.PaymentCanceled {
+			return p.RetrievePayment(ctx, id, nil)
+		}
+	}
 	if authID == "" {
 		pay, err := paymentFrom(o, nil)
 		if err != nil {
@@ -673,8 +686,40 @@ func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.Re
 			Message: "payment " + id + " is " + string(pay.Status) + " (PayPal order " + o.Status + ", intent " + o.Intent +
 				"): PayPal voids authorizations only, and cannot void an order"}
 	}
-	if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/void", nil, key.with("-void"), nil); err != nil {
-		return nil, err
+	if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/void", nil, writeKey{}, nil); err != nil {
+		return p.afterVoid(ctx, id, err)
 	}
 	return p.RetrievePayment(ctx, id, nil)
+}
+
+// afterVoid answers a void of payment id that failed with err: the
+// payment, when reading it again shows it canceled (the void was applied
+// and its answer lost, or PayPal refused a second void); else err. A void
+// whose outcome is unknown is Retryable: repeating CancelPayment is safe,
+// since a second void is refused and answered this way.
+func (p *provider) afterVoid(ctx context.Context, id string, err error) (*paykit.Payment, error) {
+	pe, ok := err.(*paykit.Error)
+	if !ok || !(pe.OutcomeUnknown || voidedIssue(pe)) || ctx.Err() != nil {
+		return nil, err
+	}
+	if pay, rerr := p.RetrievePayment(ctx, id, nil); rerr == nil && pay.Status == paykit.PaymentCanceled {
+		return pay, nil
+	}
+	if pe.OutcomeUnknown {
+		cp := *pe
+		cp.Retryable = true
+		return nil, &cp
+	}
+	return nil, err
+}
+
+// voidedIssue reports whether PayPal refused a write because the
+// authorization is voided already.
+func voidedIssue(pe *paykit.Error) bool {
+	var api *APIError
+	if !errors.As(pe, &api) || len(api.Details) == 0 {
+		return false
+	}
+	issue := api.Details[0].Issue
+	return issue == "PREVIOUSLY_VOIDED" || issue == "AUTHORIZATION_VOIDED"
 }

@@ -1,6 +1,8 @@
 package paypal
 
 import (
+	"context"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,5 +143,38 @@ func TestLongKeysThroughClient(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// PayPal's authorizations.void takes no PayPal-Request-Id (the spec lists
+// none), so it does not replay a void by key. A void whose answer was lost
+// must not turn a done void into an error.
+func TestVoidRetryAfterLostAnswer(t *testing.T) {
+	f := newFake(t)
+	p := f.provider(WithHTTPClient(&http.Client{Transport: &dropFirst{suffix: "/void"}}))
+	ctx := context.Background()
+	pay, err := p.CreatePayment(ctx, &paykit.CreatePaymentParams{Amount: 2000, Currency: "USD", Customer: paykit.CustomerEmail("x@example.com"), CaptureMethod: paykit.CaptureManual}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.approveOrder(pay.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.CancelPayment(ctx, pay.ID, &paykit.RequestOptions{IdempotencyKey: "cancel-1"})
+	if err != nil || got.Status != paykit.PaymentCanceled {
+		t.Fatalf("CancelPayment whose void answer was lost = %+v, %v; the void was applied (want canceled)", got, err)
+	}
+	// The same cancel repeated answers the canceled payment too.
+	again, err := p.CancelPayment(ctx, pay.ID, &paykit.RequestOptions{IdempotencyKey: "cancel-1"})
+	if err != nil || again.Status != paykit.PaymentCanceled {
+		t.Fatalf("CancelPayment repeated = %+v, %v; want canceled", again, err)
+	}
+	for _, c := range f.srv.Calls("authorizations.void") {
+		if h := c.Header.Get("PayPal-Request-Id"); h != "" {
+			t.Errorf("the void sent PayPal-Request-Id %q, which authorizations.void does not take", h)
+		}
+	}
+	if n := len(f.srv.Calls("authorizations.void")); n != 1 {
+		t.Errorf("%d voids, want 1: nothing repeats a void without a key", n)
 	}
 }
