@@ -92,6 +92,7 @@ var issueCodes = map[string]paykit.ErrorCode{
 	"DUPLICATE_INVOICE_ID":                   paykit.CodeInvalidState,
 	"DUPLICATE_REFERENCE_ID":                 paykit.CodeInvalidState,
 	"PREVIOUS_REQUEST_IN_PROGRESS":           paykit.CodeInvalidState,
+	"SUBSCRIPTION_STATUS_INVALID":            paykit.CodeInvalidState,
 	// The payer's funding was refused.
 	"INSTRUMENT_DECLINED":                  paykit.CodeCardDeclined,
 	"TRANSACTION_REFUSED":                  paykit.CodeCardDeclined,
