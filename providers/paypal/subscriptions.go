@@ -115,7 +115,7 @@ func planPrice(plan *wirePlan) (int64, string, error) {
 func parseMoney(m *money) (int64, string, error) {
 	n, cur, err := fromMoney(m)
 	if err != nil {
-		return 0, cur, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "PayPal sent an amount paykit cannot read: " + m.Value + " " + cur, Err: err}
+		return 0, cur, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "PayPal sent an amount paykit cannot read: " + m.Value + " " + cur, Err: err}
 	}
 	return n, cur, nil
 }
@@ -234,7 +234,7 @@ func (p *provider) createBillingSubscription(ctx context.Context, in billingCrea
 func decodeSubscription(raw json.RawMessage) (*wireSubscription, error) {
 	var w wireSubscription
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "PayPal sent a subscription paykit cannot read", Err: err}
+		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "PayPal sent a subscription paykit cannot read", Err: err}
 	}
 	return &w, nil
 }
@@ -507,7 +507,7 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 			return nil, err
 		}
 		if cur.Status != "ACTIVE" && cur.Status != "SUSPENDED" {
-			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Param: "id",
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "id",
 				Message: "PayPal changes active or suspended subscriptions only; " + id + " is " + cur.Status}
 		}
 		data := decodeCustomID(cur.CustomID)

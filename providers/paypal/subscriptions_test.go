@@ -600,3 +600,22 @@ func TestSubscriptionTransitionsWithoutKeys(t *testing.T) {
 		}
 	}
 }
+
+// Errors of direct calls name the provider, as those through a Client.
+func TestDirectSubscriptionErrorsNamePaypal(t *testing.T) {
+	f := newFake(t)
+	p := f.provider(WithReturnURLs("https://shop.example.com/ok", "https://shop.example.com/cancel"))
+	ctx := testCtx(t)
+	sub, err := p.CreateSubscription(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerEmail("ada@example.com"), ItemID: monthlyPlan}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.UpdateSubscription(ctx, sub.ID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"a": "b"}}, nil)
+	if pe := wantCode(t, err, paykit.ErrInvalidState, "id"); pe.Provider != Name {
+		t.Errorf("UpdateSubscription of a pending subscription: Provider = %q, want %q", pe.Provider, Name)
+	}
+	_, err = p.CancelSubscription(ctx, sub.ID, nil)
+	if pe := wantCode(t, err, paykit.ErrInvalidState, "id"); pe.Provider != Name {
+		t.Errorf("CancelSubscription of a pending subscription: Provider = %q, want %q", pe.Provider, Name)
+	}
+}
