@@ -48,7 +48,9 @@
 //
 // A payment is an order, and the paykit payment id is the order id. Create
 // makes an order with intent CAPTURE, or AUTHORIZE for CaptureManual; the
-// payer approves it at PaymentURL (status requires_action). Once approved
+// payer approves it at PaymentURL (status pending, with RequiresAction:
+// no attempt is under way yet; PAYER_ACTION_REQUIRED, an attempt that
+// needs the payer, is requires_action). Once approved
 // it is requires_capture, for either intent: PayPal takes nothing until
 // Capture. Capture captures a CAPTURE order whole (a partial amount is a
 // VALIDATION_ERROR: use CaptureManual), and for an AUTHORIZE order
@@ -64,7 +66,8 @@
 // PARTIALLY_REFUNDED, REFUNDED succeeded; PENDING processing; DECLINED,
 // FAILED failed), else its last authorization (CREATED requires_capture,
 // PENDING processing, CAPTURED succeeded, VOIDED canceled, DENIED failed),
-// else the order (CREATED requires_action, SAVED pending, APPROVED
+// else the order (CREATED and SAVED pending, PAYER_ACTION_REQUIRED
+// requires_action, APPROVED
 // requires_capture, VOIDED canceled, COMPLETED succeeded); wire.go holds
 // the tables. AmountCaptured and AmountRefunded sum the order's completed
 // captures and refunds. An order's captures, and so the capture id a

@@ -316,7 +316,9 @@ func paymentFrom(o *wireOrder, raw json.RawMessage) (*paykit.Payment, error) {
 			pay.Status, pay.FailureCode = authorizationOutcome(&c.Authorizations[len(c.Authorizations)-1])
 		}
 	}
-	if pay.Status == paykit.PaymentRequiresAction {
+	// The payer acts at the approve link: on a CREATED order (pending)
+	// and on one that requires the payer's action.
+	if pay.Status == paykit.PaymentRequiresAction || pay.Status == paykit.PaymentPending && o.Status == "CREATED" {
 		pay.RequiresAction = true
 		pay.PaymentURL = approveURL(o)
 	}
