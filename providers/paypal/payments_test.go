@@ -10,18 +10,26 @@ import (
 	"github.com/paykit-go/paykit"
 )
 
-// Repeating a capture with the same key must answer the captured payment.
-func TestCaptureRepeatedWithSameKey(t *testing.T) {
-	f := newFake(t)
-	p := f.provider()
-	ctx := testCtx(t)
-	pay, err := p.CreatePayment(ctx, &paykit.CreatePaymentParams{Amount: 2000, Currency: "USD", Customer: paykit.CustomerEmail("x@example.com"), CaptureMethod: paykit.CaptureManual}, nil)
+// approvedManualPayment makes a 2000 USD manual payment with ro, approved
+// by the payer.
+func approvedManualPayment(t *testing.T, f *fake, p paykit.Provider, ro *paykit.RequestOptions) *paykit.Payment {
+	t.Helper()
+	pay, err := p.CreatePayment(testCtx(t), &paykit.CreatePaymentParams{Amount: 2000, Currency: "USD", Customer: paykit.CustomerEmail("x@example.com"), CaptureMethod: paykit.CaptureManual}, ro)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := f.approveOrder(pay.ID); err != nil {
 		t.Fatal(err)
 	}
+	return pay
+}
+
+// Repeating a capture with the same key must answer the captured payment.
+func TestCaptureRepeatedWithSameKey(t *testing.T) {
+	f := newFake(t)
+	p := f.provider()
+	ctx := testCtx(t)
+	pay := approvedManualPayment(t, f, p, nil)
 	ro := &paykit.RequestOptions{IdempotencyKey: "capture-1"}
 	if _, err := p.CapturePayment(ctx, pay.ID, &paykit.CapturePaymentParams{Amount: 1500}, ro); err != nil {
 		t.Fatal(err)
@@ -38,13 +46,7 @@ func TestNegativeCaptureIsRefused(t *testing.T) {
 	f := newFake(t)
 	p := f.provider()
 	ctx := testCtx(t)
-	pay, err := p.CreatePayment(ctx, &paykit.CreatePaymentParams{Amount: 2000, Currency: "USD", Customer: paykit.CustomerEmail("x@example.com"), CaptureMethod: paykit.CaptureManual}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.approveOrder(pay.ID); err != nil {
-		t.Fatal(err)
-	}
+	pay := approvedManualPayment(t, f, p, nil)
 	got, err := p.CapturePayment(ctx, pay.ID, &paykit.CapturePaymentParams{Amount: -1}, nil)
 	if err == nil {
 		t.Fatalf("CapturePayment(Amount: -1) = %+v: want a VALIDATION_ERROR on amount", got)
@@ -153,13 +155,7 @@ func TestVoidRetryAfterLostAnswer(t *testing.T) {
 	f := newFake(t)
 	p := f.provider(WithHTTPClient(&http.Client{Transport: &dropFirst{suffix: "/void"}}))
 	ctx := context.Background()
-	pay, err := p.CreatePayment(ctx, &paykit.CreatePaymentParams{Amount: 2000, Currency: "USD", Customer: paykit.CustomerEmail("x@example.com"), CaptureMethod: paykit.CaptureManual}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.approveOrder(pay.ID); err != nil {
-		t.Fatal(err)
-	}
+	pay := approvedManualPayment(t, f, p, nil)
 	got, err := p.CancelPayment(ctx, pay.ID, &paykit.RequestOptions{IdempotencyKey: "cancel-1"})
 	if err != nil || got.Status != paykit.PaymentCanceled {
 		t.Fatalf("CancelPayment whose void answer was lost = %+v, %v; the void was applied (want canceled)", got, err)
