@@ -44,7 +44,10 @@ import (
 //     naming "cursor". With Email set, only the customer with that email
 //     (without regard to case) is listed.
 //   - Nil params of Create or Update, and an empty id, are an ErrValidation
-//     naming "params" or "id"; nil params of List are the defaults. A call
+//     naming "params" or "id"; a Create without an email, or an Update
+//     setting it to "", is an ErrValidation naming "email", as the Client
+//     refuses it (a provider's customer operations are called directly
+//     too); nil params of List are the defaults. A call
 //     whose context has ended returns an error matching ctx.Err() and
 //     changes nothing. Times are UTC and kept to the microsecond. Returned
 //     customers are copies, and so is what a store keeps of params.
@@ -136,6 +139,9 @@ func (s *MemoryCustomerStore) Create(ctx context.Context, params *CreateCustomer
 	if err := RequireParams(params); err != nil {
 		return nil, err
 	}
+	if params.Email == "" {
+		return nil, ValidationError("email", "email is required")
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, ContextError(err)
 	}
@@ -198,6 +204,9 @@ func (s *MemoryCustomerStore) Update(ctx context.Context, id string, params *Upd
 	}
 	if err := RequireParams(params); err != nil {
 		return nil, err
+	}
+	if params.Email != nil && *params.Email == "" {
+		return nil, ValidationError("email", "email is required")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, ContextError(err)

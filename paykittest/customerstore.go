@@ -326,6 +326,15 @@ func storeArguments(t *testing.T, s paykit.CustomerStore) {
 	wantCode(t, err, paykit.ErrValidation, "params", "Create with nil params and a key")
 	_, err = s.Update(ctx, c.ID, nil)
 	wantCode(t, err, paykit.ErrValidation, "params", "Update with nil params")
+	_, err = s.Create(ctx, &paykit.CreateCustomerParams{Name: "No Email"}, "")
+	wantCode(t, err, paykit.ErrValidation, "email", "Create without an email")
+	_, err = s.Create(ctx, &paykit.CreateCustomerParams{Name: "No Email"}, "paykittest-"+randomSuffix())
+	wantCode(t, err, paykit.ErrValidation, "email", "Create without an email, with a key")
+	_, err = s.Update(ctx, c.ID, &paykit.UpdateCustomerParams{Email: paykit.String("")})
+	wantCode(t, err, paykit.ErrValidation, "email", "Update setting the email to empty")
+	if got := retrieve(t, ctx, s, c.ID); got.Email != c.Email {
+		t.Errorf("after a refused Update the email is %q, want %q", got.Email, c.Email)
+	}
 	_, err = s.Update(ctx, "", &paykit.UpdateCustomerParams{Name: paykit.String("x")})
 	wantCode(t, err, paykit.ErrValidation, "id", "Update of an empty id")
 	_, err = s.Retrieve(ctx, "")

@@ -92,6 +92,9 @@ func (s *naiveStore) Create(ctx context.Context, p *paykit.CreateCustomerParams,
 	if err := naiveCheck(ctx, paykit.RequireParams(p)); err != nil {
 		return nil, err
 	}
+	if p.Email == "" {
+		return nil, paykit.ValidationError("email", "email is required")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if k, ok := s.keys[key]; ok && key != "" && s.flaw != "replay-creates" {
@@ -135,6 +138,9 @@ func (s *naiveStore) Retrieve(ctx context.Context, id string) (*paykit.Customer,
 func (s *naiveStore) Update(ctx context.Context, id string, p *paykit.UpdateCustomerParams) (*paykit.Customer, error) {
 	if err := naiveCheck(ctx, paykit.RequireID(id), paykit.RequireParams(p)); err != nil {
 		return nil, err
+	}
+	if p.Email != nil && *p.Email == "" {
+		return nil, paykit.ValidationError("email", "email is required")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

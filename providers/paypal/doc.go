@@ -48,7 +48,9 @@
 //
 // A payment is an order, and the paykit payment id is the order id. Create
 // makes an order with intent CAPTURE, or AUTHORIZE for CaptureManual; the
-// payer approves it at PaymentURL (status requires_action). Once approved
+// payer approves it at PaymentURL (status pending, with RequiresAction:
+// no attempt is under way yet; PAYER_ACTION_REQUIRED, an attempt that
+// needs the payer, is requires_action). Once approved
 // it is requires_capture, for either intent: PayPal takes nothing until
 // Capture. Capture captures a CAPTURE order whole (a partial amount is a
 // VALIDATION_ERROR: use CaptureManual), and for an AUTHORIZE order
@@ -64,7 +66,8 @@
 // PARTIALLY_REFUNDED, REFUNDED succeeded; PENDING processing; DECLINED,
 // FAILED failed), else its last authorization (CREATED requires_capture,
 // PENDING processing, CAPTURED succeeded, VOIDED canceled, DENIED failed),
-// else the order (CREATED requires_action, SAVED pending, APPROVED
+// else the order (CREATED and SAVED pending, PAYER_ACTION_REQUIRED
+// requires_action, APPROVED
 // requires_capture, VOIDED canceled, COMPLETED succeeded); wire.go holds
 // the tables. AmountCaptured and AmountRefunded sum the order's completed
 // captures and refunds. An order's captures, and so the capture id a
@@ -104,8 +107,10 @@
 // Invoices are a subscription's transactions: the id is
 // "<subscription id>:<transaction id>", List needs SubscriptionID, and Raw
 // is the transaction's JSON. PayPal-Request-Id is honoured by PayPal on
-// subscription create only; the other subscription writes are safe to
-// repeat by themselves.
+// subscription create only (see Idempotency below); the other
+// subscription writes are sent without it and are safe to repeat by
+// themselves. An activated subscription has no CanceledAt: it is set
+// only while the subscription reads canceled (SUSPENDED, CANCELLED).
 //
 // # Webhooks
 //
@@ -173,10 +178,41 @@
 // ErrNotFound; other INVALID_REQUEST and UNPROCESSABLE_ENTITY answers
 // VALIDATION_ERROR with Param from the field PayPal names (amount,
 // currency, metadata, ...); 429 is rate limited, 401 ErrAuthentication.
-// Writes send the idempotency key as PayPal-Request-Id; a call that makes
-// two writes (authorize then capture or void) sends keys derived from it
-// ("<key>-authorize", "<key>-capture", "<key>-void"). orders.patch takes no
-// key: it sets a value, so repeating it is harmless. Ids PayPal cannot
+// PREVIOUS_REQUEST_IN_PROGRESS (409: a request on the resource still
+// runs) is a Retryable IDEMPOTENCY_CONFLICT: repeat the call with its key.
+//
+// Idempotency. PayPal honours PayPal-Request-Id on some writes only, and
+// keeps the key for a time its documents state; paykit sends the key
+// where PayPal honours it, and nothing where it does not:
+//
+//   - orders.create, orders.authorize, orders.capture (Payments.Create,
+//     Checkouts.Create, and the authorize and capture of Payments.Capture
+//     and Payments.Cancel): honoured; "The server stores keys for 6
+//     hours" (checkout_orders_v2.json; up to 72 on request to PayPal). A
+//     repeat with the key replays the first answer (200 OK).
+//   - authorizations.capture and captures.refund (the capture of a manual
+//     payment, Refunds.Create): honoured; "The server stores keys for 45
+//     days" (payments_payment_v2.json).
+//   - subscriptions.create (Subscriptions.Create, a recurring checkout):
+//     honoured; "The server stores keys for 72 hours"
+//     (billing_subscriptions_v1.json).
+//   - authorizations.void, orders.patch, subscriptions.patch, suspend,
+//     activate and cancel: no PayPal-Request-Id in the documents, so none
+//     is sent and the transport does not repeat them once PayPal may
+//     have had them. They are safe to repeat by themselves: a patch sets
+//     a value; a void, suspend, activate or cancel that PayPal refuses
+//     because it is done already (PREVIOUSLY_VOIDED,
+//     SUBSCRIPTION_STATUS_INVALID), or whose answer was lost, reads the
+//     object and answers it when it is in the state the call leads to.
+//
+// A call that makes two keyed writes sends keys derived from its own
+// ("<key>-authorize", then "<key>-capture"). A key that with its suffix
+// is longer than the orders document's 108 characters (paykit takes 255)
+// is sent as "pk-" and the 64 hex digits of its SHA-256: the same key
+// always sends the same header. A capture or refund repeated with its key
+// reaches PayPal again even when the order is captured or refunded
+// already, so PayPal replays the first answer while it keeps the key;
+// after that the repeat is refused (ErrInvalidState). Ids PayPal cannot
 // have made (order ids are upper-case letters and digits) are ErrNotFound
 // without a request.
 //

@@ -91,7 +91,7 @@ var issueCodes = map[string]paykit.ErrorCode{
 	"PARTIAL_REFUND_NOT_ALLOWED":             paykit.CodeInvalidState,
 	"DUPLICATE_INVOICE_ID":                   paykit.CodeInvalidState,
 	"DUPLICATE_REFERENCE_ID":                 paykit.CodeInvalidState,
-	"PREVIOUS_REQUEST_IN_PROGRESS":           paykit.CodeInvalidState,
+	"SUBSCRIPTION_STATUS_INVALID":            paykit.CodeInvalidState,
 	// The payer's funding was refused.
 	"INSTRUMENT_DECLINED":                  paykit.CodeCardDeclined,
 	"TRANSACTION_REFUSED":                  paykit.CodeCardDeclined,
@@ -110,7 +110,19 @@ var issueCodes = map[string]paykit.ErrorCode{
 	"PAYEE_ACCOUNT_LOCKED_OR_CLOSED":       paykit.CodePermission,
 	"AUTH_CAPTURE_NOT_ENABLED":             paykit.CodePermission,
 	"INVALID_RESOURCE_ID":                  paykit.CodeNotFound,
+	// A request on the same resource (a write with the same
+	// PayPal-Request-Id, or another write on it) is still running: the
+	// same call, with the same key, may succeed once it ended (retryIssues).
+	"PREVIOUS_REQUEST_IN_PROGRESS": paykit.CodeIdempotencyConflict,
 }
+
+// retryIssues are the issues whose call may succeed if tried again, with
+// the same key. PREVIOUS_REQUEST_IN_PROGRESS is PayPal's 409 "A previous
+// request on this resource is currently in progress. Please wait for
+// sometime and try again" (payments document): IDEMPOTENCY_CONFLICT, as
+// Stripe's idempotency_key_in_use, and Retryable, so that the caller
+// repeats the call with its key instead of taking it for a refusal.
+var retryIssues = map[string]bool{"PREVIOUS_REQUEST_IN_PROGRESS": true}
 
 // issueParams name the paykit parameter an issue is about when PayPal
 // gives no field, or one paykit does not know.
@@ -210,6 +222,7 @@ func mapError(res *providerkit.Response) *paykit.Error {
 		if code, ok := issueCodes[d.Issue]; ok {
 			pe.Code = code
 		}
+		pe.Retryable = pe.Retryable || retryIssues[d.Issue]
 		if pe.Code == paykit.CodeCardDeclined {
 			pe.DeclineCode = d.Issue
 		}

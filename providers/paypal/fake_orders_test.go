@@ -21,6 +21,7 @@ type orderState struct {
 	ppCaptures   map[string]ppObj
 	ppRefunds    map[string]ppObj
 	orderOwner   map[string]string // authorization or capture id -> order id
+	ppFinal      map[string]bool   // authorizations finally captured
 	orderReplies map[string]openapitest.Reply
 	orderClock   time.Time
 }
@@ -28,7 +29,7 @@ type orderState struct {
 // handleOrders sets the handlers of Orders v2 and Payments v2.
 func (f *fake) handleOrders() {
 	f.orderState = orderState{ppOrders: map[string]ppObj{}, ppAuths: map[string]ppObj{}, ppCaptures: map[string]ppObj{},
-		ppRefunds: map[string]ppObj{}, orderOwner: map[string]string{}, orderReplies: map[string]openapitest.Reply{},
+		ppRefunds: map[string]ppObj{}, orderOwner: map[string]string{}, ppFinal: map[string]bool{}, orderReplies: map[string]openapitest.Reply{},
 		orderClock: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)}
 	f.handleOrderOp("orders.create", true, f.createOrder)
 	f.handleOrderOp("orders.get", false, func(c *openapitest.Call) openapitest.Reply {
@@ -42,7 +43,9 @@ func (f *fake) handleOrders() {
 	f.handleOrderOp("orders.capture", true, f.captureOrder)
 	f.handleOrderOp("authorizations.get", false, f.orderGetter(f.ppAuths, "authorization_id"))
 	f.handleOrderOp("authorizations.capture", true, f.captureAuthorization)
-	f.handleOrderOp("authorizations.void", true, f.voidAuthorization)
+	// authorizations.void takes no PayPal-Request-Id: PayPal replays no
+	// void, and refuses a second one (PREVIOUSLY_VOIDED).
+	f.handleOrderOp("authorizations.void", false, f.voidAuthorization)
 	f.handleOrderOp("captures.get", false, f.orderGetter(f.ppCaptures, "capture_id"))
 	f.handleOrderOp("captures.refund", true, f.refundCapture)
 	f.handleOrderOp("refunds.get", false, f.orderGetter(f.ppRefunds, "refund_id"))
@@ -323,9 +326,14 @@ func (f *fake) captureAuthorization(c *openapitest.Call) openapitest.Reply {
 	}
 	switch a["status"] {
 	case "VOIDED":
-		return ppUnprocessable("AUTHORIZATION_VOIDED", "", "A voided authorization cannot be captured.")
+		return ppUnprocessable("AUTHORIZATION_VOIDED", "", "A voided authorization cannot be captured or reauthorized. ")
 	case "CAPTURED":
-		return ppUnprocessable("AUTHORIZATION_ALREADY_CAPTURED", "", "Authorization has already been captured.")
+		return ppUnprocessable("AUTHORIZATION_ALREADY_CAPTURED", "", "Authorization has previously been captured.")
+	case "PARTIALLY_CAPTURED":
+		if f.ppFinal[a["id"].(string)] {
+			// A final capture released what was left.
+			return ppUnprocessable("AUTHORIZATION_ALREADY_CAPTURED", "", "Authorization has previously been captured.")
+		}
 	}
 	authorized, cur, _ := ppMinor(a["amount"])
 	want := authorized
@@ -345,6 +353,9 @@ func (f *fake) captureAuthorization(c *openapitest.Call) openapitest.Reply {
 	o, pu := f.orderUnitOf(a["id"].(string))
 	cp := f.newCapture(o, pu, ppMoney(want, cur), a["id"].(string))
 	a["status"] = "CAPTURED"
+	if final, _ := c.BodyMap()["final_capture"].(bool); final {
+		f.ppFinal[a["id"].(string)] = true
+	}
 	if want < authorized {
 		a["status"] = "PARTIALLY_CAPTURED"
 	}
@@ -374,7 +385,7 @@ func (f *fake) refundCapture(c *openapitest.Call) openapitest.Reply {
 		return ppNotFound()
 	}
 	if cp["status"] == "REFUNDED" {
-		return ppUnprocessable("CAPTURE_FULLY_REFUNDED", "", "The capture has already been fully refunded.")
+		return ppUnprocessable("CAPTURE_FULLY_REFUNDED", "", "The capture has already been fully refunded")
 	}
 	captured, cur, _ := ppMinor(cp["amount"])
 	_, pu := f.orderUnitOf(cp["id"].(string))

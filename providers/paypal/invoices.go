@@ -74,7 +74,7 @@ func (p *provider) subscriptionInvoices(ctx context.Context, subID string) ([]*p
 	for _, raw := range res.Transactions {
 		var t wireTransaction
 		if err := json.Unmarshal(raw, &t); err != nil {
-			return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "PayPal sent a transaction paykit cannot read", Err: err}
+			return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "PayPal sent a transaction paykit cannot read", Err: err}
 		}
 		inv, err := invoiceFrom(&t, raw, w, data)
 		if err != nil {

@@ -2,7 +2,10 @@ package paypal
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -80,11 +83,30 @@ func (p *provider) write(ctx context.Context, method, path string, body any, key
 	return p.send(ctx, &providerkit.Request{Method: method, Path: path, JSON: body, Header: preferFull}, key, out)
 }
 
-// send sends the write req with key as PayPal-Request-Id. The error of a
-// write whose outcome is unknown names the call's key, the one to repeat
-// the call with.
+// maxRequestID is the longest PayPal-Request-Id PayPal takes: the
+// orders document's maxLength (checkout_orders_v2.json); the payments and
+// billing documents name no limit, and paykit holds them to the same.
+const maxRequestID = 108
+
+// header is the PayPal-Request-Id of key: the key and its suffix, or,
+// when that is longer than PayPal takes (paykit accepts keys of 255
+// characters, and a suffix lengthens one), "pk-" and 64 hex digits of its
+// SHA-256. The same key always gives the same header, so a retry or a
+// repeat of the call is still replayed.
+func (k writeKey) header() string {
+	h := k.base + k.suffix
+	if len(h) <= maxRequestID {
+		return h
+	}
+	sum := sha256.Sum256([]byte(h))
+	return "pk-" + hex.EncodeToString(sum[:])
+}
+
+// send sends the write req with key as PayPal-Request-Id (header). The
+// error of a write whose outcome is unknown names the call's key, the one
+// to repeat the call with.
 func (p *provider) send(ctx context.Context, req *providerkit.Request, key writeKey, out any) (*providerkit.Response, error) {
-	req.IdempotencyKey, req.GeneratedKey = key.base+key.suffix, key.generated
+	req.IdempotencyKey, req.GeneratedKey = key.header(), key.generated
 	res, err := p.api.Do(ctx, req, out)
 	if pe, ok := err.(*paykit.Error); ok && pe.IdempotencyKey != "" {
 		pe.IdempotencyKey = key.base
@@ -294,7 +316,9 @@ func paymentFrom(o *wireOrder, raw json.RawMessage) (*paykit.Payment, error) {
 			pay.Status, pay.FailureCode = authorizationOutcome(&c.Authorizations[len(c.Authorizations)-1])
 		}
 	}
-	if pay.Status == paykit.PaymentRequiresAction {
+	// The payer acts at the approve link: on a CREATED order (pending)
+	// and on one that requires the payer's action.
+	if pay.Status == paykit.PaymentRequiresAction || pay.Status == paykit.PaymentPending && o.Status == "CREATED" {
 		pay.RequiresAction = true
 		pay.PaymentURL = approveURL(o)
 	}
@@ -535,10 +559,21 @@ func (p *provider) authorize(ctx context.Context, o *wireOrder, key writeKey) (s
 // when it is not yet, then its authorization captured for Amount (0 or
 // nil params: all of it) as the final capture. The two writes of one
 // call carry keys derived from the call's, so a retry repeats neither.
+//
+// A repeat of a capture with the caller's key finds the order captured
+// already: it sends the capture again with the same PayPal-Request-Id,
+// which PayPal answers with the first capture (orders.capture answers a
+// replay 200 OK; authorizations.capture keeps its keys 45 days). A
+// capture PayPal does not replay (another key, or one it no longer
+// keeps) is refused by PayPal and answered ErrInvalidState.
 func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit.CapturePaymentParams, opts *paykit.RequestOptions) (*paykit.Payment, error) {
 	var want int64
 	if params != nil {
 		want = params.Amount
+	}
+	if want < 0 {
+		// The Client refuses it first; a direct call must not send it.
+		return nil, paykit.ValidationError("amount", "amount must not be negative")
 	}
 	o, _, err := p.retrieveOrder(ctx, id, "payment")
 	if err != nil {
@@ -554,19 +589,24 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 		return nil, paykit.ValidationError("amount", "cannot capture more than the payment's "+strconv.FormatInt(total, 10))
 	}
 	authID := openAuthorization(o)
+	// A repeat by the caller's key may find its own capture done.
+	repeat := !key.generated
 	switch {
-	case o.Intent == "CAPTURE" && o.Status == "APPROVED":
+	case o.Intent == "CAPTURE" && (o.Status == "APPROVED" || repeat && o.Status == "COMPLETED"):
 		if want != 0 && want != total {
 			return nil, paykit.ValidationError("amount", "PayPal captures an automatic payment whole: create it with capture_method manual to capture part of it")
 		}
 		if _, err := p.write(ctx, http.MethodPost, ordersPath+"/"+id+"/capture", struct{}{}, key, nil); err != nil {
-			return nil, err
+			return nil, notCapturable(o, err)
 		}
-	case o.Intent == "AUTHORIZE" && (authID != "" || o.Status == "APPROVED"):
-		if authID == "" {
+	case o.Intent == "AUTHORIZE" && (authID != "" || o.Status == "APPROVED" || repeat && lastAuthorization(o) != ""):
+		if authID == "" && o.Status == "APPROVED" {
 			if authID, err = p.authorize(ctx, o, key.with("-authorize")); err != nil {
 				return nil, err
 			}
+		}
+		if authID == "" {
+			authID = lastAuthorization(o)
 		}
 		body := captureRequest{FinalCapture: true}
 		if want != 0 {
@@ -577,17 +617,36 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 			body.Amount = &m
 		}
 		if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/capture", body, key.with("-capture"), nil); err != nil {
-			return nil, err
+			return nil, notCapturable(o, err)
 		}
 	default:
-		pay, err := paymentFrom(o, nil)
-		if err != nil {
-			return nil, err
-		}
-		return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name,
-			Message: "payment " + id + " is " + string(pay.Status) + " (PayPal order " + o.Status + "): only an approved order, or an open authorization, can be captured"}
+		return nil, notCapturable(o, nil)
 	}
 	return p.RetrievePayment(ctx, id, nil)
+}
+
+// lastAuthorization is the id of the order's last authorization, whatever
+// its status, or "".
+func lastAuthorization(o *wireOrder) string {
+	if c := o.PurchaseUnits[0].Payments; c != nil && len(c.Authorizations) > 0 {
+		return c.Authorizations[len(c.Authorizations)-1].ID
+	}
+	return ""
+}
+
+// notCapturable is the error of a capture of order o that cannot be
+// made: err, PayPal's refusal, when it is not ErrInvalidState; else
+// ErrInvalidState saying what the payment is (wrapping err).
+func notCapturable(o *wireOrder, err error) error {
+	if err != nil && !errors.Is(err, paykit.ErrInvalidState) {
+		return err
+	}
+	pay, perr := paymentFrom(o, nil)
+	if perr != nil {
+		return perr
+	}
+	return &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Err: err,
+		Message: "payment " + o.ID + " is " + string(pay.Status) + " (PayPal order " + o.Status + "): only an approved order, or an open authorization, can be captured"}
 }
 
 // CancelPayment voids the order's open authorization; an approved
@@ -595,6 +654,13 @@ func (p *provider) CapturePayment(ctx context.Context, id string, params *paykit
 // no longer be used. PayPal cannot void an order itself: an order the
 // payer has not approved, or an automatic (CAPTURE) one, cannot be
 // canceled (ErrInvalidState); an unapproved order lapses on its own.
+//
+// authorizations.void takes no PayPal-Request-Id (the payments document
+// lists none), so the void is sent without one, and the transport does
+// not repeat it once PayPal may have had it. It is safe to repeat by
+// itself: a void whose answer was lost, or one PayPal refuses as
+// PREVIOUSLY_VOIDED (a repeat of the call), reads the order again and
+// answers it when it is canceled.
 func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.RequestOptions) (*paykit.Payment, error) {
 	o, _, err := p.retrieveOrder(ctx, id, "payment")
 	if err != nil {
@@ -607,6 +673,12 @@ func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.Re
 			return nil, err
 		}
 	}
+	if authID == "" && o.Intent == "AUTHORIZE" && !key.generated {
+		// A repeat of a cancel whose answer was lost: the void is done.
+		if pay, err := paymentFrom(o, nil); err == nil && pay.Status == paykit.PaymentCanceled {
+			return p.RetrievePayment(ctx, id, nil)
+		}
+	}
 	if authID == "" {
 		pay, err := paymentFrom(o, nil)
 		if err != nil {
@@ -616,8 +688,40 @@ func (p *provider) CancelPayment(ctx context.Context, id string, opts *paykit.Re
 			Message: "payment " + id + " is " + string(pay.Status) + " (PayPal order " + o.Status + ", intent " + o.Intent +
 				"): PayPal voids authorizations only, and cannot void an order"}
 	}
-	if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/void", nil, key.with("-void"), nil); err != nil {
-		return nil, err
+	if _, err := p.write(ctx, http.MethodPost, authorizationsPath+url.PathEscape(authID)+"/void", nil, writeKey{}, nil); err != nil {
+		return p.afterVoid(ctx, id, err)
 	}
 	return p.RetrievePayment(ctx, id, nil)
+}
+
+// afterVoid answers a void of payment id that failed with err: the
+// payment, when reading it again shows it canceled (the void was applied
+// and its answer lost, or PayPal refused a second void); else err. A void
+// whose outcome is unknown is Retryable: repeating CancelPayment is safe,
+// since a second void is refused and answered this way.
+func (p *provider) afterVoid(ctx context.Context, id string, err error) (*paykit.Payment, error) {
+	pe, ok := err.(*paykit.Error)
+	if !ok || !(pe.OutcomeUnknown || voidedIssue(pe)) || ctx.Err() != nil {
+		return nil, err
+	}
+	if pay, rerr := p.RetrievePayment(ctx, id, nil); rerr == nil && pay.Status == paykit.PaymentCanceled {
+		return pay, nil
+	}
+	if pe.OutcomeUnknown {
+		cp := *pe
+		cp.Retryable = true
+		return nil, &cp
+	}
+	return nil, err
+}
+
+// voidedIssue reports whether PayPal refused a write because the
+// authorization is voided already.
+func voidedIssue(pe *paykit.Error) bool {
+	var api *APIError
+	if !errors.As(pe, &api) || len(api.Details) == 0 {
+		return false
+	}
+	issue := api.Details[0].Issue
+	return issue == "PREVIOUSLY_VOIDED" || issue == "AUTHORIZATION_VOIDED"
 }

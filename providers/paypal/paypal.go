@@ -101,8 +101,12 @@ type provider struct {
 func (p *provider) Name() string { return Name }
 
 // Capabilities lists what PayPal supports; each resource's file says what
-// it declares and why the rest is missing. Writes send the idempotency key
-// as PayPal-Request-Id, which every PayPal write used here honours.
+// it declares and why the rest is missing. IdempotencyKeys is true: the
+// writes PayPal honours PayPal-Request-Id on (orders create, authorize
+// and capture; authorization capture; refund; subscription create) send
+// the key, and the others (void, patch, suspend, activate, cancel), which
+// take none, are safe to repeat by themselves (the package doc,
+// Idempotency).
 func (p *provider) Capabilities() paykit.Capabilities {
 	return paykit.Capabilities{
 		Ops:             slices.Concat(customerOps, checkoutOps, paymentOps, refundOps, subscriptionOps, invoiceOps, webhookOps),

@@ -202,7 +202,7 @@ func TestManualCaptureAndCancel(t *testing.T) {
 	f, c, cus := newClient(t)
 	ctx := testCtx(t)
 	auth, err := c.Payments.Create(ctx, &paykit.CreatePaymentParams{Amount: 2000, Currency: "USD", Customer: paykit.CustomerID(cus), CaptureMethod: paykit.CaptureManual})
-	if err != nil || auth.Status != paykit.PaymentRequiresAction || !auth.RequiresAction || auth.PaymentURL == "" {
+	if err != nil || auth.Status != paykit.PaymentPending || !auth.RequiresAction || auth.PaymentURL == "" {
 		t.Fatalf("created = %+v, %v", auth, err)
 	}
 	_, err = c.Payments.Capture(ctx, auth.ID, nil)

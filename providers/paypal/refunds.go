@@ -3,6 +3,7 @@ package paypal
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,16 +26,25 @@ type RefundOptions struct {
 }
 
 // refundable returns the order's capture to refund: the last one that
-// succeeded.
-func refundable(o *wireOrder) (*wireCapture, bool) {
+// succeeded, refunded in part or not at all. When every one is fully
+// refunded it returns the last REFUNDED capture with ok false: a refund
+// repeated with the key of the one that emptied it must still reach it,
+// so that PayPal answers the first refund again (captures.refund replays
+// by PayPal-Request-Id) instead of paykit refusing the repeat.
+func refundable(o *wireOrder) (capture *wireCapture, ok bool) {
 	if c := o.PurchaseUnits[0].Payments; c != nil {
 		for i := len(c.Captures) - 1; i >= 0; i-- {
-			if s := c.Captures[i].Status; s == "COMPLETED" || s == "PARTIALLY_REFUNDED" {
+			switch c.Captures[i].Status {
+			case "COMPLETED", "PARTIALLY_REFUNDED":
 				return &c.Captures[i], true
+			case "REFUNDED":
+				if capture == nil {
+					capture = &c.Captures[i]
+				}
 			}
 		}
 	}
-	return nil, false
+	return capture, false
 }
 
 // CreateRefund refunds the capture of payment (order) PaymentID: Amount,
@@ -55,6 +65,11 @@ func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefund
 	if err := providerkit.RefuseReserved(params.Metadata); err != nil {
 		return nil, err
 	}
+	if params.Amount < 0 {
+		// The Client refuses it first; a direct call must not refund
+		// everything (Amount 0) instead.
+		return nil, paykit.ValidationError("amount", "amount must not be negative")
+	}
 	if len(ro.NoteToPayer) > 255 {
 		return nil, paykit.ValidationError("provider_metadata", "NoteToPayer is longer than 255 characters")
 	}
@@ -69,7 +84,7 @@ func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefund
 		return nil, err
 	}
 	capture, ok := refundable(o)
-	if !ok {
+	if capture == nil {
 		return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "payment_id",
 			Message: "payment " + o.ID + " (PayPal order " + o.Status + ") has no completed capture to refund"}
 	}
@@ -87,6 +102,12 @@ func (p *provider) CreateRefund(ctx context.Context, params *paykit.CreateRefund
 	}
 	var raw json.RawMessage
 	if _, err := p.write(ctx, http.MethodPost, capturesPath+url.PathEscape(capture.ID)+"/refund", body, keyOf(opts), &raw); err != nil {
+		if !ok && errors.Is(err, paykit.ErrInvalidState) {
+			// Every capture is refunded and PayPal replayed nothing for
+			// this key: not a repeat, a refund of nothing left.
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "payment_id",
+				Message: "payment " + o.ID + " (PayPal order " + o.Status + ") has no completed capture to refund: it is refunded in full", Err: err}
+		}
 		return nil, err
 	}
 	return p.readRefund(ctx, raw)

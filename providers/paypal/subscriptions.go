@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,7 +115,7 @@ func planPrice(plan *wirePlan) (int64, string, error) {
 func parseMoney(m *money) (int64, string, error) {
 	n, cur, err := fromMoney(m)
 	if err != nil {
-		return 0, cur, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "PayPal sent an amount paykit cannot read: " + m.Value + " " + cur, Err: err}
+		return 0, cur, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "PayPal sent an amount paykit cannot read: " + m.Value + " " + cur, Err: err}
 	}
 	return n, cur, nil
 }
@@ -233,7 +234,7 @@ func (p *provider) createBillingSubscription(ctx context.Context, in billingCrea
 func decodeSubscription(raw json.RawMessage) (*wireSubscription, error) {
 	var w wireSubscription
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Message: "PayPal sent a subscription paykit cannot read", Err: err}
+		return nil, &paykit.Error{Code: paykit.CodeOperationFailed, Provider: Name, Message: "PayPal sent a subscription paykit cannot read", Err: err}
 	}
 	return &w, nil
 }
@@ -467,7 +468,7 @@ func (p *provider) RetrieveSubscription(ctx context.Context, id string, _ *payki
 // revision the payer approves again), and so is CancelAtPeriodEnd true:
 // PayPal cannot schedule a cancellation. CancelAtPeriodEnd false changes
 // nothing, since none is ever scheduled.
-func (p *provider) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, ro *paykit.RequestOptions) (*paykit.Subscription, error) {
+func (p *provider) UpdateSubscription(ctx context.Context, id string, params *paykit.UpdateSubscriptionParams, _ *paykit.RequestOptions) (*paykit.Subscription, error) {
 	if err := paykit.RequireID(id); err != nil {
 		return nil, err
 	}
@@ -499,7 +500,6 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 	if err := providerkit.RefuseReserved(params.Metadata); err != nil {
 		return nil, err
 	}
-	key := keyOf(ro)
 	var applied []string
 	if params.Metadata != nil {
 		cur, _, err := p.readSubscriptionOnly(ctx, id)
@@ -507,7 +507,7 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 			return nil, err
 		}
 		if cur.Status != "ACTIVE" && cur.Status != "SUSPENDED" {
-			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Param: "id",
+			return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, Param: "id",
 				Message: "PayPal changes active or suspended subscriptions only; " + id + " is " + cur.Status}
 		}
 		data := decodeCustomID(cur.CustomID)
@@ -523,8 +523,10 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 		if cur.CustomID == "" {
 			op = "add"
 		}
+		// subscriptions.patch takes no PayPal-Request-Id; it sets a value,
+		// so repeating it changes nothing more (as orders.patch).
 		patch := []billingPatch{{Op: op, Path: "/custom_id", Value: value}}
-		if _, err := p.send(ctx, &providerkit.Request{Method: http.MethodPatch, Path: subscriptionPath(id, ""), JSON: patch}, key, nil); err != nil {
+		if _, err := p.api.Do(ctx, &providerkit.Request{Method: http.MethodPatch, Path: subscriptionPath(id, ""), JSON: patch}, nil); err != nil {
 			return nil, err
 		}
 		applied = append(applied, "metadata")
@@ -537,12 +539,45 @@ func (p *provider) UpdateSubscription(ctx context.Context, id string, params *pa
 		if opts.Reason != "" {
 			reason = opts.Reason
 		}
+		target := "SUSPENDED"
+		if opts.Activate {
+			target = "ACTIVE"
+		}
 		req := &providerkit.Request{Method: http.MethodPost, Path: subscriptionPath(id, action), JSON: billingReason{Reason: reason}}
-		if _, err := p.send(ctx, req, key.with(action), nil); err != nil {
+		if _, err := p.send(ctx, req, writeKey{}, nil); err != nil {
+			if sub, ok := p.reachedState(ctx, id, err, target); ok {
+				return sub, nil
+			}
 			return nil, alreadyApplied(err, applied)
 		}
 	}
 	return p.RetrieveSubscription(ctx, id, nil)
+}
+
+// reachedState answers a suspend, activate or cancel of subscription id
+// that failed with err: the subscription, when err is PayPal's refusal of
+// its status (SUBSCRIPTION_STATUS_INVALID, ErrInvalidState) or an outcome
+// unknown, and reading the subscription shows it in one of the states
+// the write leads to (a lost answer, or a repeat). These writes take no
+// PayPal-Request-Id: this is what makes them safe to repeat by
+// themselves. A write whose outcome stays unknown is then Retryable.
+func (p *provider) reachedState(ctx context.Context, id string, err error, states ...string) (*paykit.Subscription, bool) {
+	pe, ok := err.(*paykit.Error)
+	if !ok || !(pe.OutcomeUnknown || pe.Code == paykit.CodeInvalidState) || ctx.Err() != nil {
+		return nil, false
+	}
+	w, plan, raw, rerr := p.readSubscription(ctx, id)
+	if rerr != nil {
+		return nil, false
+	}
+	if slices.Contains(states, w.Status) {
+		sub, merr := subscriptionFrom(w, plan, raw)
+		return sub, merr == nil
+	}
+	if pe.OutcomeUnknown {
+		pe.Retryable = true
+	}
+	return nil, false
 }
 
 // alreadyApplied notes in err which changes were applied before it.
@@ -569,27 +604,28 @@ func (p *provider) CancelSubscription(ctx context.Context, id string, ro *paykit
 	if err := p.readyFor(ctx, id); err != nil {
 		return nil, err
 	}
+	// subscriptions.cancel takes no PayPal-Request-Id: it is sent without
+	// one, and a lost answer or a refusal of the status is settled by
+	// reading the subscription (reachedState).
 	req := &providerkit.Request{Method: http.MethodPost, Path: subscriptionPath(id, "/cancel"), JSON: billingReason{Reason: cancelReason}}
-	if _, err := p.send(ctx, req, keyOf(ro), nil); err != nil {
+	if _, err := p.send(ctx, req, writeKey{}, nil); err != nil {
+		if errors.Is(err, paykit.ErrNotFound) {
+			return nil, paykit.NotFoundError("subscription", id)
+		}
 		pe, ok := paykit.AsError(err)
-		if !ok || pe.StatusCode != http.StatusUnprocessableEntity {
-			if errors.Is(err, paykit.ErrNotFound) {
-				return nil, paykit.NotFoundError("subscription", id)
-			}
+		if !ok || (pe.StatusCode != http.StatusUnprocessableEntity && !pe.OutcomeUnknown) {
 			return nil, err
 		}
 		// PayPal refuses to cancel a subscription that is not active or
-		// suspended: say why, or answer one already canceled (a retry).
-		w, plan, raw, rerr := p.readSubscription(ctx, id)
-		if rerr != nil {
-			return nil, err
+		// suspended: answer one already canceled (a retry), or say why.
+		if sub, ok := p.reachedState(ctx, id, err, "CANCELLED", "EXPIRED"); ok {
+			return sub, nil
 		}
-		switch w.Status {
-		case "CANCELLED", "EXPIRED":
-			return subscriptionFrom(w, plan, raw)
-		case "APPROVAL_PENDING", "APPROVED":
-			return nil, &paykit.Error{Code: paykit.CodeInvalidState, StatusCode: pe.StatusCode, RequestID: pe.RequestID, Param: "id",
-				Message: "PayPal cancels active or suspended subscriptions only; " + id + " is " + w.Status + ": it awaits the payer and is never billed unless approved"}
+		if pe.StatusCode == http.StatusUnprocessableEntity {
+			if w, _, rerr := p.readSubscriptionOnly(ctx, id); rerr == nil && (w.Status == "APPROVAL_PENDING" || w.Status == "APPROVED") {
+				return nil, &paykit.Error{Code: paykit.CodeInvalidState, Provider: Name, StatusCode: pe.StatusCode, RequestID: pe.RequestID, Param: "id",
+					Message: "PayPal cancels active or suspended subscriptions only; " + id + " is " + w.Status + ": it awaits the payer and is never billed unless approved", Err: err}
+			}
 		}
 		return nil, err
 	}

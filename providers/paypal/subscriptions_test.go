@@ -525,3 +525,97 @@ func TestSubscriptionsUnderTheConformancePayer(t *testing.T) {
 	assert.Equal(t, item.Amount, sub.Amount)
 	assert.Equal(t, item.Currency, sub.Currency)
 }
+
+// doc.go says the subscription writes other than create are safe to
+// repeat by themselves. A suspend whose answer was lost must answer the
+// suspended subscription, though PayPal refuses a second suspend of a
+// suspended subscription.
+func TestSuspendRetryAfterLostAnswer(t *testing.T) {
+	f := newFake(t)
+	store := paykit.NewMemoryCustomerStore()
+	p := f.provider(WithCustomerStore(store), WithReturnURLs("https://shop.example.com/ok", "https://shop.example.com/cancel"),
+		WithHTTPClient(&http.Client{Transport: &dropFirst{suffix: "/suspend"}}))
+	ctx := context.Background()
+	sub, err := p.CreateSubscription(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerEmail("ada@example.com"), ItemID: monthlyPlan}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.approve(sub.ID)
+	got, err := p.UpdateSubscription(ctx, sub.ID, &paykit.UpdateSubscriptionParams{ProviderMetadata: UpdateSubscriptionOptions{Suspend: true}},
+		&paykit.RequestOptions{IdempotencyKey: "suspend-1"})
+	if err != nil {
+		t.Fatalf("UpdateSubscription(Suspend) whose answer was lost = %+v, %v; the suspend was applied", got, err)
+	}
+}
+
+// Suspend, activate and cancel take no PayPal-Request-Id (the billing
+// document lists none): they are sent without one, a repeat answers the
+// subscription in the state it reached, a cancel whose answer was lost
+// answers it canceled, and PayPal's refusal of a status
+// (SUBSCRIPTION_STATUS_INVALID) is ErrInvalidState.
+func TestSubscriptionTransitionsWithoutKeys(t *testing.T) {
+	f := newFake(t)
+	p := f.provider(WithReturnURLs("https://shop.example.com/ok", "https://shop.example.com/cancel"),
+		WithHTTPClient(&http.Client{Transport: &dropFirst{suffix: "/cancel"}}))
+	ctx := context.Background()
+	pending, err := p.CreateSubscription(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerEmail("ada@example.com"), ItemID: monthlyPlan}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.UpdateSubscription(ctx, pending.ID, &paykit.UpdateSubscriptionParams{ProviderMetadata: UpdateSubscriptionOptions{Suspend: true}}, nil)
+	wantCode(t, err, paykit.ErrInvalidState, "")
+
+	sub, err := p.CreateSubscription(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerEmail("bob@example.com"), ItemID: monthlyPlan}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.approve(sub.ID)
+	suspend := &paykit.UpdateSubscriptionParams{ProviderMetadata: UpdateSubscriptionOptions{Suspend: true}}
+	activate := &paykit.UpdateSubscriptionParams{ProviderMetadata: UpdateSubscriptionOptions{Activate: true}}
+	ro := &paykit.RequestOptions{IdempotencyKey: "k-1"}
+	for i, step := range []struct {
+		params *paykit.UpdateSubscriptionParams
+		want   paykit.SubscriptionStatus
+	}{{suspend, paykit.SubscriptionCanceled}, {suspend, paykit.SubscriptionCanceled}, {activate, paykit.SubscriptionActive}, {activate, paykit.SubscriptionActive}} {
+		got, err := p.UpdateSubscription(ctx, sub.ID, step.params, ro)
+		if err != nil || got.Status != step.want {
+			t.Fatalf("step %d = %+v, %v; want %s", i, got, err, step.want)
+		}
+		if step.want == paykit.SubscriptionActive && got.CanceledAt != nil {
+			t.Fatalf("step %d: an activated subscription has CanceledAt %v", i, got.CanceledAt)
+		}
+	}
+	got, err := p.CancelSubscription(ctx, sub.ID, ro)
+	if err != nil || got.Status != paykit.SubscriptionCanceled {
+		t.Fatalf("CancelSubscription whose answer was lost = %+v, %v; want canceled", got, err)
+	}
+	if n := len(f.srv.Calls("subscriptions.cancel")); n != 1 {
+		t.Errorf("%d cancels sent, want 1: nothing repeats a write without a key", n)
+	}
+	for _, op := range []string{"subscriptions.suspend", "subscriptions.activate", "subscriptions.cancel", "subscriptions.patch"} {
+		for _, c := range f.srv.Calls(op) {
+			if h := c.Header.Get("PayPal-Request-Id"); h != "" {
+				t.Errorf("%s sent PayPal-Request-Id %q, which it does not take", op, h)
+			}
+		}
+	}
+}
+
+// Errors of direct calls name the provider, as those through a Client.
+func TestDirectSubscriptionErrorsNamePaypal(t *testing.T) {
+	f := newFake(t)
+	p := f.provider(WithReturnURLs("https://shop.example.com/ok", "https://shop.example.com/cancel"))
+	ctx := testCtx(t)
+	sub, err := p.CreateSubscription(ctx, &paykit.CreateSubscriptionParams{Customer: paykit.CustomerEmail("ada@example.com"), ItemID: monthlyPlan}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.UpdateSubscription(ctx, sub.ID, &paykit.UpdateSubscriptionParams{Metadata: map[string]string{"a": "b"}}, nil)
+	if pe := wantCode(t, err, paykit.ErrInvalidState, "id"); pe.Provider != Name {
+		t.Errorf("UpdateSubscription of a pending subscription: Provider = %q, want %q", pe.Provider, Name)
+	}
+	_, err = p.CancelSubscription(ctx, sub.ID, nil)
+	if pe := wantCode(t, err, paykit.ErrInvalidState, "id"); pe.Provider != Name {
+		t.Errorf("CancelSubscription of a pending subscription: Provider = %q, want %q", pe.Provider, Name)
+	}
+}

@@ -153,11 +153,16 @@ type verifyRequest struct {
 }
 
 // verifyOnline asks PayPal's verify-webhook-signature API. The event is
-// sent as received: PayPal checks the CRC32 of its bytes. (The transport
-// encodes bodies with encoding/json, which keeps a compact body as it is
-// but escapes <, > and & in its strings.) The call is keyed by a hash of
-// all it sends, so a retry is safe and an answer is never reused for
-// other input.
+// sent as received, as webhook_event: PayPal checks the CRC32 of its
+// bytes. The transport encodes bodies with encoding/json without HTML
+// escaping (providerkit's RESTClient: <, > and & are kept), but
+// encoding/json compacts a json.RawMessage: insignificant whitespace is
+// dropped, the rest kept byte for byte. PayPal delivers compact JSON, so
+// what is sent is what was received; a body that is not compact (a proxy
+// that re-indented it) is sent compacted, its CRC32 is not the one signed,
+// and PayPal answers FAILURE: an ErrWebhookSignature, never a wrong
+// acceptance. The call is keyed by a hash of all it sends, so a retry is
+// safe and an answer is never reused for other input.
 func (p *provider) verifyOnline(ctx context.Context, d delivery, webhookID string, body []byte) error {
 	if !json.Valid(body) {
 		return webhookSignatureError("the body is not JSON: it is no PayPal delivery")
@@ -277,17 +282,40 @@ const (
 	maxCachedCerts = 16
 	maxCertBytes   = 64 << 10
 	certTimeout    = 10 * time.Second
+	// certFailTTL is how long a failed fetch of a certificate URL is
+	// answered again without a request, so that deliveries naming an
+	// allowed URL that does not serve a certificate cost one fetch a
+	// minute, not one each.
+	certFailTTL = time.Minute
 )
 
 // certCache keeps the signing certificates of offline verification, by
-// URL, at most maxCachedCerts of them. It is safe for concurrent use.
+// URL, at most maxCachedCerts of them, and the failed fetches of the last
+// certFailTTL, as many. Concurrent deliveries naming one URL that is not
+// cached share one fetch. It is safe for concurrent use.
 type certCache struct {
-	mu      sync.Mutex
-	entries map[string]*x509.Certificate
-	order   []string // URLs, oldest first
+	mu       sync.Mutex
+	entries  map[string]*x509.Certificate
+	order    []string // URLs, oldest first
+	failures map[string]certFailure
+	failed   []string // URLs of failures, oldest first
+	flights  map[string]*certFlight
 	// roots verify the certificates' chains; nil is the system's roots.
 	// Tests set their own CA here.
 	roots *x509.CertPool
+}
+
+// certFailure is a failed fetch, answered again until until.
+type certFailure struct {
+	err   error
+	until time.Time
+}
+
+// certFlight is a fetch under way; done closes when leaf or err is set.
+type certFlight struct {
+	done chan struct{}
+	leaf *x509.Certificate
+	err  error
 }
 
 // key returns the public key of the certificate at certURL (an allowed
@@ -295,16 +323,9 @@ type certCache struct {
 // valid now.
 func (c *certCache) key(ctx context.Context, p *provider, certURL string) (*rsa.PublicKey, error) {
 	now := p.now()
-	c.mu.Lock()
-	leaf := c.entries[certURL]
-	roots := c.roots
-	c.mu.Unlock()
-	if leaf == nil {
-		var err error
-		if leaf, err = fetchCert(ctx, p.httpClient, certURL, roots, now); err != nil {
-			return nil, err
-		}
-		c.put(certURL, leaf)
+	leaf, err := c.leaf(ctx, p, certURL, now)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case now.Before(leaf.NotBefore):
@@ -319,9 +340,61 @@ func (c *certCache) key(ctx context.Context, p *provider, certURL string) (*rsa.
 	return key, nil
 }
 
+// leaf returns the certificate at certURL: cached, the failure of a fetch
+// of the last certFailTTL, the outcome of a fetch under way, or that of a
+// new fetch. The fetch is not ended by one caller's ctx (others may wait
+// for it; certTimeout bounds it); each caller stops waiting when its own
+// ctx ends.
+func (c *certCache) leaf(ctx context.Context, p *provider, certURL string, now time.Time) (*x509.Certificate, error) {
+	c.mu.Lock()
+	if leaf := c.entries[certURL]; leaf != nil {
+		c.mu.Unlock()
+		return leaf, nil
+	}
+	if f, ok := c.failures[certURL]; ok && now.Before(f.until) {
+		c.mu.Unlock()
+		return nil, f.err
+	}
+	fl, ok := c.flights[certURL]
+	if !ok {
+		fl = &certFlight{done: make(chan struct{})}
+		if c.flights == nil {
+			c.flights = map[string]*certFlight{}
+		}
+		c.flights[certURL] = fl
+		roots := c.roots
+		go func() {
+			fl.leaf, fl.err = fetchCert(context.WithoutCancel(ctx), p.httpClient, certURL, roots, now)
+			c.mu.Lock()
+			delete(c.flights, certURL)
+			if fl.err == nil {
+				c.putLocked(certURL, fl.leaf)
+			} else {
+				c.failLocked(certURL, certFailure{fl.err, now.Add(certFailTTL)})
+			}
+			c.mu.Unlock()
+			close(fl.done)
+		}()
+	}
+	c.mu.Unlock()
+	select {
+	case <-fl.done:
+		return fl.leaf, fl.err
+	case <-ctx.Done():
+		return nil, paykit.ContextError(ctx.Err())
+	}
+}
+
+// put caches leaf.
 func (c *certCache) put(certURL string, leaf *x509.Certificate) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.putLocked(certURL, leaf)
+}
+
+// putLocked caches leaf, evicting the oldest certificate beyond
+// maxCachedCerts. c.mu is held.
+func (c *certCache) putLocked(certURL string, leaf *x509.Certificate) {
 	if c.entries == nil {
 		c.entries = map[string]*x509.Certificate{}
 	}
@@ -334,6 +407,22 @@ func (c *certCache) put(certURL string, leaf *x509.Certificate) {
 	}
 	c.entries[certURL] = leaf
 	c.order = append(c.order, certURL)
+}
+
+// failLocked records a failed fetch, evicting the oldest failure beyond
+// maxCachedCerts. c.mu is held.
+func (c *certCache) failLocked(certURL string, f certFailure) {
+	if c.failures == nil {
+		c.failures = map[string]certFailure{}
+	}
+	if _, ok := c.failures[certURL]; !ok {
+		for len(c.failed) >= maxCachedCerts {
+			delete(c.failures, c.failed[0])
+			c.failed = c.failed[1:]
+		}
+		c.failed = append(c.failed, certURL)
+	}
+	c.failures[certURL] = f
 }
 
 // fetchCert downloads the PEM certificate chain at certURL and returns its

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -550,5 +551,59 @@ func TestFakeVerifyValidatesAgainstTheDocument(t *testing.T) {
 		if validateVerifyRequest(t, []byte(bad)) == nil {
 			t.Errorf("accepted %s", bad)
 		}
+	}
+}
+
+// Deliveries naming an allowed certificate URL that serves no certificate
+// cost one fetch: concurrent ones share it, and its failure is answered
+// again for certFailTTL without a request (failures bounded as the
+// certificates are); after that the URL is fetched again.
+func TestUnknownCertURLFetchedOnce(t *testing.T) {
+	f := newFake(t)
+	p, ct := f.webhookProvider(WithOfflineWebhookVerification())
+	start := time.Now()
+	var clock atomic.Int64
+	p.now = func() time.Time { return start.Add(time.Duration(clock.Load())) }
+	const unknown = "https://api.paypal.com/v1/notifications/certs/CERT-unknown-0001"
+	body := []byte(`{"id":"WH-1","event_type":"PAYMENT.CAPTURE.COMPLETED","resource":{}}`)
+	deliver := func() error {
+		r := signDelivery(t, body, testWebhookID, p.now())
+		r.Header.Set(headerCertURL, unknown)
+		_, err := p.ParseWebhook(context.Background(), r, testWebhookID)
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = deliver()
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			t.Fatalf("delivery %d naming an unknown certificate was accepted", i)
+		}
+	}
+	if n := len(ct.requests()); n != 1 {
+		t.Fatalf("20 concurrent deliveries naming one unknown certificate URL made %d fetches, want 1", n)
+	}
+	if err := deliver(); err == nil || len(ct.requests()) != 1 {
+		t.Fatalf("a delivery within %v of the failure = %v after %d fetches; want the failure again, without a fetch", certFailTTL, err, len(ct.requests()))
+	}
+	clock.Store(int64(certFailTTL + time.Second))
+	if err := deliver(); err == nil || len(ct.requests()) != 2 {
+		t.Fatalf("a delivery after %v = %v after %d fetches; want one more fetch", certFailTTL, err, len(ct.requests()))
+	}
+	// Failures are bounded as the certificates are.
+	for i := range maxCachedCerts + 5 {
+		p.certs.mu.Lock()
+		p.certs.failLocked(unknown+string(rune('a'+i)), certFailure{errors.New("x"), p.now().Add(time.Minute)})
+		p.certs.mu.Unlock()
+	}
+	if len(p.certs.failures) != maxCachedCerts || len(p.certs.failed) != maxCachedCerts {
+		t.Errorf("cache holds %d failures, bound %d", len(p.certs.failures), maxCachedCerts)
 	}
 }

@@ -384,12 +384,18 @@ var checkoutStatuses = map[string]paykit.CheckoutStatus{
 
 // orderPaymentStatuses maps the status of an order that has no capture
 // and no authorization yet. CREATED awaits the payer's approval at the
-// approve link (requires_action); APPROVED awaits Payments.Capture
-// (requires_capture: nothing is taken until the merchant captures, for
-// either intent); SAVED awaits the merchant too, with no funds held
-// (pending). Fallback: pending.
+// approve link: pending, with RequiresAction and PaymentURL, as paykit's
+// Status semantics define it ("created; no attempt is under way. It
+// awaits a payment method or a confirmation (for an email payee: the
+// payer, at PaymentURL)"), and as the reference maps it (CREATED/SAVED ->
+// pending). requires_action is for an attempt under way that the payer
+// must complete ("before the attempt can go on"): PAYER_ACTION_REQUIRED,
+// an order whose payment source needs the payer (3-D Secure). APPROVED
+// awaits Payments.Capture (requires_capture: nothing is taken until the
+// merchant captures, for either intent); SAVED awaits the merchant too,
+// with no funds held (pending). Fallback: pending.
 var orderPaymentStatuses = map[string]paykit.PaymentStatus{
-	"CREATED":               paykit.PaymentRequiresAction,
+	"CREATED":               paykit.PaymentPending,
 	"PAYER_ACTION_REQUIRED": paykit.PaymentRequiresAction,
 	"SAVED":                 paykit.PaymentPending,
 	"APPROVED":              paykit.PaymentRequiresCapture,
