@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
@@ -153,8 +154,20 @@ func methods(byMethod map[string]opFunc) http.Handler {
 	})
 }
 
+// invalidAt is the offset of the first byte of b that is no UTF-8.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
 // readRequest reads and checks the body: at most wire.MaxBody bytes of
-// JSON.
+// JSON, in UTF-8.
 func readRequest(w http.ResponseWriter, r *http.Request) (*request, int, *paykit.Error) {
 	req := &request{ctx: r.Context(), id: r.PathValue("id"), query: r.URL.Query(), key: r.Header.Get(wire.IdempotencyHeader)}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, wire.MaxBody))
@@ -172,6 +185,11 @@ func readRequest(w http.ResponseWriter, r *http.Request) (*request, int, *paykit
 			return nil, http.StatusUnsupportedMediaType, &paykit.Error{Code: paykit.CodeValidation, Param: "body",
 				Message: "the request body must be application/json"}
 		}
+	}
+	if !utf8.Valid(body) {
+		// JSON decoding would turn the bytes into U+FFFD and store that.
+		return nil, http.StatusBadRequest, &paykit.Error{Code: paykit.CodeValidation, Param: "body",
+			Message: "the request body is not valid UTF-8 (at byte " + strconv.Itoa(invalidAt(body)) + ")"}
 	}
 	req.body = body
 	return req, 0, nil

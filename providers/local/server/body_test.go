@@ -134,3 +134,38 @@ func TestAPINullBody(t *testing.T) {
 		t.Fatalf("the data changed:\nbefore %s\nafter  %s", before, after)
 	}
 }
+
+// Invalid UTF-8 and NUL are no text: refused with a 400 before anything
+// changes, in a body (where JSON decoding would make U+FFFD of the
+// bytes, an email "\ufffd\ufffd@example.com"), a path or a query.
+func TestAPIRefusesNonText(t *testing.T) {
+	srv := startPlain(t)
+	base := srv.URL()
+	cus := create(t, base, "/customers", map[string]any{"email": "jane@example.com"})
+	before := state(t, base)
+	for _, tc := range []struct {
+		name, method, path string
+		body               []byte
+		param              string
+	}{
+		{"invalid UTF-8 email", "POST", "/customers", []byte("{\"email\":\"\xff\xfe@example.com\"}"), "body"},
+		{"invalid UTF-8 name", "POST", "/customers/" + cus, []byte("{\"name\":\"Jane \xc3\"}"), "body"},
+		{"invalid UTF-8 metadata key", "POST", "/customers/" + cus, []byte("{\"metadata\":{\"\xff\":\"x\"}}"), "body"},
+		{"escaped NUL", "POST", "/customers", []byte(`{"email":"a@example.com","name":"a\u0000b"}`), "name"},
+		{"escaped NUL in metadata", "POST", "/customers/" + cus, []byte(`{"metadata":{"plan":"\u0000"}}`), "metadata.plan"},
+		{"invalid UTF-8 id", "GET", "/customers/cus_%FF%FE", nil, "id"},
+		{"NUL id", "DELETE", "/customers/cus_%00", nil, "id"},
+		{"invalid UTF-8 filter", "GET", "/customers?email=%FF%FE%40example.com", nil, "email"},
+		{"NUL cursor", "GET", "/payments?cursor=%00", nil, "cursor"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := do(t, base, apiCall{method: tc.method, path: "/api/v1" + tc.path, body: tc.body})
+			if a.status != http.StatusBadRequest || a.err.Code != paykit.CodeValidation || a.err.Param != tc.param {
+				t.Errorf("%d %s, want 400 VALIDATION_ERROR on %s", a.status, a.body, tc.param)
+			}
+			if after := state(t, base); after != before {
+				t.Fatalf("the data changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
