@@ -231,7 +231,7 @@ func TestPublicURL(t *testing.T) {
 	} else if !strings.Contains(err.Error(), "AllowRemote") {
 		t.Errorf("non-loopback public URL: %v", err)
 	}
-	srv2, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "http://192.168.1.20:4242", AllowRemote: true, Options: items()})
+	srv2, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "http://192.168.1.20:4242", AllowRemote: true, Token: "team-token-0123456789abcdef", Options: items()})
 	if err != nil {
 		t.Fatal(err)
 	}
