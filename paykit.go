@@ -142,6 +142,9 @@ func (c *Client) prepare(ctx context.Context, op Op, args validator, opts []Call
 	if !c.supported[op] {
 		return nil, nil, nil, &Error{Code: CodeNotSupported, Provider: c.name, Op: op, Message: "operation not supported by this provider"}
 	}
+	if err := checkText(args); err != nil {
+		return nil, nil, nil, c.wrapErr(op, err)
+	}
 	if err := args.validate(); err != nil {
 		return nil, nil, nil, c.wrapErr(op, err)
 	}

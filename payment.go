@@ -65,7 +65,10 @@ type Payment struct {
 
 // CreatePaymentParams describe a new payment.
 type CreatePaymentParams struct {
-	// Amount in minor units of Currency (1050 = USD 10.50).
+	// Amount in minor units of Currency (1050 = USD 10.50). The Client
+	// refuses a negative one; local and PayPal refuse 0 with a
+	// VALIDATION_ERROR on "amount" before any request, and Stripe's API
+	// refuses amounts below its minimum charge.
 	Amount   int64
 	Currency string
 	Customer Payee

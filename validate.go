@@ -3,7 +3,11 @@ package paykit
 import (
 	"net/mail"
 	"net/url"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/paykit-go/paykit/internal/money"
@@ -148,6 +152,125 @@ func validateInterval(param string, b BillingInterval) error {
 func validateQuantity(q int64, zeroAllowed bool) error {
 	if q < 1 && !(zeroAllowed && q == 0) {
 		return ValidationError("quantity", "quantity must be at least 1")
+	}
+	return nil
+}
+
+// checkText refuses invalid UTF-8 and NUL in every string of a call's
+// arguments: ids, every string field of a params struct (nested ones
+// too) and metadata keys and values, naming the param as the API does
+// (snake_case, "billing.address.line1", "metadata.plan"; a payee's id is
+// the payee's own name, "customer"). Such a string is no text a provider
+// could store: JSON would turn the bytes into U+FFFD, a database would
+// cut the string at the NUL. ProviderMetadata, the provider's own
+// options, is the provider's to check.
+func checkText(args validator) error {
+	switch a := args.(type) {
+	case idArg:
+		return textParam("id", string(a))
+	case twoArgs:
+		if err := textParam("id", string(a.id)); err != nil {
+			return err
+		}
+		return checkText(a.params)
+	}
+	return walkText("", reflect.ValueOf(args))
+}
+
+func walkText(param string, v reflect.Value) error {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return walkText(param, v.Elem())
+	case reflect.String:
+		return textParam(param, v.String())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := param
+			if !f.Anonymous {
+				name = joinParam(param, paramName(f))
+			}
+			if err := walkText(name, v.Field(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			return nil
+		}
+		keys := make([]string, 0, v.Len())
+		for _, k := range v.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if err := textParam(param, k); err != nil {
+				return err
+			}
+		}
+		for _, k := range keys {
+			if err := walkText(param+"."+k, v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key()))); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := walkText(param, v.Index(i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// paramName is the API name of a params field: its JSON name, else its
+// Go name in snake_case (SuccessURL is success_url); a nested ID is the
+// name of what holds it.
+func paramName(f reflect.StructField) string {
+	if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag != "" && tag != "-" {
+		return tag
+	}
+	if f.Name == "ID" {
+		return ""
+	}
+	r := []rune(f.Name)
+	var b strings.Builder
+	for i, c := range r {
+		if i > 0 && unicode.IsUpper(c) && (unicode.IsLower(r[i-1]) || i+1 < len(r) && unicode.IsLower(r[i+1])) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	return b.String()
+}
+
+func joinParam(parent, name string) string {
+	switch {
+	case name == "":
+		if parent == "" {
+			return "id"
+		}
+		return parent
+	case parent == "":
+		return name
+	}
+	return parent + "." + name
+}
+
+// textParam refuses s unless it is valid UTF-8 without NUL.
+func textParam(param, s string) error {
+	switch {
+	case !utf8.ValidString(s):
+		return ValidationError(param, param+" must be valid UTF-8")
+	case strings.IndexByte(s, 0) >= 0:
+		return ValidationError(param, param+" must not contain NUL characters")
 	}
 	return nil
 }

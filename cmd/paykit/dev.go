@@ -26,6 +26,10 @@ import (
 // -webhook-secret is not given.
 const SecretEnv = "PAYKIT_WEBHOOK_SECRET"
 
+// TokenEnv is the environment variable read for the access token when
+// -token is not given.
+const TokenEnv = "PAYKIT_DEV_TOKEN"
+
 // memoryData is the -data value that keeps the state in memory.
 const memoryData = ":memory:"
 
@@ -78,10 +82,10 @@ func parseItem(v string) (local.Option, error) {
 
 // devConfig is what the dev command's flags say.
 type devConfig struct {
-	addr, publicURL, data, webhookURL, secret string
-	allowRemote                               bool
-	keepEvents                                int
-	items                                     []string
+	addr, publicURL, data, webhookURL, secret, token string
+	allowRemote                                      bool
+	keepEvents                                       int
+	items                                            []string
 }
 
 func parseDev(args []string, stderr io.Writer) (*devConfig, error) {
@@ -99,7 +103,8 @@ Flags:
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.addr, "addr", server.DefaultAddr, "`host:port` to listen on; loopback only unless -allow-remote")
-	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -addr (the server has no authentication)")
+	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -addr and any Host; needs an access token (-token or $"+TokenEnv+")")
+	fs.StringVar(&c.token, "token", "", "access `token` (at least 16 characters) the API (Authorization: Bearer) and the dashboard's sign-in want; default $"+TokenEnv+"; required with -allow-remote")
 	fs.StringVar(&c.publicURL, "public-url", "", "base `URL` payers reach the server at, for payment_url (default http://<addr>)")
 	fs.StringVar(&c.data, "data", "paykit-dev.db", "SQLite `file` keeping the state across restarts; "+memoryData+" keeps it in memory")
 	fs.StringVar(&c.webhookURL, "webhook-url", "", "`URL` the events are POSTed to, e.g. http://localhost:3000/webhooks")
@@ -113,6 +118,9 @@ Flags:
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.token == "" {
+		c.token = os.Getenv(TokenEnv)
 	}
 	c.items = items
 	if len(c.items) == 0 {
@@ -133,6 +141,9 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	warning, err := checkAddr(c.addr, c.allowRemote)
+	if err == nil && c.allowRemote && c.token == "" {
+		err = errors.New("-allow-remote needs an access token: pass -token or set $" + TokenEnv + " (e.g. to the output of `openssl rand -hex 24`), and give it to the team")
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "paykit dev:", err)
 		return 2
@@ -167,10 +178,10 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.webhookURL != "" {
 		opts = append(opts, local.WithWebhookURL(c.webhookURL))
 	}
-	srv, err := server.Start(server.Config{Addr: c.addr, PublicURL: c.publicURL, Options: opts, AllowRemote: c.allowRemote, Logger: logger})
+	srv, err := server.Start(server.Config{Addr: c.addr, PublicURL: c.publicURL, Options: opts, AllowRemote: c.allowRemote, Token: c.token, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(stderr, "paykit dev:", err)
-		if errors.Is(err, paykit.ErrConfiguration) {
+		if errors.Is(err, paykit.ErrConfiguration) || errors.Is(err, server.ErrToken) {
 			return 2
 		}
 		return 1
@@ -199,7 +210,7 @@ func checkAddr(addr string, allowRemote bool) (warning string, err error) {
 	case !allowRemote:
 		return "", fmt.Errorf("%w\n  pass -allow-remote to listen there anyway", loopErr)
 	}
-	return "listening on " + addr + ", which is not loopback: anyone who can reach it can read the dashboard, create and pay checkouts and change the simulated clock", nil
+	return "listening on " + addr + ", which is not loopback: anyone who can reach it and has the access token can read the dashboard, create and pay checkouts and change the simulated clock; the server speaks plain HTTP, so use it on a network you trust or behind a TLS proxy (-public-url https://...)", nil
 }
 
 // openStore opens the SQLite file at data, or a memory store.
@@ -265,6 +276,9 @@ func banner(w io.Writer, srv *server.Server, c *devConfig) {
 		fmt.Fprintf(tw, "  Webhooks\tnone: pass -webhook-url; events are kept and listed on the dashboard\n")
 	}
 	fmt.Fprintf(tw, "  Webhook secret\t%s\n", sim.WebhookSecret())
+	if c.token != "" {
+		fmt.Fprintf(tw, "  Access token\trequired (-token or $%s): Authorization: Bearer for the API, a sign-in at %s/signin for the pages\n", TokenEnv, u)
+	}
 	if c.data == memoryData || c.data == "" {
 		fmt.Fprintf(tw, "  Data\tin memory (lost when the server stops)\n")
 	} else {
@@ -282,14 +296,18 @@ func banner(w io.Writer, srv *server.Server, c *devConfig) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", label, it.ID, price)
 	}
 	tw.Flush()
+	tokenLine := ""
+	if c.token != "" {
+		tokenLine = "      local.WithServerToken(os.Getenv(\"" + TokenEnv + "\")),\n"
+	}
 	fmt.Fprintf(w, `
 Point your app at it:
 
   provider := local.Provider(
       local.WithServerURL(%q),
-      local.WithWebhookSecret(%q),
+%s      local.WithWebhookSecret(%q),
   )
 
 Ctrl+C stops the server.
-`, u, sim.WebhookSecret())
+`, u, tokenLine, sim.WebhookSecret())
 }

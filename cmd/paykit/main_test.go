@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -169,6 +170,8 @@ func TestDevRefusesBadUse(t *testing.T) {
 		want string
 	}{
 		{[]string{"dev", "-addr", "0.0.0.0:4242"}, 2, "pass -allow-remote"},
+		{[]string{"dev", "-addr", "127.0.0.1:0", "-allow-remote", "-data", ":memory:"}, 2, "-allow-remote needs an access token"},
+		{[]string{"dev", "-addr", "127.0.0.1:0", "-allow-remote", "-token", "short", "-data", ":memory:"}, 2, "at least 16 characters"},
 		{[]string{"dev", "-addr", ":4242"}, 2, "not a loopback address"},
 		{[]string{"dev", "-item", "price_x:abc:USD"}, 2, "whole number of minor units"},
 		{[]string{"dev", "-item", "price_x:100"}, 2, "id:amount:currency[:interval]"},
@@ -197,6 +200,27 @@ func TestDevRefusesBadUse(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"help"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "paykit dev") {
 		t.Errorf("help: %d %s", code, stdout.String())
+	}
+}
+
+// With -allow-remote the server wants the token of -token or
+// $PAYKIT_DEV_TOKEN; the banner says so without printing it, and shows
+// local.WithServerToken.
+func TestDevAllowRemoteToken(t *testing.T) {
+	const tok = "team-token-0123456789abcdef"
+	t.Setenv(TokenEnv, tok)
+	d := startDev(t, "-allow-remote", "-data", ":memory:")
+	defer d.stop(t)
+	out := d.stdout.String()
+	if strings.Contains(out, tok) || !strings.Contains(out, "local.WithServerToken(os.Getenv(\"PAYKIT_DEV_TOKEN\"))") || !strings.Contains(out, "Access token") {
+		t.Errorf("banner:\n%s", out)
+	}
+	ctx := t.Context()
+	if _, err := paykit.New(local.Provider(local.WithServerURL(d.url))).Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}); !errors.Is(err, paykit.ErrAuthentication) {
+		t.Errorf("without the token: %v", err)
+	}
+	if _, err := paykit.New(local.Provider(local.WithServerURL(d.url), local.WithServerToken(tok))).Customers.Create(ctx, &paykit.CreateCustomerParams{Email: "a@example.com"}); err != nil {
+		t.Errorf("with the token: %v", err)
 	}
 }
 

@@ -131,6 +131,9 @@ func Provider(opts ...Option) *Simulator {
 		}
 	}
 	remoteMode := cfg.serverURL != ""
+	if cfg.serverToken != "" && !remoteMode {
+		cfg.errs.Fail("server_token", "WithServerToken is the access token of a local payments server: give WithServerURL too")
+	}
 	if remoteMode && len(cfg.serverOpts) > 0 {
 		cfg.errs.Fail("server_url", "with WithServerURL the server owns items, webhooks, store and clock: remove "+strings.Join(slices.Compact(slices.Sorted(slices.Values(cfg.serverOpts))), ", "))
 	}

@@ -28,6 +28,7 @@ type config struct {
 	retry         retryPolicy
 	logger        *slog.Logger
 	serverURL     string
+	serverToken   string
 	// eventRetention is how many events the log keeps.
 	eventRetention int
 	customHTTP     bool     // WithHTTPClient was given

@@ -17,10 +17,15 @@ const DeclineCode = "card_declined"
 // ErrCardDeclined after SetCardDeclined (the failed payment is kept). A
 // payment of an email payee waits for the payer: status pending with
 // RequiresAction and a PaymentURL, paid by ConfirmPayment. It emits
-// payment.created, then payment.updated when the charge settled.
+// payment.created, then payment.updated when the charge settled. An
+// Amount of 0 is a VALIDATION_ERROR on "amount", as at Stripe, Polar and
+// PayPal: a payment charges something.
 func (s *Simulator) CreatePayment(ctx context.Context, p *paykit.CreatePaymentParams, ro *paykit.RequestOptions) (*paykit.Payment, error) {
 	if err := paykit.RequireParams(p); err != nil {
 		return nil, opError(paykit.OpPaymentsCreate, err)
+	}
+	if p.Amount <= 0 {
+		return nil, opError(paykit.OpPaymentsCreate, paykit.ValidationError("amount", "amount must be at least 1 minor unit: a payment charges something"))
 	}
 	return s.b.CreatePayment(ctx, p, ro)
 }

@@ -30,6 +30,12 @@ func TestCreatePayment(t *testing.T) {
 			wantStatus: paykit.PaymentPending, action: true, events: []paykit.EventType{paykit.EventPaymentCreated}},
 		{name: "unknown customer", params: paykit.CreatePaymentParams{Amount: 1, Currency: "USD", Customer: paykit.CustomerID("cus_nope")},
 			wantErr: paykit.ErrNotFound, wantParam: "customer"},
+		// A payment of nothing is refused, as Stripe, Polar and PayPal do,
+		// where it was created as succeeded.
+		{name: "zero amount, saved card", params: paykit.CreatePaymentParams{Amount: 0, Currency: "USD", Customer: paykit.CustomerID(cus.ID)},
+			wantErr: paykit.ErrValidation, wantParam: "amount"},
+		{name: "zero amount, email payee", params: paykit.CreatePaymentParams{Amount: 0, Currency: "JPY", Customer: paykit.CustomerEmail("a@example.com")},
+			wantErr: paykit.ErrValidation, wantParam: "amount"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -37,6 +43,9 @@ func TestCreatePayment(t *testing.T) {
 			pay, err := e.client.Payments.Create(e.ctx, &c.params)
 			if c.wantErr != nil {
 				wantErr(t, err, c.wantErr, c.wantParam)
+				if got := e.eventTypes(t)[before:]; len(got) > 0 {
+					t.Errorf("a refused payment emitted %v", got)
+				}
 				return
 			}
 			if err != nil {

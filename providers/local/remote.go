@@ -32,10 +32,15 @@ func newRemote(c *config, g guard) *remote {
 	if c.customHTTP {
 		hc = c.httpClient
 	}
+	var auth providerkit.Authenticator
+	if c.serverToken != "" {
+		auth = providerkit.BearerToken(c.serverToken, "server_token")
+	}
 	return &remote{guard: g, api: providerkit.NewRESTClient(providerkit.RESTConfig{
 		Provider:          Name,
 		BaseURL:           c.serverURL,
 		HTTPClient:        hc,
+		Auth:              auth,
 		Header:            map[string][]string{"User-Agent": {"paykit-local-client"}},
 		IdempotencyHeader: wire.IdempotencyHeader,
 		MaxRetries:        2,
@@ -43,6 +48,16 @@ func newRemote(c *config, g guard) *remote {
 		MaxDelay:          time.Second,
 		MapError:          remoteError,
 	})}
+}
+
+// WithServerToken sends token as "Authorization: Bearer <token>" with
+// every request to the local payments server of WithServerURL: the
+// access token of a server shared on the network ("paykit dev
+// -allow-remote -token", or $PAYKIT_DEV_TOKEN; server.Config.Token). A
+// server that wants one answers a call without it with ErrAuthentication.
+// Without WithServerURL it is a configuration error.
+func WithServerToken(token string) Option {
+	return func(c *config) { c.serverToken = token }
 }
 
 // call sends one operation to the server and decodes its answer into a

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/providers/local"
@@ -56,6 +57,22 @@ func noKey(fn opFunc) opFunc {
 	}
 }
 
+// noBody refuses a body on a route that takes none (wire.Route.Body):
+// only an empty body or {} passes, so that garbage sent to cancel, say,
+// is a 400 and cancels nothing.
+func noBody(rt wire.Route, fn opFunc) opFunc {
+	refused := paykit.ValidationError("body", rt.Method+" "+wire.Prefix+rt.Path+" takes no body: send none or {}")
+	return func(r *request) (any, error) {
+		if len(bytes.TrimSpace(r.body)) > 0 {
+			var fields map[string]json.RawMessage
+			if _, err := decodeStrict(r.body, &fields); err != nil || fields == nil || len(fields) > 0 {
+				return nil, refused
+			}
+		}
+		return fn(r)
+	}
+}
+
 // api serves wire.Routes. Provider operations go through a paykit.Client
 // over the server's Simulator, so that the API validates its input
 // exactly as the SDK does before anything changes.
@@ -80,6 +97,9 @@ func newAPI(sim *local.Simulator, stopping context.Context) *api {
 		}
 		if !slices.Contains(paykit.AllOps(), rt.Op) {
 			fn = noKey(fn)
+		}
+		if !rt.Body {
+			fn = noBody(rt, fn)
 		}
 		if byPath[rt.Path] == nil {
 			byPath[rt.Path] = map[string]opFunc{}
@@ -134,8 +154,20 @@ func methods(byMethod map[string]opFunc) http.Handler {
 	})
 }
 
+// invalidAt is the offset of the first byte of b that is no UTF-8.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
 // readRequest reads and checks the body: at most wire.MaxBody bytes of
-// JSON.
+// JSON, in UTF-8.
 func readRequest(w http.ResponseWriter, r *http.Request) (*request, int, *paykit.Error) {
 	req := &request{ctx: r.Context(), id: r.PathValue("id"), query: r.URL.Query(), key: r.Header.Get(wire.IdempotencyHeader)}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, wire.MaxBody))
@@ -154,26 +186,50 @@ func readRequest(w http.ResponseWriter, r *http.Request) (*request, int, *paykit
 				Message: "the request body must be application/json"}
 		}
 	}
+	if !utf8.Valid(body) {
+		// JSON decoding would turn the bytes into U+FFFD and store that.
+		return nil, http.StatusBadRequest, &paykit.Error{Code: paykit.CodeValidation, Param: "body",
+			Message: "the request body is not valid UTF-8 (at byte " + strconv.Itoa(invalidAt(body)) + ")"}
+	}
 	req.body = body
 	return req, 0, nil
 }
 
-// decode reads the JSON body into a new W; an empty body or null is the
-// zero W. Unknown fields and trailing data are refused.
+// decode reads the JSON body into a new W; an empty body is the zero W.
+// A body that is no JSON object (null, an array, a string), unknown
+// fields and trailing data are refused.
 func decode[W any](r *request) (*W, error) {
 	w := new(W)
-	if len(bytes.TrimSpace(r.body)) == 0 {
+	body := bytes.TrimSpace(r.body)
+	if len(body) == 0 {
 		return w, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(r.body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(w); err != nil {
+	if bytes.Equal(body, []byte("null")) {
+		// Decoding null into a struct leaves it as it is: it would count
+		// as empty params.
+		return nil, paykit.ValidationError("body", "malformed JSON body: the body must be a JSON object, not null")
+	}
+	if trailing, err := decodeStrict(r.body, w); err != nil {
+		if trailing {
+			return nil, paykit.ValidationError("body", "malformed JSON body: data after the JSON value")
+		}
 		return nil, bodyError(err)
 	}
-	if dec.More() {
-		return nil, paykit.ValidationError("body", "malformed JSON body: data after the JSON value")
-	}
 	return w, nil
+}
+
+// decodeStrict decodes one JSON value from body into v, refusing unknown
+// fields and anything but white space after the value (trailing true).
+func decodeStrict(body []byte, v any) (trailing bool, err error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return false, err
+	}
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
+		return true, errors.New("data after the JSON value")
+	}
+	return false, nil
 }
 
 // bodyError names the field a JSON decoding error is about, in the

@@ -95,6 +95,7 @@ func TestAPIBadInput(t *testing.T) {
 		{"update unknown customer", apiCall{method: "POST", path: "/api/v1/customers/cus_nope", body: []byte(`{"name":"X"}`)}, 404, paykit.CodeNotFound, "id", "not found"},
 		{"delete unknown payment", apiCall{method: "DELETE", path: "/api/v1/payments/pay_nope"}, 404, paykit.CodeNotFound, "id", "not found"},
 		{"pay unknown checkout", apiCall{method: "POST", path: "/api/v1/checkouts/cs_nope/pay", body: []byte(`{"card":"succeeds"}`)}, 404, paykit.CodeNotFound, "id", "not found"},
+		{"payment of nothing", apiCall{method: "POST", path: "/api/v1/payments", body: jsonBody(map[string]any{"amount": 0, "currency": "USD", "customer": c.ID})}, 400, paykit.CodeValidation, "amount", "amount"},
 		{"refund unknown payment", apiCall{method: "POST", path: "/api/v1/refunds", body: []byte(`{"payment_id":"pay_nope","amount":100}`)}, 404, paykit.CodeNotFound, "payment_id", "not found"},
 		{"checkout of unknown item", apiCall{method: "POST", path: "/api/v1/checkouts", body: jsonBody(map[string]any{"customer": c.ID, "item_id": "price_nope", "session_type": "one_time", "quantity": 1, "success_url": "https://example.com/ok"})}, 404, paykit.CodeNotFound, "item_id", "not found"},
 		{"unknown event", apiCall{method: "POST", path: "/api/v1/events/evt_nope/resend"}, 404, paykit.CodeNotFound, "id", "not found"},
@@ -230,7 +231,7 @@ func TestPublicURL(t *testing.T) {
 	} else if !strings.Contains(err.Error(), "AllowRemote") {
 		t.Errorf("non-loopback public URL: %v", err)
 	}
-	srv2, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "http://192.168.1.20:4242", AllowRemote: true, Options: items()})
+	srv2, err := server.Start(server.Config{Addr: "127.0.0.1:0", PublicURL: "http://192.168.1.20:4242", AllowRemote: true, Token: "team-token-0123456789abcdef", Options: items()})
 	if err != nil {
 		t.Fatal(err)
 	}

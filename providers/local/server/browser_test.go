@@ -2,6 +2,10 @@ package server_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/providers/local"
+	"github.com/paykit-go/paykit/providers/local/server"
 )
 
 // DefaultChromium is where Debian's chromium package installs the
@@ -284,4 +290,74 @@ func TestBrowserCheckout(t *testing.T) {
 			t.Errorf("%d invoices of the subscription after advancing 31 days, want 2", len(invs.Data))
 		}
 	})
+}
+
+// A server shared on the network (AllowRemote with a Token) in a real
+// browser: a page asked for signed out leads to the sign-in page, which
+// refuses a wrong token and, given the right one, returns to the page
+// asked for; the session then opens the dashboard and the hosted pages,
+// also for a payer sent from the app's own site (the SameSite=Strict
+// cookie is held back on that cross-site navigation).
+func TestBrowserSignIn(t *testing.T) {
+	srv, err := server.Start(server.Config{Addr: "127.0.0.1:0", AllowRemote: true, Token: token, Options: items()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	sim := local.Provider(local.WithServerURL(srv.URL()), local.WithServerToken(token))
+	t.Cleanup(func() { _ = sim.Close() })
+	client := paykit.New(sim)
+	ctx := t.Context()
+	newCheckout := func() *paykit.Checkout {
+		co, err := client.Checkouts.Create(ctx, &paykit.CreateCheckoutParams{Customer: paykit.CustomerEmail("jane@example.com"),
+			ItemID: "price_basic", SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: srv.URL() + "/checkout/{CHECKOUT_ID}"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return co
+	}
+	co := newCheckout()
+	b := browser(t)
+	tb := tab(t, b)
+	location := func() string {
+		t.Helper()
+		loc, err := chromedp.Run(tb, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+
+	// Signed out, the checkout page is the sign-in page.
+	run(t, tb, chromedp.Navigate(co.PaymentURL), chromedp.WaitVisible(chromedp.ID("token")))
+	if loc, want := location(), srv.URL()+"/signin?next="+url.QueryEscape("/checkout/"+co.ID); loc != want {
+		t.Errorf("signed out at %s, want %s", loc, want)
+	}
+	run(t, tb, chromedp.SendKeys(chromedp.ID("token"), "wrong-token-0123456789"), chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("error")))
+	if msg := text(t, tb, "error"); !strings.Contains(msg, "not the access token") {
+		t.Errorf("wrong token: %q", msg)
+	}
+	run(t, tb, chromedp.SendKeys(chromedp.ID("token"), token), chromedp.Click(chromedp.ID("signin")), chromedp.WaitVisible(chromedp.ID("pay")))
+	if loc := location(); loc != co.PaymentURL {
+		t.Errorf("signed in at %s, want back at %s", loc, co.PaymentURL)
+	}
+	// The session opens the dashboard; the forms there work.
+	run(t, tb, chromedp.Navigate(srv.URL()+"/"), chromedp.WaitVisible(chromedp.ID("payments")),
+		chromedp.Click(chromedp.ID("advance-month")), chromedp.WaitVisible(chromedp.ID("notice")))
+	// A payer sent from another site (the app's) reaches the page too.
+	co = newCheckout()
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, `<a id="go" href="`+co.PaymentURL+`">Pay</a>`)
+	}))
+	t.Cleanup(app.Close)
+	appURL := strings.Replace(app.URL, "127.0.0.1", "localhost", 1) // another site than 127.0.0.1
+	run(t, tb, chromedp.Navigate(appURL), chromedp.WaitVisible(chromedp.ID("go")), chromedp.Click(chromedp.ID("go")),
+		chromedp.WaitVisible(chromedp.ID("pay")), chromedp.Click(chromedp.ID("pay")), chromedp.WaitVisible(chromedp.ID("paid")))
+	if got, err := client.Checkouts.Retrieve(ctx, co.ID); err != nil || got.Status != paykit.CheckoutComplete {
+		t.Errorf("checkout paid from a cross-site link: %+v %v", got, err)
+	}
+	// Another browser, never signed in, is sent to the sign-in page.
+	other := tab(t, browser(t))
+	run(t, other, chromedp.Navigate(srv.URL()+"/"), chromedp.WaitVisible(chromedp.ID("token")))
 }

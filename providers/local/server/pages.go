@@ -70,7 +70,7 @@ var funcs = template.FuncMap{
 
 func newPages(sim *local.Simulator, logger *slog.Logger) *pages {
 	p := &pages{sim: sim, client: paykit.New(sim), logger: logger, tmpl: map[string]*template.Template{}}
-	for _, name := range []string{"checkout", "payment", "dashboard", "message"} {
+	for _, name := range []string{"checkout", "payment", "dashboard", "message", "signin"} {
 		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
@@ -102,13 +102,18 @@ func (p *pages) render(w http.ResponseWriter, status int, name string, data any)
 		http.Error(w, "the page could not be rendered", http.StatusInternalServerError)
 		return
 	}
+	setPageHeaders(w)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// setPageHeaders sets the headers of every HTML page.
+func setPageHeaders(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }
 
 type messageView struct {

@@ -25,10 +25,16 @@
 // doubling up to DeliveryMax. Nothing is dropped while the server runs, and
 // with a persistent store (sqlite) nothing queued is lost by a restart.
 //
-// The server is a development tool without authentication. It listens on
-// loopback addresses only unless Config.AllowRemote is set, answers only
-// requests addressed to a loopback host name (against DNS rebinding), and
-// rejects cross-origin form posts and API writes (CSRF).
+// The server is a development tool. It listens on loopback addresses only
+// unless Config.AllowRemote is set, answers only requests addressed to a
+// loopback host name (against DNS rebinding) unless AllowRemote is set,
+// and rejects cross-origin form posts and API writes (CSRF). Served to
+// the network (AllowRemote) it needs an access token, Config.Token: the
+// API then wants "Authorization: Bearer <token>" (local.WithServerToken)
+// and answers 401 otherwise, and the dashboard and hosted pages redirect
+// to a sign-in page (/signin) that asks for the token once and sets an
+// HttpOnly, SameSite=Strict session cookie (SessionCookie). /healthz is
+// always open.
 package server
 
 import (
@@ -71,9 +77,13 @@ type Config struct {
 	// localhost needs AllowRemote, e.g. "http://192.168.1.20:4242".
 	PublicURL string
 	// AllowRemote allows a non-loopback Addr and requests addressed to
-	// any host name. Anyone who can reach the server can then create and
-	// pay checkouts and read the dashboard.
+	// any host name. It needs a Token.
 	AllowRemote bool
+	// Token is the access token of the server, at least MinTokenLength
+	// printable ASCII characters: when set, the API needs
+	// "Authorization: Bearer <Token>" and the pages a sign-in with it.
+	// Required with AllowRemote; on loopback it is optional.
+	Token string
 	// Logger receives server errors; nil logs nothing.
 	Logger *slog.Logger
 }
@@ -98,6 +108,14 @@ func Start(cfg Config) (*Server, error) {
 		if err := CheckLoopback(cfg.Addr); err != nil {
 			return nil, err
 		}
+	}
+	switch {
+	case cfg.Token != "":
+		if err := checkToken(cfg.Token); err != nil {
+			return nil, err
+		}
+	case cfg.AllowRemote:
+		return nil, errors.New("server: AllowRemote needs a Token: served to the network, the API and the dashboard are for those who have it")
 	}
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)
@@ -130,7 +148,7 @@ func Start(cfg Config) (*Server, error) {
 	s := &Server{sim: sim, ln: ln, url: base, served: make(chan struct{}), logger: cfg.Logger}
 	stopping, stop := context.WithCancel(context.Background())
 	s.http = &http.Server{
-		Handler:           newHandler(sim, stopping, cfg.AllowRemote, cfg.Logger),
+		Handler:           newHandler(sim, stopping, cfg, strings.HasPrefix(base, "https://")),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -186,7 +204,7 @@ func CheckLoopback(addr string) error {
 		return fmt.Errorf("server: address %q: %w", addr, err)
 	}
 	if !isLoopbackHost(host) || strings.HasSuffix(strings.TrimSuffix(strings.ToLower(host), "."), ".localhost") {
-		return fmt.Errorf("server: %q is not a loopback address; the local payments server has no authentication, so it listens on 127.0.0.1 unless remote access is allowed explicitly", addr)
+		return fmt.Errorf("server: %q is not a loopback address; the local payments server listens on 127.0.0.1 unless remote access (with an access token) is allowed explicitly", addr)
 	}
 	return nil
 }
@@ -202,18 +220,22 @@ func isLoopbackHost(host string) bool {
 
 // newHandler routes the API, the pages and the dashboard, behind the
 // host check and cross-origin protection.
-func newHandler(sim *local.Simulator, stopping context.Context, allowRemote bool, logger *slog.Logger) http.Handler {
+func newHandler(sim *local.Simulator, stopping context.Context, cfg Config, secure bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", newAPI(sim, stopping))
-	p := newPages(sim, logger)
+	p := newPages(sim, cfg.Logger)
 	p.register(mux)
 
+	var inner http.Handler = mux
+	if cfg.Token != "" {
+		inner = (&auth{token: []byte(cfg.Token), secure: secure, now: time.Now, page: p.tmpl["signin"]}).wrap(mux)
+	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusForbidden, "cross-origin request refused: forms and API writes must come from this server's own pages")
 	}))
-	h := cop.Handler(mux)
-	if allowRemote {
+	h := cop.Handler(inner)
+	if cfg.AllowRemote {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

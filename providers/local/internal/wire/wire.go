@@ -41,11 +41,16 @@ const (
 )
 
 // Route is where one operation lives: its method and its path below
-// Prefix, where "{id}" stands for the resource id.
+// Prefix, where "{id}" stands for the resource id, and whether it takes
+// a JSON body.
 type Route struct {
 	Op     paykit.Op
 	Method string
 	Path   string
+	// Body is true for a route that takes a JSON object as its body. A
+	// route without one accepts only an empty body or {}: the server
+	// refuses anything else with a 400 before the operation runs.
+	Body bool
 }
 
 // URLPath returns the route's path with id filled in (escaped).
@@ -55,52 +60,52 @@ func (r Route) URLPath(escapedID string) string {
 
 // Routes lists every operation of the API.
 var Routes = []Route{
-	{paykit.OpCustomersCreate, "POST", "/customers"},
-	{paykit.OpCustomersList, "GET", "/customers"},
-	{paykit.OpCustomersRetrieve, "GET", "/customers/{id}"},
-	{paykit.OpCustomersUpdate, "POST", "/customers/{id}"},
-	{paykit.OpCustomersDelete, "DELETE", "/customers/{id}"},
-	{OpCardDeclined, "GET", "/customers/{id}/card"},
-	{OpSetCardDeclined, "POST", "/customers/{id}/card"},
+	{paykit.OpCustomersCreate, "POST", "/customers", true},
+	{paykit.OpCustomersList, "GET", "/customers", false},
+	{paykit.OpCustomersRetrieve, "GET", "/customers/{id}", false},
+	{paykit.OpCustomersUpdate, "POST", "/customers/{id}", true},
+	{paykit.OpCustomersDelete, "DELETE", "/customers/{id}", false},
+	{OpCardDeclined, "GET", "/customers/{id}/card", false},
+	{OpSetCardDeclined, "POST", "/customers/{id}/card", true},
 
-	{paykit.OpCheckoutsCreate, "POST", "/checkouts"},
-	{paykit.OpCheckoutsList, "GET", "/checkouts"},
-	{paykit.OpCheckoutsRetrieve, "GET", "/checkouts/{id}"},
-	{paykit.OpCheckoutsUpdate, "POST", "/checkouts/{id}"},
-	{paykit.OpCheckoutsDelete, "DELETE", "/checkouts/{id}"},
-	{OpPayCheckout, "POST", "/checkouts/{id}/pay"},
+	{paykit.OpCheckoutsCreate, "POST", "/checkouts", true},
+	{paykit.OpCheckoutsList, "GET", "/checkouts", false},
+	{paykit.OpCheckoutsRetrieve, "GET", "/checkouts/{id}", false},
+	{paykit.OpCheckoutsUpdate, "POST", "/checkouts/{id}", true},
+	{paykit.OpCheckoutsDelete, "DELETE", "/checkouts/{id}", false},
+	{OpPayCheckout, "POST", "/checkouts/{id}/pay", true},
 
-	{paykit.OpSubscriptionsCreate, "POST", "/subscriptions"},
-	{paykit.OpSubscriptionsList, "GET", "/subscriptions"},
-	{paykit.OpSubscriptionsRetrieve, "GET", "/subscriptions/{id}"},
-	{paykit.OpSubscriptionsUpdate, "POST", "/subscriptions/{id}"},
-	{paykit.OpSubscriptionsDelete, "DELETE", "/subscriptions/{id}"},
-	{paykit.OpSubscriptionsCancel, "POST", "/subscriptions/{id}/cancel"},
+	{paykit.OpSubscriptionsCreate, "POST", "/subscriptions", true},
+	{paykit.OpSubscriptionsList, "GET", "/subscriptions", false},
+	{paykit.OpSubscriptionsRetrieve, "GET", "/subscriptions/{id}", false},
+	{paykit.OpSubscriptionsUpdate, "POST", "/subscriptions/{id}", true},
+	{paykit.OpSubscriptionsDelete, "DELETE", "/subscriptions/{id}", false},
+	{paykit.OpSubscriptionsCancel, "POST", "/subscriptions/{id}/cancel", false},
 
-	{paykit.OpPaymentsCreate, "POST", "/payments"},
-	{paykit.OpPaymentsList, "GET", "/payments"},
-	{paykit.OpPaymentsRetrieve, "GET", "/payments/{id}"},
-	{paykit.OpPaymentsUpdate, "POST", "/payments/{id}"},
-	{paykit.OpPaymentsDelete, "DELETE", "/payments/{id}"},
-	{paykit.OpPaymentsCapture, "POST", "/payments/{id}/capture"},
-	{paykit.OpPaymentsCancel, "POST", "/payments/{id}/cancel"},
-	{OpConfirmPayment, "POST", "/payments/{id}/confirm"},
-	{OpFailPayment, "POST", "/payments/{id}/fail"},
+	{paykit.OpPaymentsCreate, "POST", "/payments", true},
+	{paykit.OpPaymentsList, "GET", "/payments", false},
+	{paykit.OpPaymentsRetrieve, "GET", "/payments/{id}", false},
+	{paykit.OpPaymentsUpdate, "POST", "/payments/{id}", true},
+	{paykit.OpPaymentsDelete, "DELETE", "/payments/{id}", false},
+	{paykit.OpPaymentsCapture, "POST", "/payments/{id}/capture", true},
+	{paykit.OpPaymentsCancel, "POST", "/payments/{id}/cancel", false},
+	{OpConfirmPayment, "POST", "/payments/{id}/confirm", false},
+	{OpFailPayment, "POST", "/payments/{id}/fail", false},
 
-	{paykit.OpRefundsCreate, "POST", "/refunds"},
-	{paykit.OpRefundsList, "GET", "/refunds"},
-	{paykit.OpRefundsRetrieve, "GET", "/refunds/{id}"},
+	{paykit.OpRefundsCreate, "POST", "/refunds", true},
+	{paykit.OpRefundsList, "GET", "/refunds", false},
+	{paykit.OpRefundsRetrieve, "GET", "/refunds/{id}", false},
 
-	{paykit.OpInvoicesList, "GET", "/invoices"},
-	{paykit.OpInvoicesRetrieve, "GET", "/invoices/{id}"},
+	{paykit.OpInvoicesList, "GET", "/invoices", false},
+	{paykit.OpInvoicesRetrieve, "GET", "/invoices/{id}", false},
 
-	{OpNow, "GET", "/clock"},
-	{OpAdvanceClock, "POST", "/clock/advance"},
+	{OpNow, "GET", "/clock", false},
+	{OpAdvanceClock, "POST", "/clock/advance", true},
 
-	{OpEvents, "GET", "/events"},
-	{OpFlush, "POST", "/events/flush"},
-	{OpEvent, "GET", "/events/{id}"},
-	{OpResend, "POST", "/events/{id}/resend"},
+	{OpEvents, "GET", "/events", false},
+	{OpFlush, "POST", "/events/flush", false},
+	{OpEvent, "GET", "/events/{id}", false},
+	{OpResend, "POST", "/events/{id}/resend", false},
 }
 
 var routeByOp = func() map[paykit.Op]Route {
