@@ -174,7 +174,57 @@ func checkText(args validator) error {
 		}
 		return checkText(a.params)
 	}
-	return walkText("", reflect.ValueOf(args))
+	v := reflect.ValueOf(args)
+	if !hasBadText(v) {
+		// The common case, walked without building a single name.
+		return nil
+	}
+	return walkText("", v)
+}
+
+// badText reports whether s is no text: invalid UTF-8, or a NUL in it.
+func badText(s string) bool { return !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 }
+
+// hasBadText reports whether any string walkText would check is no text,
+// allocating nothing: walkText, which names the param, runs only then.
+func hasBadText(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer:
+		return !v.IsNil() && hasBadText(v.Elem())
+	case reflect.String:
+		return badText(v.String())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() && hasBadText(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String || v.Len() == 0 {
+			return false
+		}
+		if m, ok := v.Interface().(map[string]string); ok { // metadata, without reflect's copies
+			for k, val := range m {
+				if badText(k) || badText(val) {
+					return true
+				}
+			}
+			return false
+		}
+		for it := v.MapRange(); it.Next(); {
+			if badText(it.Key().String()) || hasBadText(it.Value()) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if hasBadText(v.Index(i)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func walkText(param string, v reflect.Value) error {
@@ -267,6 +317,8 @@ func joinParam(parent, name string) string {
 // textParam refuses s unless it is valid UTF-8 without NUL.
 func textParam(param, s string) error {
 	switch {
+	case !badText(s):
+		return nil
 	case !utf8.ValidString(s):
 		return ValidationError(param, param+" must be valid UTF-8")
 	case strings.IndexByte(s, 0) >= 0:
