@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"strconv"
@@ -36,6 +38,13 @@ type Client struct {
 	timeout   time.Duration
 	logger    *slog.Logger
 }
+
+// String returns "paykit.Client(<provider>)", the provider's name.
+func (c *Client) String() string { return "paykit.Client(" + c.name + ")" }
+
+// Format prints the Client as String does, whatever the verb, so that
+// printing or logging it shows nothing its provider holds.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Option configures a Client in New.
 type Option func(*Client)

@@ -46,11 +46,12 @@ func (f AuthFunc) Authenticate(ctx context.Context, req *http.Request) error { r
 // token fails every call with a CONFIGURATION_ERROR naming param, before
 // anything is sent.
 func BearerToken(token, param string) Authenticator {
+	secret := NewSecret(token)
 	return AuthFunc(func(_ context.Context, req *http.Request) error {
-		if token == "" {
+		if secret.IsZero() {
 			return &paykit.Error{Code: paykit.CodeConfiguration, Param: param, Message: param + " is empty"}
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Authorization", "Bearer "+secret.Reveal())
 		return nil
 	})
 }

@@ -156,10 +156,10 @@ func (a *provider) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 
 // scrub removes the API key from s.
 func (a *provider) scrub(s string) string {
-	if a.key == "" {
+	if a.key.IsZero() {
 		return s
 	}
-	return strings.ReplaceAll(s, a.key, "[REDACTED]")
+	return strings.ReplaceAll(s, a.key.Reveal(), "[REDACTED]")
 }
 
 func retryAfter(h string) time.Duration {
