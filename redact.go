@@ -29,7 +29,8 @@ var secretPattern = regexp.MustCompile(
 // Basic). A card number is a run of 13 to 19 digits that passes the Luhn
 // check: ASCII or full-width digits, in one piece or in groups split by
 // spaces or tabs (any number), "%20", or one hyphen or dot; it may be
-// glued to an id ("cus_4242…", "pay_4242…"). A hyphen or dot joins groups
+// glued to the end of an id ("cus_4242…", "pay_4242…"), not followed by
+// "_", which makes digits the start of a token. A hyphen or dot joins groups
 // only in a card's layout (4-4-4-4, 4-6-5, ...), so a decimal number, a
 // version, a date or a UUID is left as it is, and so is a number that is
 // part of a longer run of digits.
@@ -113,8 +114,11 @@ func redactCards(s string) string {
 			if n += len(groups[j].digits); n > 19 {
 				break
 			}
-			// A card ends its chain or is followed by spaces.
-			endsAlone := j+1 == len(groups) || groups[j+1].sep == 0 || groups[j+1].sep == ' '
+			// A card ends its chain or is followed by spaces; digits
+			// followed by "_" begin a token (the Client's idempotency
+			// keys are "<nanoseconds>_<random>").
+			endsAlone := (j+1 == len(groups) || groups[j+1].sep == 0 || groups[j+1].sep == ' ') &&
+				(groups[j].end == len(s) || s[groups[j].end] != '_')
 			if n >= 13 && endsAlone && (!joined || cardLayout(groups[i:j+1])) && luhn(groups[i:j+1]) {
 				for k := i; k <= j; k++ {
 					covered[k] = true

@@ -40,7 +40,8 @@ func TestRedact(t *testing.T) {
 		// A card number glued to an id prefix.
 		"customer cus_4242424242424242 not found": "customer cus_[REDACTED] not found",
 		"payment pay_4242424242424242":            "payment pay_[REDACTED]",
-		"id pay_4242424242424242_x":               "id pay_[REDACTED]_x",
+		"id pay_4242424242424242/x":               "id pay_[REDACTED]/x",
+		"key 1796413640085504724_SjxO7g kept":     "key 1796413640085504724_SjxO7g kept",
 		"ch4242424242424242":                      "ch[REDACTED]",
 		// Split by double spaces, tabs, dots, %20.
 		"card 4242  4242  4242  4242 x":          "card [REDACTED] x",
