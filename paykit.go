@@ -307,7 +307,7 @@ func (c *Client) missingResult(op Op) error {
 func (c *Client) wrapErr(op Op, err error) error {
 	if pe, ok := err.(*Error); ok {
 		if pe.Provider != "" && pe.Op != "" && !pe.sentinel {
-			return pe
+			return RedactError(pe)
 		}
 		cp := *pe
 		cp.sentinel = false
@@ -317,20 +317,20 @@ func (c *Client) wrapErr(op Op, err error) error {
 		if cp.Op == "" {
 			cp.Op = op
 		}
-		return &cp
+		return RedactError(&cp)
 	}
 	e := &Error{Code: CodeOperationFailed, Provider: c.name, Op: op, Err: err}
 	if pe, ok := AsError(err); ok {
 		e.Code, e.Param, e.StatusCode, e.RequestID = pe.Code, pe.Param, pe.StatusCode, pe.RequestID
 		e.DeclineCode, e.Retryable, e.RetryAfter = pe.DeclineCode, pe.Retryable, pe.RetryAfter
 		e.OutcomeUnknown, e.IdempotencyKey, e.Message = pe.OutcomeUnknown, pe.IdempotencyKey, pe.Message
-		return e
+		return RedactError(e)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		ce := ContextError(err)
 		e.Code, e.Message = ce.Code, ce.Message
 	}
-	return e
+	return RedactError(e)
 }
 
 // settle gives a failed write whose outcome is unknown the one answer
