@@ -95,31 +95,13 @@ func scrubValue(v reflect.Value, seen map[uintptr]bool, depth int) bool {
 	}
 	switch v.Kind() {
 	case reflect.String:
-		s := v.String()
-		r := Redact(s)
-		if r == s {
-			return true
-		}
-		if v.CanSet() {
-			v.SetString(r)
-			return true
-		}
-		return false
+		return scrubText(v, v.String(), v.SetString)
 	case reflect.Slice:
 		if v.IsNil() {
 			return true
 		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
-			b := v.Bytes()
-			r := Redact(string(b))
-			if r == string(b) {
-				return true
-			}
-			if v.CanSet() {
-				v.SetBytes([]byte(r))
-				return true
-			}
-			return false
+			return scrubText(v, string(v.Bytes()), func(r string) { v.SetBytes([]byte(r)) })
 		}
 		if seen[v.Pointer()] && v.Len() > 0 {
 			return true
@@ -183,4 +165,18 @@ func scrubValue(v reflect.Value, seen map[uintptr]bool, depth int) bool {
 		return clean
 	}
 	return true
+}
+
+// scrubText redacts text, the content of v, storing it back with set when
+// v can be set, and reports whether what is left is clean.
+func scrubText(v reflect.Value, text string, set func(string)) bool {
+	r := Redact(text)
+	if r == text {
+		return true
+	}
+	if v.CanSet() {
+		set(r)
+		return true
+	}
+	return false
 }

@@ -3,6 +3,8 @@ package paykittest
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
+	"testing"
 )
 
 // Printed returns every form in which a program commonly prints or
@@ -18,4 +20,15 @@ func Printed(v any) string {
 		out += string(b) + "\n"
 	}
 	return out
+}
+
+// CheckPrinted fails t when any form of Printed(v) holds one of secrets.
+func CheckPrinted(t testing.TB, v any, secrets ...string) {
+	t.Helper()
+	out := Printed(v)
+	for _, s := range secrets {
+		if s != "" && strings.Contains(out, s) {
+			t.Errorf("printing %T shows %q:\n%s", v, s, out)
+		}
+	}
 }
