@@ -33,10 +33,28 @@ const (
 // Error is the one error type returned by every paykit operation. Match a
 // kind with errors.Is against the sentinels (ErrNotFound, ErrCardDeclined,
 // ...); reach the provider's native error with errors.As through Unwrap.
+//
+// Secrets. An *Error is redacted when it is built (RedactError): every
+// string field is clean, so Error(), %#v and json.Marshal of it carry no
+// API key, token, Basic credential or card number, even one the provider
+// echoed. So is the chain under it, with errors.Unwrap or errors.As:
+//   - kept, and reachable with errors.As: native errors whose strings and
+//     bytes are all in exported fields, cleaned in place (a provider's
+//     API error type such as paypal.APIError, stripe-go's *stripe.Error
+//     with its Msg, Param, LastResponse.RawJSON and headers scrubbed,
+//     *url.Error), context.Canceled and context.DeadlineExceeded;
+//   - replaced by an error carrying only its redacted text, which
+//     errors.Is sees through (a deadline, a net error) but errors.As and
+//     errors.Unwrap do not: a native error that holds a secret where it
+//     cannot be changed, such as the text of fmt.Errorf or errors.New
+//     quoting a response body (stripe-go's "Couldn't deserialize JSON").
+//
+// A native error with no secret in it is kept whatever its type.
 type Error struct {
 	// Code classifies the error; see the Code constants.
 	Code ErrorCode
-	// Message is a human-readable explanation. It never contains secrets.
+	// Message is a human-readable explanation. It never contains secrets:
+	// it is redacted when the error is built.
 	Message string
 	// Provider names the provider that failed ("stripe", "local", ...).
 	Provider string
@@ -154,17 +172,17 @@ func (e *Error) Is(target error) bool {
 // NewError returns an *Error with the given code and message. Providers use
 // it; Provider and Op are filled in by the Client when left empty.
 func NewError(code ErrorCode, msg string) *Error {
-	return &Error{Code: code, Message: msg}
+	return RedactError(&Error{Code: code, Message: msg})
 }
 
 // ValidationError returns a VALIDATION_ERROR naming the offending parameter.
 func ValidationError(param, msg string) *Error {
-	return &Error{Code: CodeValidation, Param: param, Message: msg}
+	return RedactError(&Error{Code: CodeValidation, Param: param, Message: msg})
 }
 
 // NotFoundError returns a RESOURCE_NOT_FOUND error for the named resource.
 func NotFoundError(resource, id string) *Error {
-	return &Error{Code: CodeNotFound, Param: "id", Message: resource + " " + strconv.Quote(id) + " not found"}
+	return RedactError(&Error{Code: CodeNotFound, Param: "id", Message: resource + " " + strconv.Quote(id) + " not found"})
 }
 
 // ContextError classifies the error of a context that ended a call: an
@@ -175,9 +193,9 @@ func NotFoundError(resource, id string) *Error {
 // whichever layer noticed it.
 func ContextError(err error) *Error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Code: CodeNetwork, Message: "call timed out", Err: err}
+		return RedactError(&Error{Code: CodeNetwork, Message: "call timed out", Err: err})
 	}
-	return &Error{Code: CodeOperationFailed, Message: "call canceled", Err: err}
+	return RedactError(&Error{Code: CodeOperationFailed, Message: "call canceled", Err: err})
 }
 
 // AsError returns err as an *Error if one is in its chain.

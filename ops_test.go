@@ -3,6 +3,7 @@ package paykit_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -294,12 +295,25 @@ var validArgs = func() map[reflect.Type]reflect.Value {
 		paykit.EventType("customer.created"),
 		paykit.EventHandler(func(context.Context, *paykit.Event) error { return nil }),
 	}
-	m := map[reflect.Type]reflect.Value{reflect.TypeFor[context.Context](): reflect.ValueOf(context.Background())}
+	m := map[reflect.Type]reflect.Value{
+		reflect.TypeFor[context.Context](): reflect.ValueOf(context.Background()),
+		// For Webhook.Format, which reaches no provider method.
+		reflect.TypeFor[fmt.State](): reflect.ValueOf(fmt.State(printState{})),
+		reflect.TypeFor[rune]():      reflect.ValueOf('v'),
+	}
 	for _, v := range vals {
 		m[reflect.TypeOf(v)] = reflect.ValueOf(v)
 	}
 	return m
 }()
+
+// printState is a fmt.State that discards what is written.
+type printState struct{}
+
+func (printState) Write(b []byte) (int, error) { return len(b), nil }
+func (printState) Width() (int, bool)          { return 0, false }
+func (printState) Precision() (int, bool)      { return 0, false }
+func (printState) Flag(int) bool               { return false }
 
 // callArgs builds valid arguments for the parameters of ft from the
 // first on; a variadic tail is left empty.

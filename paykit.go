@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"io"
 	"iter"
 	"log/slog"
 	"strconv"
@@ -36,6 +38,13 @@ type Client struct {
 	timeout   time.Duration
 	logger    *slog.Logger
 }
+
+// String returns "paykit.Client(<provider>)", the provider's name.
+func (c *Client) String() string { return "paykit.Client(" + c.name + ")" }
+
+// Format prints the Client as String does, whatever the verb, so that
+// printing or logging it shows nothing its provider holds.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Option configures a Client in New.
 type Option func(*Client)
@@ -301,7 +310,7 @@ func (c *Client) missingResult(op Op) error {
 func (c *Client) wrapErr(op Op, err error) error {
 	if pe, ok := err.(*Error); ok {
 		if pe.Provider != "" && pe.Op != "" && !pe.sentinel {
-			return pe
+			return RedactError(pe)
 		}
 		cp := *pe
 		cp.sentinel = false
@@ -311,20 +320,20 @@ func (c *Client) wrapErr(op Op, err error) error {
 		if cp.Op == "" {
 			cp.Op = op
 		}
-		return &cp
+		return RedactError(&cp)
 	}
 	e := &Error{Code: CodeOperationFailed, Provider: c.name, Op: op, Err: err}
 	if pe, ok := AsError(err); ok {
 		e.Code, e.Param, e.StatusCode, e.RequestID = pe.Code, pe.Param, pe.StatusCode, pe.RequestID
 		e.DeclineCode, e.Retryable, e.RetryAfter = pe.DeclineCode, pe.Retryable, pe.RetryAfter
 		e.OutcomeUnknown, e.IdempotencyKey, e.Message = pe.OutcomeUnknown, pe.IdempotencyKey, pe.Message
-		return e
+		return RedactError(e)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		ce := ContextError(err)
 		e.Code, e.Message = ce.Code, ce.Message
 	}
-	return e
+	return RedactError(e)
 }
 
 // settle gives a failed write whose outcome is unknown the one answer

@@ -181,7 +181,11 @@ func (s *WebhookService) Setup(cfg WebhookConfig) *Webhook {
 	if cfg.Store == nil {
 		cfg.Store = NewMemoryDedupStore(72 * time.Hour)
 	}
-	return &Webhook{c: s.c, cfg: cfg, handlers: map[EventType][]EventHandler{}}
+	// The secret is kept behind a function, not in cfg, so that no way
+	// of printing the Webhook shows it.
+	secret := cfg.Secret
+	cfg.Secret = ""
+	return &Webhook{c: s.c, cfg: cfg, secret: func() string { return secret }, handlers: map[EventType][]EventHandler{}}
 }
 
 // Webhook verifies deliveries, de-duplicates them by event id and runs the
@@ -189,10 +193,18 @@ func (s *WebhookService) Setup(cfg WebhookConfig) *Webhook {
 // safe for concurrent use.
 type Webhook struct {
 	c        *Client
-	cfg      WebhookConfig
+	cfg      WebhookConfig // Secret cleared: see secret
+	secret   func() string
 	mu       sync.RWMutex
 	handlers map[EventType][]EventHandler
 }
+
+// String returns "paykit.Webhook(<provider>)".
+func (w *Webhook) String() string { return "paykit.Webhook(" + w.c.name + ")" }
+
+// Format prints the Webhook as String does, whatever the verb, so that
+// printing or logging it shows no secret.
+func (w *Webhook) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, w.String()) }
 
 // On registers h for events of type t and returns w, so calls chain.
 // Handlers of one event run in registration order; the first error stops
@@ -221,7 +233,7 @@ func (w *Webhook) Handle(ctx context.Context, req *WebhookRequest) error {
 	if req == nil {
 		return &Error{Code: CodeValidation, Provider: c.name, Op: OpWebhooksHandle, Param: "request", Message: "webhook request is nil"}
 	}
-	if w.cfg.Secret == "" {
+	if w.secret() == "" {
 		return &Error{Code: CodeConfiguration, Provider: c.name, Op: OpWebhooksHandle, Param: "Secret", Message: "WebhookConfig.Secret is empty"}
 	}
 	ctx, cancel, _, err := c.prepare(ctx, OpWebhooksHandle, noArgs{}, nil)
@@ -234,7 +246,7 @@ func (w *Webhook) Handle(ctx context.Context, req *WebhookRequest) error {
 		r.Header = h
 		req = &r
 	}
-	events, err := c.provider.ParseWebhook(ctx, req, w.cfg.Secret)
+	events, err := c.provider.ParseWebhook(ctx, req, w.secret())
 	if err != nil {
 		return c.wrapErr(OpWebhooksHandle, err)
 	}

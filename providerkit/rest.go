@@ -46,11 +46,12 @@ func (f AuthFunc) Authenticate(ctx context.Context, req *http.Request) error { r
 // token fails every call with a CONFIGURATION_ERROR naming param, before
 // anything is sent.
 func BearerToken(token, param string) Authenticator {
+	secret := NewSecret(token)
 	return AuthFunc(func(_ context.Context, req *http.Request) error {
-		if token == "" {
+		if secret.IsZero() {
 			return &paykit.Error{Code: paykit.CodeConfiguration, Param: param, Message: param + " is empty"}
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Authorization", "Bearer "+secret.Reveal())
 		return nil
 	})
 }
@@ -323,8 +324,8 @@ func (c *RESTClient) do(ctx context.Context, req *Request, out any) (*Response, 
 				if err := json.Unmarshal(res.Body, out); err != nil {
 					// A write the provider answered with success was
 					// applied, but what it made is unknown.
-					return res, &paykit.Error{Code: paykit.CodeOperationFailed, StatusCode: res.StatusCode, RequestID: res.RequestID,
-						Message: "cannot decode the provider's response: " + err.Error(), Err: err, OutcomeUnknown: write}
+					return res, paykit.RedactError(&paykit.Error{Code: paykit.CodeOperationFailed, StatusCode: res.StatusCode, RequestID: res.RequestID,
+						Message: "cannot decode the provider's response: " + err.Error(), Err: err, OutcomeUnknown: write})
 				}
 			}
 			return res, nil
@@ -400,7 +401,7 @@ func interrupted(ctxErr error, last *paykit.Error) *paykit.Error {
 	if pe.Code == paykit.CodeNetwork {
 		pe.Retryable = last.Retryable
 	}
-	return pe
+	return paykit.RedactError(pe)
 }
 
 // authError is the *paykit.Error of an Authenticator or Reauthenticator
@@ -409,9 +410,9 @@ func interrupted(ctxErr error, last *paykit.Error) *paykit.Error {
 func authError(err error) *paykit.Error {
 	if pe, ok := paykit.AsError(err); ok {
 		cp := *pe
-		return &cp
+		return paykit.RedactError(&cp)
 	}
-	return &paykit.Error{Code: paykit.CodeAuthentication, Message: "cannot authenticate the request: " + err.Error(), Err: err}
+	return paykit.RedactError(&paykit.Error{Code: paykit.CodeAuthentication, Message: "cannot authenticate the request: " + err.Error(), Err: err})
 }
 
 // notSent marks an attempt that failed before anything was sent, for a
@@ -567,7 +568,8 @@ func (c *RESTClient) statusError(res *Response) *paykit.Error {
 		// (paykit.ErrAuthentication), whatever the body says.
 		pe.Code, pe.Param, pe.Retryable = paykit.CodeAuthentication, "", false
 	}
-	return pe
+	// MapError may quote the body, which may echo the request.
+	return paykit.RedactError(pe)
 }
 
 // StatusError maps a non-2xx response to an error by its status alone:
@@ -626,12 +628,12 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 func transportError(ctx context.Context, err error) *paykit.Error {
 	if pe, ok := paykit.AsError(err); ok {
 		cp := *pe
-		return &cp
+		return paykit.RedactError(&cp)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return paykit.ContextError(ctxErr)
 	}
-	return &paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err}
+	return paykit.RedactError(&paykit.Error{Code: paykit.CodeNetwork, Retryable: true, Message: "request failed: " + err.Error(), Err: err})
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

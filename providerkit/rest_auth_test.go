@@ -69,7 +69,7 @@ func newTokenEndpoint(t *testing.T, fail func(n int32) int) *tokenEndpoint {
 
 func (te *tokenEndpoint) manager(t *testing.T, logger *slog.Logger) *TokenManager {
 	t.Helper()
-	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: te.srv.URL, ClientID: "client-1", ClientSecret: authTestSecret},
+	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: te.srv.URL, ClientID: "client-1", ClientSecret: NewSecret(authTestSecret)},
 		TokenManagerConfig{Provider: "test", Logger: logger})
 	require.NoError(t, err)
 	return m
@@ -314,7 +314,7 @@ func TestTokensAndTheSecretStayOutOfErrorsAndLogs(t *testing.T) {
 	errs = append(errs, err)
 
 	// A secret the endpoint refuses.
-	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: te.srv.URL, ClientID: "client-1", ClientSecret: authTestSecret + "-wrong"},
+	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: te.srv.URL, ClientID: "client-1", ClientSecret: NewSecret(authTestSecret + "-wrong")},
 		TokenManagerConfig{Provider: "test", Logger: logger})
 	require.NoError(t, err)
 	c3, _ := authClient(t, api, m, 1, logger)

@@ -651,7 +651,7 @@ func TestTokenRequestDoesNotCountAsReachingTheAPI(t *testing.T) {
 	deadURL := dead.URL
 	dead.Close()
 
-	tm, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: tokenSrv.URL, ClientID: "id", ClientSecret: "secret"}, TokenManagerConfig{})
+	tm, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: tokenSrv.URL, ClientID: "id", ClientSecret: NewSecret("secret")}, TokenManagerConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,8 +97,8 @@ type TokenManager struct {
 	logger          *slog.Logger
 
 	mu sync.Mutex
-	// token is the cached token, "" when there is none.
-	token string
+	// token is the cached token, empty when there is none.
+	token Secret
 	// refreshAt is when token is due to be replaced; zero means never
 	// (the token has no known lifetime).
 	refreshAt time.Time
@@ -113,7 +113,7 @@ type TokenManager struct {
 type tokenCall struct {
 	done    chan struct{}
 	waiters int // callers that joined it; read by tests
-	token   string
+	token   Secret
 	err     *paykit.Error
 }
 
@@ -155,8 +155,8 @@ func (m *TokenManager) Token(ctx context.Context) (string, error) {
 		return "", m.withProvider(&paykit.Error{Code: paykit.CodeConfiguration, Message: "the token manager has no fetch function"})
 	}
 	m.mu.Lock()
-	if m.token != "" && (m.refreshAt.IsZero() || m.now().Before(m.refreshAt)) {
-		tok := m.token
+	if !m.token.IsZero() && (m.refreshAt.IsZero() || m.now().Before(m.refreshAt)) {
+		tok := m.token.Reveal()
 		m.mu.Unlock()
 		return tok, nil
 	}
@@ -174,7 +174,7 @@ func (m *TokenManager) Token(ctx context.Context) (string, error) {
 			cp := *c.err
 			return "", &cp
 		}
-		return c.token, nil
+		return c.token.Reveal(), nil
 	case <-ctx.Done():
 		return "", paykit.ContextError(ctx.Err())
 	}
@@ -205,19 +205,19 @@ func (m *TokenManager) run(ctx context.Context, c *tokenCall) {
 	m.mu.Lock()
 	switch {
 	case pe == nil:
-		m.token = tok
+		m.token = NewSecret(tok)
 		m.refreshAt, m.expiresAt = time.Time{}, time.Time{}
 		if lifetime > 0 {
 			m.refreshAt = start.Add(lifetime - min(m.leeway, lifetime/4))
 			m.expiresAt = start.Add(lifetime)
 		}
-	case m.token != "" && m.now().Before(m.expiresAt):
+	case !m.token.IsZero() && m.now().Before(m.expiresAt):
 		// The refresh failed inside the leeway: the old token is still
 		// good, so callers get it, and the next call tries again.
-		tok, pe = m.token, nil
+		tok, pe = m.token.Reveal(), nil
 	}
 	m.call = nil
-	c.token, c.err = tok, pe
+	c.token, c.err = NewSecret(tok), pe
 	m.mu.Unlock()
 	close(c.done)
 }
@@ -278,8 +278,8 @@ func (m *TokenManager) Invalidate(stale string) {
 		return
 	}
 	m.mu.Lock()
-	if m.token == stale {
-		m.token, m.refreshAt, m.expiresAt = "", time.Time{}, time.Time{}
+	if m.token.Reveal() == stale {
+		m.token, m.refreshAt, m.expiresAt = Secret{}, time.Time{}, time.Time{}
 	}
 	m.mu.Unlock()
 }
@@ -337,8 +337,12 @@ type ClientCredentialsConfig struct {
 	// TokenURL is the token endpoint, e.g.
 	// "https://api-m.paypal.com/v1/oauth2/token". Required.
 	TokenURL string
-	// ClientID and ClientSecret are the client's credentials. Required.
-	ClientID, ClientSecret string
+	// ClientID is the client's id. Required.
+	ClientID string
+	// ClientSecret is the client's secret (NewSecret(secret)), kept in a
+	// Secret so that a printed or logged config does not show it.
+	// Required.
+	ClientSecret Secret
 	// Scopes are requested in the scope parameter, space-separated; none
 	// sends no scope.
 	Scopes []string
@@ -390,7 +394,7 @@ func ClientCredentialsFetch(cc ClientCredentialsConfig) (TokenFetchFunc, error) 
 	}
 	conf := &clientcredentials.Config{
 		ClientID:       cc.ClientID,
-		ClientSecret:   cc.ClientSecret,
+		ClientSecret:   cc.ClientSecret.Reveal(),
 		TokenURL:       cc.TokenURL,
 		Scopes:         append([]string(nil), cc.Scopes...),
 		EndpointParams: tokenCloneValues(cc.EndpointParams),
@@ -403,7 +407,7 @@ func ClientCredentialsFetch(cc ClientCredentialsConfig) (TokenFetchFunc, error) 
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	secret := cc.ClientSecret
+	secret := cc.ClientSecret.Reveal()
 	return func(ctx context.Context) (string, time.Duration, error) {
 		tok, err := conf.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
 		if err != nil {
@@ -432,7 +436,7 @@ func validateClientCredentials(cc ClientCredentialsConfig) error {
 		return missing("token_url")
 	case cc.ClientID == "":
 		return missing("client_id")
-	case cc.ClientSecret == "":
+	case cc.ClientSecret.IsZero():
 		return missing("client_secret")
 	}
 	if u, err := url.Parse(cc.TokenURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

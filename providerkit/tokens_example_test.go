@@ -27,7 +27,7 @@ func ExampleNewClientCredentials() {
 	tokens, err := providerkit.NewClientCredentials(providerkit.ClientCredentialsConfig{
 		TokenURL:     srv.URL + "/v1/oauth2/token",
 		ClientID:     "client-id",
-		ClientSecret: "client-secret",
+		ClientSecret: providerkit.NewSecret("client-secret"),
 	}, providerkit.TokenManagerConfig{Provider: "paypal"})
 	if err != nil {
 		fmt.Println(err)

@@ -162,7 +162,7 @@ func TestTokenSingleFlight(t *testing.T) {
 		io.WriteString(w, `{"access_token":"shared-token","token_type":"Bearer","expires_in":3600}`)
 	}))
 	defer srv.Close()
-	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: srv.URL, ClientID: "id", ClientSecret: "secret"}, TokenManagerConfig{})
+	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: srv.URL, ClientID: "id", ClientSecret: NewSecret("secret")}, TokenManagerConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestTokenSingleFlightError(t *testing.T) {
 		io.WriteString(w, `{"access_token":"second","expires_in":3600}`)
 	}))
 	defer srv.Close()
-	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: srv.URL, ClientID: "id", ClientSecret: "secret"}, TokenManagerConfig{Provider: "paypal"})
+	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: srv.URL, ClientID: "id", ClientSecret: NewSecret("secret")}, TokenManagerConfig{Provider: "paypal"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,9 +445,9 @@ func TestClientCredentialsRequest(t *testing.T) {
 		wantInBody bool
 		lifetime   time.Duration
 	}{
-		{name: "paypal", cc: ClientCredentialsConfig{ClientID: "client-id", ClientSecret: "client:secret"}, expiresIn: `32400`, lifetime: 32400 * time.Second},
-		{name: "gopay with scope", cc: ClientCredentialsConfig{ClientID: "1234", ClientSecret: "s", Scopes: []string{"payment-create", "payment-all"}}, expiresIn: `"1800"`, wantScope: "payment-create payment-all", lifetime: 1800 * time.Second},
-		{name: "credentials in body", cc: ClientCredentialsConfig{ClientID: "id", ClientSecret: "s", AuthInBody: true}, expiresIn: `600`, wantInBody: true, lifetime: 600 * time.Second},
+		{name: "paypal", cc: ClientCredentialsConfig{ClientID: "client-id", ClientSecret: NewSecret("client:secret")}, expiresIn: `32400`, lifetime: 32400 * time.Second},
+		{name: "gopay with scope", cc: ClientCredentialsConfig{ClientID: "1234", ClientSecret: NewSecret("s"), Scopes: []string{"payment-create", "payment-all"}}, expiresIn: `"1800"`, wantScope: "payment-create payment-all", lifetime: 1800 * time.Second},
+		{name: "credentials in body", cc: ClientCredentialsConfig{ClientID: "id", ClientSecret: NewSecret("s"), AuthInBody: true}, expiresIn: `600`, wantInBody: true, lifetime: 600 * time.Second},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -487,10 +487,10 @@ func TestClientCredentialsRequest(t *testing.T) {
 				t.Fatalf("scope %q, want %q", got, tc.wantScope)
 			}
 			if tc.wantInBody {
-				if r.basicOK || r.form.Get("client_id") != cc.ClientID || r.form.Get("client_secret") != cc.ClientSecret {
+				if r.basicOK || r.form.Get("client_id") != cc.ClientID || r.form.Get("client_secret") != cc.ClientSecret.Reveal() {
 					t.Fatalf("credentials in body: basic %v, form %v", r.basicOK, r.form)
 				}
-			} else if !r.basicOK || r.user != url.QueryEscape(cc.ClientID) || r.pass != url.QueryEscape(cc.ClientSecret) || r.form.Get("client_secret") != "" {
+			} else if !r.basicOK || r.user != url.QueryEscape(cc.ClientID) || r.pass != url.QueryEscape(cc.ClientSecret.Reveal()) || r.form.Get("client_secret") != "" {
 				// RFC 6749 section 2.3.1 form-encodes both before Basic:
 				// "client:secret" is sent as "client%3Asecret".
 				t.Fatalf("basic auth %v %q %q, form %v", r.basicOK, r.user, r.pass, r.form)
@@ -511,11 +511,11 @@ func TestClientCredentialsRequest(t *testing.T) {
 }
 
 func TestClientCredentialsConfigErrors(t *testing.T) {
-	ok := ClientCredentialsConfig{TokenURL: "https://api.example.com/token", ClientID: "id", ClientSecret: "secret-value"}
+	ok := ClientCredentialsConfig{TokenURL: "https://api.example.com/token", ClientID: "id", ClientSecret: NewSecret("secret-value")}
 	cases := map[string]func(*ClientCredentialsConfig){
 		"token_url":       func(c *ClientCredentialsConfig) { c.TokenURL = "" },
 		"client_id":       func(c *ClientCredentialsConfig) { c.ClientID = "" },
-		"client_secret":   func(c *ClientCredentialsConfig) { c.ClientSecret = "" },
+		"client_secret":   func(c *ClientCredentialsConfig) { c.ClientSecret = Secret{} },
 		"endpoint_params": func(c *ClientCredentialsConfig) { c.EndpointParams = map[string][]string{"grant_type": {"password"}} },
 	}
 	for param, mutate := range cases {
@@ -666,7 +666,7 @@ func TestClientCredentialsErrorRedaction(t *testing.T) {
 			defer srv.Close()
 			var logs bytes.Buffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: srv.URL + "/v1/oauth2/token", ClientID: "client-id", ClientSecret: tokCanarySecret},
+			m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: srv.URL + "/v1/oauth2/token", ClientID: "client-id", ClientSecret: NewSecret(tokCanarySecret)},
 				TokenManagerConfig{Provider: "paypal", Logger: logger})
 			if err != nil {
 				t.Fatal(err)
@@ -707,7 +707,7 @@ func TestClientCredentialsNetworkError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	tokenURL := srv.URL + "/token"
 	srv.Close()
-	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: tokenURL, ClientID: "id", ClientSecret: tokCanarySecret}, TokenManagerConfig{})
+	m, err := NewClientCredentials(ClientCredentialsConfig{TokenURL: tokenURL, ClientID: "id", ClientSecret: NewSecret(tokCanarySecret)}, TokenManagerConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}

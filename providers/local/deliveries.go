@@ -463,7 +463,7 @@ func (s *engine) logWarn(msg string, attrs ...slog.Attr) {
 // attempt delivers one event to one endpoint, signed now.
 func (s *engine) attempt(ctx context.Context, tg target, ev *eventRec) DeliveryAttempt {
 	start := time.Now()
-	h := providerkit.StandardWebhookHeaders(s.key, ev.ID, start, ev.Body)
+	h := providerkit.StandardWebhookHeaders([]byte(s.key.Reveal()), ev.ID, start, ev.Body)
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "paykit-local")
 	var (

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/paykit-go/paykit/providerkit"
 )
 
 // engine is the in-process backend of a Simulator: the state machines
@@ -16,7 +18,7 @@ type engine struct {
 
 	cfg     config
 	store   Store
-	key     []byte
+	key     providerkit.Secret // the webhook signing key
 	targets []target
 	// webhookClient posts deliveries: a copy of the configured client
 	// that does not follow redirects.
@@ -44,7 +46,7 @@ var _ backend = (*engine)(nil)
 // newEngine returns the engine of cfg, signing deliveries with key. With
 // a valid configuration it starts on the deliveries a previous simulator
 // left queued in the store of WithStore.
-func newEngine(cfg config, g guard, key []byte) *engine {
+func newEngine(cfg config, g guard, key providerkit.Secret) *engine {
 	s := &engine{
 		guard:    g,
 		cfg:      cfg,

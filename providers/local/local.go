@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -44,8 +46,8 @@ type Simulator struct {
 	guard
 
 	cfg    config
-	secret string
-	key    []byte
+	secret providerkit.Secret
+	key    providerkit.Secret // the signing key, StandardWebhookKey(secret)
 	// b runs the operations: the in-process engine, or the client of
 	// the local payments server of WithServerURL.
 	b backend
@@ -138,10 +140,10 @@ func Provider(opts ...Option) *Simulator {
 		cfg.errs.Fail("server_url", "with WithServerURL the server owns items, webhooks, store and clock: remove "+strings.Join(slices.Compact(slices.Sorted(slices.Values(cfg.serverOpts))), ", "))
 	}
 	s := &Simulator{guard: guard{cfgErr: cfg.errs.Err()}, cfg: cfg, secret: cfg.webhookSecret}
-	if s.secret == "" && !remoteMode {
-		s.secret = NewWebhookSecret()
+	if s.secret.IsZero() && !remoteMode {
+		s.secret = providerkit.NewSecret(NewWebhookSecret())
 	}
-	s.key = providerkit.StandardWebhookKey(s.secret)
+	s.key = providerkit.NewSecret(string(providerkit.StandardWebhookKey(s.secret.Reveal())))
 	if remoteMode {
 		s.b = newRemote(&cfg, s.guard)
 	} else {
@@ -170,7 +172,15 @@ func (s *Simulator) Capabilities() paykit.Capabilities {
 // WithWebhookSecret, or the random one made up at creation. Give it to
 // client.Webhooks.Setup. A client of a local server (WithServerURL)
 // returns the WithWebhookSecret it was given, or "".
-func (s *Simulator) WebhookSecret() string { return s.secret }
+func (s *Simulator) WebhookSecret() string { return s.secret.Reveal() }
+
+// String returns "local", the provider's name.
+func (s *Simulator) String() string { return Name }
+
+// Format prints the simulator as its name, "local", whatever the verb, so
+// that printing or logging it (or a struct holding it) shows no webhook
+// secret.
+func (s *Simulator) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Name) }
 
 // Items returns the configured items in the order they were added.
 func (s *Simulator) Items() []Item {

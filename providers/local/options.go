@@ -19,7 +19,7 @@ type config struct {
 	items         map[string]Item
 	itemOrder     []string
 	webhookURL    string
-	webhookSecret string
+	webhookSecret providerkit.Secret
 	handler       http.Handler
 	httpClient    *http.Client
 	clock         func() time.Time
@@ -111,7 +111,7 @@ func WithWebhookSecret(secret string) Option {
 			c.errs.Fail("webhook_secret", "webhook secret is empty")
 			return
 		}
-		c.webhookSecret = secret
+		c.webhookSecret = providerkit.NewSecret(secret)
 	}
 }
 

@@ -89,7 +89,7 @@ func MappedEvents() []string {
 // simulator's secret, as its webhook worker would send it: for testing
 // webhook endpoints.
 func (s *Simulator) SignedRequest(id string, body []byte) *paykit.WebhookRequest {
-	h := providerkit.StandardWebhookHeaders(s.key, id, time.Now(), body)
+	h := providerkit.StandardWebhookHeaders([]byte(s.key.Reveal()), id, time.Now(), body)
 	h.Set("Content-Type", "application/json")
 	return &paykit.WebhookRequest{Body: body, Header: h, URL: "http://127.0.0.1/webhooks"}
 }

@@ -1,6 +1,8 @@
 package paypal
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,7 +56,7 @@ func Provider(clientID, secret string, opts ...Option) paykit.Provider {
 		tokens, err := providerkit.NewClientCredentials(providerkit.ClientCredentialsConfig{
 			TokenURL:     cfg.baseURL + "/v1/oauth2/token",
 			ClientID:     clientID,
-			ClientSecret: secret,
+			ClientSecret: providerkit.NewSecret(secret),
 			HTTPClient:   cfg.httpClient,
 		}, providerkit.TokenManagerConfig{Provider: Name, Logger: cfg.logger})
 		if err != nil {
@@ -96,6 +98,14 @@ type provider struct {
 	certs      certCache
 	now        func() time.Time
 }
+
+// String returns "paypal", the provider's name.
+func (p *provider) String() string { return Name }
+
+// Format prints the provider as its name, "paypal", whatever the verb, so
+// that printing or logging it (or a struct holding it) shows no
+// credential.
+func (p *provider) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Name) }
 
 // Name returns "paypal".
 func (p *provider) Name() string { return Name }

@@ -3,6 +3,8 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -65,6 +67,14 @@ type provider struct {
 	cfgErr         error
 	paymentProduct string
 }
+
+// String returns "polar", the provider's name.
+func (p *provider) String() string { return Name }
+
+// Format prints the provider as its name, "polar", whatever the verb, so
+// that printing or logging it (or a struct holding it) shows no
+// credential.
+func (p *provider) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Name) }
 
 // Name returns "polar".
 func (p *provider) Name() string { return Name }

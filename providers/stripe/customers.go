@@ -39,7 +39,7 @@ func (a *provider) CreateCustomer(ctx context.Context, params *paykit.CreateCust
 	}
 	opts.apply(p)
 	var res wireResponse
-	if err := a.api.Customers.B.Call(http.MethodPost, "/v1/customers", a.key, p, &res); err != nil {
+	if err := a.api.Customers.B.Call(http.MethodPost, "/v1/customers", a.key.Reveal(), p, &res); err != nil {
 		return nil, a.mapErr(err)
 	}
 	return res.obj.customerOut(), nil
@@ -102,7 +102,7 @@ func (a *provider) UpdateCustomer(ctx context.Context, id string, params *paykit
 	p := &stripeapi.CustomerParams{Params: base, Email: params.Email, Name: params.Name, Phone: params.Phone, Metadata: params.Metadata}
 	opts.apply(p)
 	var res wireResponse
-	if err := a.api.Customers.B.Call(http.MethodPost, customerPath(id), a.key, p, &res); err != nil {
+	if err := a.api.Customers.B.Call(http.MethodPost, customerPath(id), a.key.Reveal(), p, &res); err != nil {
 		return nil, a.mapErr(err)
 	}
 	out := res.obj.customerOut()

@@ -25,13 +25,22 @@ import (
 // most once, unless the provider made the key itself (a direct call
 // without one), which repeating the call would not send. A paykit.Client
 // also makes it not Retryable when the Client generated the key.
+//
+// The error is redacted as it is built (paykit.RedactError): its fields,
+// and the chain under it: the *stripe.Error's message, RawJSON and other
+// fields are scrubbed in place, stripe-go's text errors (which quote a
+// non-JSON body) are replaced by their redacted text.
 func (a *provider) mapErr(err error) error {
 	if err == nil {
 		return nil
 	}
+	return paykit.RedactError(a.mapErrRaw(err))
+}
+
+func (a *provider) mapErrRaw(err error) *paykit.Error {
 	var uo *unknownOutcome
 	if errors.As(err, &uo) {
-		e := a.mapErr(uo.err).(*paykit.Error)
+		e := a.mapErrRaw(uo.err)
 		e.OutcomeUnknown, e.IdempotencyKey, e.Retryable = true, uo.key, !uo.generated
 		return e
 	}
@@ -156,10 +165,10 @@ func (a *provider) mapStripeErr(se *stripeapi.Error) *paykit.Error {
 
 // scrub removes the API key from s.
 func (a *provider) scrub(s string) string {
-	if a.key == "" {
+	if a.key.IsZero() {
 		return s
 	}
-	return strings.ReplaceAll(s, a.key, "[REDACTED]")
+	return strings.ReplaceAll(s, a.key.Reveal(), "[REDACTED]")
 }
 
 func retryAfter(h string) time.Duration {

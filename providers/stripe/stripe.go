@@ -2,6 +2,8 @@ package stripe
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -26,7 +28,7 @@ type provider struct {
 	api       *client.API
 	backend   *stripeapi.BackendImplementation
 	retry     *retryingBackend
-	key       string
+	key       providerkit.Secret
 	tolerance time.Duration
 	// successURL and cancelURL are the defaults of PaymentOptions.
 	successURL, cancelURL string
@@ -53,7 +55,7 @@ func Provider(key string, opts ...Option) paykit.Provider {
 		}
 	}
 	optErr := s.errs.Err()
-	a := &provider{key: key, tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, optErr: optErr, err: optErr}
+	a := &provider{key: providerkit.NewSecret(key), tolerance: s.tolerance, successURL: s.successURL, cancelURL: s.cancelURL, optErr: optErr, err: optErr}
 	if a.err == nil {
 		a.err = checkKey(key)
 	}
@@ -112,6 +114,14 @@ var sharedHTTPClient = sync.OnceValue(func() *http.Client {
 	// 80 s is stripe-go's own default timeout for one request.
 	return &http.Client{Transport: t, Timeout: 80 * time.Second}
 })
+
+// String returns "stripe", the provider's name.
+func (a *provider) String() string { return Name }
+
+// Format prints the provider as its name, "stripe", whatever the verb, so
+// that printing or logging it (or a struct holding it) shows no
+// credential.
+func (a *provider) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Name) }
 
 // Name returns "stripe".
 func (a *provider) Name() string { return Name }

@@ -308,7 +308,7 @@ func (a *provider) get(ctx context.Context, path string) ([]byte, error) {
 }
 
 func (a *provider) getOnce(ctx context.Context, path string) ([]byte, error) {
-	req, err := a.backend.NewRequest(http.MethodGet, path, a.key, formContentType, &stripeapi.Params{Context: ctx})
+	req, err := a.backend.NewRequest(http.MethodGet, path, a.key.Reveal(), formContentType, &stripeapi.Params{Context: ctx})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package acmepay
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,7 +36,7 @@ func Provider(clientID, secret string, opts ...Option) paykit.Provider {
 	tokens, err := providerkit.NewClientCredentials(providerkit.ClientCredentialsConfig{
 		TokenURL:     s.baseURL + "/oauth/token",
 		ClientID:     clientID,
-		ClientSecret: secret,
+		ClientSecret: providerkit.NewSecret(secret),
 		HTTPClient:   s.httpClient,
 	}, providerkit.TokenManagerConfig{Provider: Name, Logger: s.logger})
 	if err != nil && p.cfgErr == nil {
@@ -70,6 +72,14 @@ type provider struct {
 	api    *providerkit.RESTClient
 	cfgErr error // the configuration error every call fails with
 }
+
+// String returns "acmepay", the provider's name.
+func (p *provider) String() string { return Name }
+
+// Format prints the provider as its name, "acmepay", whatever the verb, so
+// that printing or logging it (or a struct holding it) shows no
+// credential.
+func (p *provider) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Name) }
 
 // Name returns "acmepay".
 func (p *provider) Name() string { return Name }
