@@ -64,3 +64,19 @@ func signAt(_ *testing.T, req *paykit.WebhookRequest, secret string, at time.Tim
 func TestWebhookConformance(t *testing.T) {
 	paykittest.RunWebhookConformance(t, harness(func(t *testing.T) paykit.Provider { return newSim(t) }, realDeliveries).Webhooks())
 }
+
+// TestSecretConformance runs paykit's secret scan on the simulator as a
+// client of a local payments server (WithServerURL), played by the
+// suite's echo server: its access token and webhook secret are canaries.
+// In-process the simulator sends no request at all.
+func TestSecretConformance(t *testing.T) {
+	paykittest.RunSecretConformance(t, paykittest.SecretHarness{
+		NewProvider: func(t *testing.T, c paykittest.Canaries, echo string) paykit.Provider {
+			sim := local.Provider(local.WithServerURL(echo), local.WithServerToken(c.Token), local.WithWebhookSecret(c.WebhookSecret), local.WithLogger(c.Logger))
+			t.Cleanup(func() { _ = sim.Close() })
+			return sim
+		},
+		SignedDeliveries: func(t *testing.T, _ paykit.Provider) ([]*paykit.WebhookRequest, string) { return realDeliveries(t) },
+		SignAt:           signAt,
+	})
+}
