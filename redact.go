@@ -9,15 +9,18 @@ import (
 // secretPattern matches credentials that must never reach an error or a
 // log: provider API keys, webhook secrets, bearer tokens and Basic
 // credentials. Prefixes match in any case, and the characters after them
-// include "_" and "-", so that a key's tail does not survive.
-var secretPattern = regexp.MustCompile(
-	`\b(?i:sk|rk|pk)_(?i:live|test)_[A-Za-z0-9*_-]{6,}` + // Stripe keys
-		`|\b(?i:sk|rk)_[A-Za-z0-9]{16,}` + // Stripe-like keys without the mode
-		`|\b(?i:whsec)_[A-Za-z0-9+/=_-]{6,}` + // webhook secrets
-		`|\b(?i:polar)_[A-Za-z]{2,4}_[A-Za-z0-9_-]{10,}` + // Polar tokens
-		`|\bA21AA[A-Za-z0-9_-]{20,}` + // PayPal access tokens
-		`|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}` + // Authorization: Bearer
-		`|\b(?i:basic)\s+[A-Za-z0-9+/]{6,}={0,2}`) // Authorization: Basic
+// include "_" and "-", so that a key's tail does not survive. A prefix
+// starts a word, or follows a percent-escape ("%22sk_live_…" in a form
+// body quoting JSON), which the match keeps (see redactMatch).
+var secretPattern = regexp.MustCompile(strings.ReplaceAll(
+	`\b(?i:sk|rk|pk)_(?i:live|test)_[A-Za-z0-9*_-]{6,}`+ // Stripe keys
+		`|\b(?i:sk|rk)_[A-Za-z0-9]{16,}`+ // Stripe-like keys without the mode
+		`|\b(?i:whsec)_[A-Za-z0-9+/=_-]{6,}`+ // webhook secrets
+		`|\b(?i:polar)_[A-Za-z]{2,4}_[A-Za-z0-9_-]{10,}`+ // Polar tokens
+		`|\bA21AA[A-Za-z0-9_-]{20,}`+ // PayPal access tokens
+		`|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}`+ // Authorization: Bearer
+		`|\b(?i:basic)\s+[A-Za-z0-9+/]{6,}={0,2}`, // Authorization: Basic
+	`\b`, `(?:\b|%[0-9A-Fa-f]{2})`))
 
 // Redact returns s with API keys, webhook secrets, bearer tokens, Basic
 // credentials and card numbers replaced by "[REDACTED]". Every error
@@ -26,7 +29,8 @@ var secretPattern = regexp.MustCompile(
 //
 // Keys and tokens are matched by their prefixes, in any case (sk_test_,
 // SK_TEST_, rk_live_, sk_ with no mode, whsec_, polar_oat_, A21AA, Bearer,
-// Basic). A card number is a run of 13 to 19 digits that passes the Luhn
+// Basic), at the start of a word or after a percent-escape
+// ("%22sk_live_…" in a form body that quotes JSON). A card number is a run of 13 to 19 digits that passes the Luhn
 // check: ASCII or full-width digits, in one piece or in groups split by
 // spaces or tabs (any number), "%20", or one hyphen or dot; it may be
 // glued to the end of an id ("cus_4242…", "pay_4242…"), not followed by
@@ -48,7 +52,11 @@ func Redact(s string) string {
 // redactMatch replaces a secretPattern match, except a "Basic" followed
 // by a plain word ("Basic Authentication"): Basic credentials are base64,
 // which has a digit, "+", "/", "=" or a capital after the first letter.
+// A percent-escape the match starts with is kept.
 func redactMatch(m string) string {
+	if len(m) > 3 && m[0] == '%' {
+		return m[:3] + redactMatch(m[3:])
+	}
 	if len(m) > 5 && strings.EqualFold(m[:5], "basic") {
 		cred := strings.TrimLeft(m[5:], " \t\r\n\f\v")
 		if !strings.ContainsAny(cred[1:], "0123456789+/=ABCDEFGHIJKLMNOPQRSTUVWXYZ") {

@@ -69,6 +69,12 @@ func TestRedact(t *testing.T) {
 		"POLAR_OAT_abcdefghijklmn ok":     "[REDACTED] ok",
 		"key sk_4eC39HqLyjWDarjtT1zdp7dc": "key [REDACTED]",
 		"BEARER_less bearer abc":          "BEARER_less bearer abc",
+		// Percent-encoded: a key after "%22", "%3A" or "%3D" (a form
+		// body quoting JSON, found by paykittest.RunSecretConformance).
+		"metadata=%7B%22id%22%3A%22sk_live_PaykitCanaryId0000%22%7D": "metadata=%7B%22id%22%3A%22[REDACTED]%22%7D",
+		"q=x%3Dwhsec_abcdefghijkl&z":                                 "q=x%3D[REDACTED]&z",
+		"a%3Apolar_oat_abcdefghijklmn":                               "a%3A[REDACTED]",
+		"desk%20rk_test_abcdef12":                                    "desk%20[REDACTED]",
 
 		// Kept: no secret.
 		"Basic Authentication is disabled on the basic plan": "Basic Authentication is disabled on the basic plan",
