@@ -251,11 +251,15 @@ type secretCall struct {
 	direct func(ctx context.Context, p paykit.Provider) error
 }
 
+// plainID is an id of the form most providers check before sending a
+// request (Polar's are UUIDs): the calls made on it reach the echo
+// server, with the card number in their bodies.
+const plainID = "0b1c5d1e-5a8f-4b4e-9d4a-00000000c0de"
+
 // secretCalls are the operations the suite tries, with c's card number
-// in metadata and names, and c.ID as every id.
-func secretCalls(c Canaries) []secretCall {
+// in metadata and names, and id as every id.
+func secretCalls(c Canaries, id string) []secretCall {
 	meta := map[string]string{"card": c.CardNumber, "note": "card " + c.CardNumber + " key " + c.ID}
-	id := c.ID
 	customer := &paykit.CreateCustomerParams{Email: "canary@example.com", Name: "Card " + c.CardNumber, Metadata: meta}
 	payment := &paykit.CreatePaymentParams{Amount: 1000, Currency: "USD", Customer: paykit.CustomerID(id), Metadata: meta}
 	checkout := &paykit.CreateCheckoutParams{Customer: paykit.CustomerID(id), ItemID: id, SessionType: paykit.SessionOneTime, Quantity: 1, SuccessURL: "https://example.com/ok", Metadata: meta}
@@ -326,8 +330,10 @@ func secretCalls(c Canaries) []secretCall {
 // .retrieve and .list, payments.create, .retrieve and .list,
 // checkouts.create and .retrieve, subscriptions.create and .retrieve,
 // refunds.create and invoices.retrieve, with the card number in metadata
-// and names and the key-shaped Canaries.ID as every id, through a
-// paykit.Client logging at debug level and directly on the provider.
+// and names and the key-shaped Canaries.ID as every id, then again with
+// a UUID as every id (which a provider that checks an id's form before
+// sending, as Polar does, sends on), through a paykit.Client logging at
+// debug level and directly on the provider.
 // When the provider declares webhooks.handle, it sends a paykit.Webhook
 // over HTTP, and through Handle, a delivery carrying the canaries signed
 // with Canaries.WebhookSecret whose handlers fail quoting them, a forged
@@ -357,17 +363,19 @@ func RunSecretConformance(t *testing.T, h SecretHarness) {
 	r.scan("printed value", "the Client printed", Printed(client))
 
 	calls := 0
-	for _, sc := range secretCalls(c) {
-		if !client.Supports(sc.op) {
-			continue
+	for _, id := range []string{c.ID, plainID} {
+		for _, sc := range secretCalls(c, id) {
+			if !client.Supports(sc.op) {
+				continue
+			}
+			calls++
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			err := sc.client(ctx, client)
+			r.scanErr(fmt.Sprintf("%s on %q through the Client", sc.op, id), err)
+			err = sc.direct(ctx, p)
+			r.scanErr(fmt.Sprintf("%s on %q called directly", sc.op, id), err)
+			cancel()
 		}
-		calls++
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		err := sc.client(ctx, client)
-		r.scanErr(fmt.Sprintf("%s through the Client", sc.op), err)
-		err = sc.direct(ctx, p)
-		r.scanErr(fmt.Sprintf("%s called directly", sc.op), err)
-		cancel()
 	}
 	if calls == 0 {
 		t.Errorf("secret conformance: %s declares none of the operations the suite calls", p.Name())
@@ -395,7 +403,7 @@ func RunSecretConformance(t *testing.T, h SecretHarness) {
 	for _, k := range r.order {
 		parts = append(parts, fmt.Sprintf("%d %s", r.counts[k], k))
 	}
-	t.Logf("secret conformance: %s: %d operations called twice, %d requests echoed; searched %s for %d canaries", p.Name(), calls, echo.n.Load(), strings.Join(parts, ", "), len(r.needles))
+	t.Logf("secret conformance: %s: %d operation calls made twice, %d requests echoed; searched %s for %d canaries", p.Name(), calls, echo.n.Load(), strings.Join(parts, ", "), len(r.needles))
 }
 
 // webhooks sends the canary deliveries to Webhooks of client.

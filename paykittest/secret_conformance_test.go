@@ -98,7 +98,7 @@ func TestLeakyProvider(t *testing.T) {
 // provider must fail it, with the failure that names its leak.
 func TestSecretConformanceCatchesLeaks(t *testing.T) {
 	want := map[string]string{
-		"error-quotes-key":      "customers.retrieve called directly: Error() shows the canary",
+		"error-quotes-key":      `customers.retrieve on "` + paykittest.NewCanaries().ID + `" called directly: Error() shows the canary`,
 		"prints-key":            "the provider printed shows the canary",
 		"logs-card":             "the debug log line shows the canary",
 		"webhook-quotes-secret": "ParseWebhook of a forged delivery: Error() shows the canary",
