@@ -97,3 +97,21 @@ func conformanceHarness(opts ...Option) paykittest.Harness {
 		Unexercised: append([]paykit.Op{paykit.OpPaymentsCancel}, billingUnexercised...),
 	}
 }
+
+// TestSecretConformance runs paykit's secret scan on the provider with
+// canary client credentials, its base URL (token requests and the
+// verify-webhook-signature calls of online verification included) at
+// the suite's echo server, and deliveries signed for a canary webhook id.
+func TestSecretConformance(t *testing.T) {
+	paykittest.RunSecretConformance(t, paykittest.SecretHarness{
+		NewProvider: func(t *testing.T, c paykittest.Canaries, echo string) paykit.Provider {
+			opts := []Option{WithBaseURL(echo), WithMaxRetries(1), withBackoff(1), WithLogger(c.Logger), WithReturnURLs("https://example.com/paid", "https://example.com/cancel")}
+			for _, it := range conformanceItems {
+				opts = append(opts, WithItem(it.ID, Item{Name: "Item " + it.ID, Amount: it.Amount, Currency: it.Currency}))
+			}
+			return Provider(c.ClientID, c.ClientSecret, opts...)
+		},
+		SignedDeliveries: signedDeliveries,
+		SignAt:           signAt,
+	})
+}

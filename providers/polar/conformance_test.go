@@ -81,3 +81,17 @@ func conformanceHarness() paykittest.Harness {
 		},
 	}
 }
+
+// TestSecretConformance runs paykit's secret scan on the provider with a
+// canary access token, its base URL at the suite's echo server, and
+// deliveries signed with a canary webhook secret.
+func TestSecretConformance(t *testing.T) {
+	h := conformanceHarness()
+	paykittest.RunSecretConformance(t, paykittest.SecretHarness{
+		NewProvider: func(t *testing.T, c paykittest.Canaries, echo string) paykit.Provider {
+			return Provider(c.Token, WithBaseURL(echo), WithMaxRetries(1), WithLogger(c.Logger), WithPaymentProduct(oneTimeProduct))
+		},
+		SignedDeliveries: h.SignedDeliveries,
+		SignAt:           h.SignAt,
+	})
+}

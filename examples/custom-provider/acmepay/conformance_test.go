@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/examples/custom-provider/acmepay"
 	"github.com/paykit-go/paykit/paykittest"
 )
 
@@ -36,6 +37,25 @@ func TestConformance(t *testing.T) {
 		},
 		// Acme sends a retry with the same body and webhook-id, signed
 		// anew.
+		SignAt: func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
+			return signAt(req.Body, req.Header.Get("webhook-id"), secret, at)
+		},
+	})
+}
+
+// TestSecretConformance runs paykit's secret scan on the provider with
+// canary client credentials, its base URL (the token request included)
+// at the suite's echo server, and deliveries signed with a canary
+// webhook secret.
+func TestSecretConformance(t *testing.T) {
+	paykittest.RunSecretConformance(t, paykittest.SecretHarness{
+		NewProvider: func(t *testing.T, c paykittest.Canaries, echo string) paykit.Provider {
+			return acmepay.Provider(c.ClientID, c.ClientSecret, acmepay.WithBaseURL(echo), acmepay.WithMaxRetries(1), acmepay.WithLogger(c.Logger))
+		},
+		SignedDeliveries: func(t *testing.T, _ paykit.Provider) ([]*paykit.WebhookRequest, string) {
+			spec := acmeSpec(t)
+			return []*paykit.WebhookRequest{delivery(t, spec, "evt_secret_1", "payment.succeeded", paymentObj("pay_000042", "succeeded", nil), time.Now())}, testWebhookSecret
+		},
 		SignAt: func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
 			return signAt(req.Body, req.Header.Get("webhook-id"), secret, at)
 		},
