@@ -30,7 +30,8 @@ var noStatusTables = map[string]string{
 // looks for, plural resource files, the package doc in doc.go alone, a
 // string const Name, func Provider returning paykit.Provider (or the
 // documented exception), status tables as maps in wire.go, and
-// ParseWebhook and MappedEvents in webhooks.go.
+// ParseWebhook and MappedEvents in webhooks.go, and a conformance_test.go
+// that runs paykittest's three provider suites.
 func TestProviderLayout(t *testing.T) {
 	dirs, err := os.ReadDir("providers")
 	if err != nil {
@@ -72,6 +73,16 @@ func checkProviderLayout(t *testing.T, dir string) {
 		for _, f := range []string{singular + ".go", singular + "_test.go"} {
 			if files[f] {
 				t.Errorf("%s/%s: resource files are plural (%ss.go)", dir, f, singular)
+			}
+		}
+	}
+
+	if src, err := os.ReadFile(filepath.Join(dir, "conformance_test.go")); err != nil {
+		t.Errorf("%s has no conformance_test.go running paykittest's suites", dir)
+	} else {
+		for _, suite := range []string{"RunConformance", "RunWebhookConformance", "RunSecretConformance"} {
+			if !strings.Contains(string(src), "paykittest."+suite+"(") {
+				t.Errorf("%s/conformance_test.go does not run paykittest.%s", dir, suite)
 			}
 		}
 	}

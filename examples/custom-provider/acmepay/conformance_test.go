@@ -14,7 +14,19 @@ import (
 // against testdata/openapi.yaml. Every declared operation must succeed
 // in it at least once; none is listed in Harness.Unexercised.
 func TestConformance(t *testing.T) {
-	paykittest.RunConformance(t, paykittest.Harness{
+	paykittest.RunConformance(t, conformanceHarness())
+}
+
+// TestWebhookConformance runs paykit's webhook attack suite on Acme's
+// Standard Webhooks signatures.
+func TestWebhookConformance(t *testing.T) {
+	paykittest.RunWebhookConformance(t, conformanceHarness().Webhooks())
+}
+
+// conformanceHarness drives the provider on the fake; its deliveries are
+// signed as Acme signs them.
+func conformanceHarness() paykittest.Harness {
+	return paykittest.Harness{
 		// A fresh fake, with empty state, for every subtest.
 		NewProvider: func(t *testing.T) paykit.Provider { return newFake(t).provider() },
 		// Acme sells in any ISO 4217 currency: one of each exponent.
@@ -40,7 +52,7 @@ func TestConformance(t *testing.T) {
 		SignAt: func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest {
 			return signAt(req.Body, req.Header.Get("webhook-id"), secret, at)
 		},
-	})
+	}
 }
 
 // TestSecretConformance runs paykit's secret scan on the provider with
