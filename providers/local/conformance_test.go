@@ -80,3 +80,17 @@ func TestSecretConformance(t *testing.T) {
 		SignAt:           signAt,
 	})
 }
+
+// TestSecretConformanceInProcess runs the secret scan on the simulator
+// in-process, with a canary webhook secret: its engine's errors (an
+// unknown id quoted), logs and webhook answers are searched.
+func TestSecretConformanceInProcess(t *testing.T) {
+	paykittest.RunSecretConformance(t, paykittest.SecretHarness{
+		NewProvider: func(t *testing.T, c paykittest.Canaries, _ string) paykit.Provider {
+			return newSim(t, local.WithWebhookSecret(c.WebhookSecret), local.WithLogger(c.Logger))
+		},
+		NoEcho:           "in-process the simulator sends no request; TestSecretConformance points its remote mode at the echo server",
+		SignedDeliveries: func(t *testing.T, _ paykit.Provider) ([]*paykit.WebhookRequest, string) { return realDeliveries(t) },
+		SignAt:           signAt,
+	})
+}
