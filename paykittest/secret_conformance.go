@@ -198,15 +198,17 @@ type secretRun struct {
 	order   []string
 }
 
-// scan fails the test when text, which is what, holds a needle.
+// scan fails the test when text, which is what, holds a needle, in any
+// case.
 func (r *secretRun) scan(kind, what, text string) {
 	r.t.Helper()
 	if _, ok := r.counts[kind]; !ok {
 		r.order = append(r.order, kind)
 	}
 	r.counts[kind]++
+	lower := strings.ToLower(text)
 	for _, s := range r.needles {
-		if strings.Contains(text, s) {
+		if strings.Contains(lower, strings.ToLower(s)) {
 			r.t.Errorf("secret conformance: %s shows the canary %q:\n%s", what, s, text)
 			return
 		}

@@ -50,6 +50,18 @@ func (m errorQuotesKey) RetrieveCustomer(context.Context, string, *paykit.Reques
 	return nil, &keyError{key: m.key}
 }
 
+// chainQuotesKey answers payments.retrieve with a *paykit.Error whose
+// Message is clean and whose Err, reached with errors.Unwrap, quotes the
+// key: built by hand and never passed through paykit.RedactError.
+type chainQuotesKey struct {
+	*local.Simulator
+	key string
+}
+
+func (m chainQuotesKey) RetrievePayment(context.Context, string, *paykit.RequestOptions) (*paykit.Payment, error) {
+	return nil, &paykit.Error{Code: paykit.CodeAuthentication, Provider: local.Name, Message: "request refused", Err: &keyError{key: m.key}}
+}
+
 // printsKey prints as its name and its key.
 type printsKey struct {
 	*local.Simulator
@@ -79,6 +91,7 @@ func (m webhookQuotesSecret) ParseWebhook(_ context.Context, _ *paykit.WebhookRe
 
 var secretDefects = map[string]func(*local.Simulator, paykittest.Canaries) paykit.Provider{
 	"error-quotes-key":      func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return errorQuotesKey{s, c.Token} },
+	"chain-quotes-key":      func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return chainQuotesKey{s, c.Token} },
 	"prints-key":            func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return printsKey{s, c.Token} },
 	"logs-card":             func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return logsBody{s, c} },
 	"webhook-quotes-secret": func(s *local.Simulator, _ paykittest.Canaries) paykit.Provider { return webhookQuotesSecret{s} },
@@ -99,6 +112,7 @@ func TestLeakyProvider(t *testing.T) {
 func TestSecretConformanceCatchesLeaks(t *testing.T) {
 	want := map[string]string{
 		"error-quotes-key":      `customers.retrieve on "` + paykittest.NewCanaries().ID + `" called directly: Error() shows the canary`,
+		"chain-quotes-key":      `payments.retrieve on "` + paykittest.NewCanaries().ID + `" called directly: error 1 levels under it (*paykittest_test.keyError) shows the canary`,
 		"prints-key":            "the provider printed shows the canary",
 		"logs-card":             "the debug log line shows the canary",
 		"webhook-quotes-secret": "ParseWebhook of a forged delivery: Error() shows the canary",
