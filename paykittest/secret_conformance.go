@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -344,8 +345,11 @@ func secretCalls(c Canaries, id string) []secretCall {
 // It searches err.Error(), Printed(err) (fmt's %v, %+v, %#v, %s, %q and
 // json.Marshal), each error reachable by errors.Unwrap (its Error() and
 // %+v), every log line, every webhook response body and Printed of the
-// provider and the Client. It logs how many of each it searched. It uses
-// the standard library only.
+// provider and the Client. Log lines are those of Canaries.Logger, given
+// to the Client and to its Webhooks, and of slog's default logger and
+// package log, which the suite redirects to the same buffer while it
+// runs: do not run it from a parallel test. It logs how many of each it
+// searched. It uses the standard library only.
 func RunSecretConformance(t *testing.T, h SecretHarness) {
 	t.Helper()
 	if h.NewProvider == nil {
@@ -357,6 +361,15 @@ func RunSecretConformance(t *testing.T, h SecretHarness) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := NewCanaries()
 	c.Logger = logger
+	// What the provider logs through slog's default logger or package
+	// log is searched too.
+	prevLogger, prevOut, prevFlags := slog.Default(), log.Writer(), log.Flags()
+	slog.SetDefault(logger)
+	t.Cleanup(func() {
+		slog.SetDefault(prevLogger)
+		log.SetOutput(prevOut)
+		log.SetFlags(prevFlags)
+	})
 	r := &secretRun{t: t, needles: c.needles(), counts: map[string]int{}}
 
 	p := h.NewProvider(t, c, echo.URL)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"strings"
 	"testing"
@@ -81,6 +82,18 @@ func (m logsBody) CreatePayment(ctx context.Context, p *paykit.CreatePaymentPara
 	return m.Simulator.CreatePayment(ctx, p, o)
 }
 
+// logsDefault logs every customer it retrieves with its token through
+// package log, not the logger it was given.
+type logsDefault struct {
+	*local.Simulator
+	token string
+}
+
+func (m logsDefault) RetrieveCustomer(ctx context.Context, id string, o *paykit.RequestOptions) (*paykit.Customer, error) {
+	log.Printf("retrieving %s with token %s", id, m.token)
+	return m.Simulator.RetrieveCustomer(ctx, id, o)
+}
+
 // webhookQuotesSecret refuses every delivery naming the secret it was
 // given.
 type webhookQuotesSecret struct{ *local.Simulator }
@@ -93,6 +106,7 @@ var secretDefects = map[string]func(*local.Simulator, paykittest.Canaries) payki
 	"error-quotes-key":      func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return errorQuotesKey{s, c.Token} },
 	"chain-quotes-key":      func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return chainQuotesKey{s, c.Token} },
 	"prints-key":            func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return printsKey{s, c.Token} },
+	"logs-default":          func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return logsDefault{s, c.Token} },
 	"logs-card":             func(s *local.Simulator, c paykittest.Canaries) paykit.Provider { return logsBody{s, c} },
 	"webhook-quotes-secret": func(s *local.Simulator, _ paykittest.Canaries) paykit.Provider { return webhookQuotesSecret{s} },
 }
@@ -115,6 +129,7 @@ func TestSecretConformanceCatchesLeaks(t *testing.T) {
 		"chain-quotes-key":      `payments.retrieve on "` + paykittest.NewCanaries().ID + `" called directly: error 1 levels under it (*paykittest_test.keyError) shows the canary`,
 		"prints-key":            "the provider printed shows the canary",
 		"logs-card":             "the debug log line shows the canary",
+		"logs-default":          "the debug log line shows the canary",
 		"webhook-quotes-secret": "ParseWebhook of a forged delivery: Error() shows the canary",
 	}
 	for defect, msg := range want {
