@@ -99,12 +99,18 @@ type SecretHarness struct {
 	// echo server; the suite then does not require it to send any
 	// request there.
 	NoEcho string
-	// SignedDeliveries and SignAt are Harness's: the suite adds the
-	// canaries to a genuine delivery's body and signs it with
-	// Canaries.WebhookSecret through SignAt, so SignAt must sign the Body
-	// as given. Required when the provider declares webhooks.handle.
+	// SignedDeliveries returns genuine deliveries, as
+	// Harness.SignedDeliveries; the suite takes the first, adds the
+	// canaries to its body (a top-level "paykit_canary" field) and signs
+	// it again with SignAt. Required when the provider declares
+	// webhooks.handle.
 	SignedDeliveries func(t *testing.T, p paykit.Provider) ([]*paykit.WebhookRequest, string)
-	SignAt           func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest
+	// SignAt signs req with secret at time at, as Harness.SignAt: the
+	// suite signs with it the canary delivery, with
+	// Canaries.WebhookSecret and with another secret (a forgery), so it
+	// must sign the Body as given. Required when the provider declares
+	// webhooks.handle.
+	SignAt func(t *testing.T, req *paykit.WebhookRequest, secret string, at time.Time) *paykit.WebhookRequest
 }
 
 // echoStatuses are the error statuses the echo server answers, in turn.
@@ -443,9 +449,9 @@ func (r *secretRun) webhooks(h SecretHarness, c Canaries, p paykit.Provider, cli
 	genuine := h.SignAt(t, &withBody, c.WebhookSecret, time.Now())
 	forged := h.SignAt(t, &withBody, "whsec_"+base64.StdEncoding.EncodeToString([]byte("another-secret-0123456789")), time.Now())
 	tampered := *genuine
-	tampered.Body = append(bytes.Clone(genuine.Body[:len(genuine.Body)-1]), ' ', genuine.Body[len(genuine.Body)-1])
-	if len(tampered.Body) > 1 {
-		tampered.Body[0] ^= 0x01
+	tampered.Body = bytes.Clone(genuine.Body)
+	if n := len(tampered.Body); n > 0 {
+		tampered.Body[n/2] ^= 0x01
 	}
 
 	wh := client.Webhooks.Setup(paykit.WebhookConfig{Secret: c.WebhookSecret, Logger: logger})
