@@ -1,6 +1,8 @@
 // Package paykittest is paykit's test kit for provider authors:
-// RunConformance, the contract suite every provider passes, and
-// RunCustomerStore, the one every paykit.CustomerStore passes. The testify
+// RunConformance, the contract suite every provider passes, with
+// RunWebhookConformance, its webhook attack suite, and
+// RunSecretConformance, its secret scan; and RunCustomerStore, the one
+// every paykit.CustomerStore passes. The testify
 // mock for programs' unit tests is package paykitmock beside it, and the
 // OpenAPI-validating fake server package openapitest.
 package paykittest
