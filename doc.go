@@ -173,10 +173,13 @@
 // the parts every provider needs (a REST transport with safe retries, an
 // OAuth2 token manager, money conversion with the provider's own
 // exponents, Standard Webhooks, typed ProviderMetadata options, the
-// reserved-metadata codec, configuration errors and one backoff policy);
-// paykittest.RunConformance is the contract suite it must pass, and
-// paykittest/openapitest plays a provider's API from its OpenAPI document
-// in tests. examples/custom-provider is a complete provider in a module of
+// reserved-metadata codec, configuration errors, secrets and one backoff
+// policy). A provider passes three suites of paykittest: RunConformance,
+// the contract; RunWebhookConformance, crafted and replayed deliveries;
+// and RunSecretConformance, canary secrets searched for in every error,
+// log line and webhook answer. A provider without customers keeps them in
+// a CustomerStore, whose suite is RunCustomerStore. paykittest/openapitest
+// plays a provider's API from its OpenAPI document in tests. examples/custom-provider is a complete provider in a module of
 // its own, written only on these public packages.
 //
 // Every provider package follows one layout, which a test holds the
