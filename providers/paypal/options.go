@@ -25,6 +25,7 @@ type config struct {
 	store                 paykit.CustomerStore
 	items                 map[string]Item
 	errs                  providerkit.ConfigErrors
+	now                   func() time.Time
 }
 
 // DefaultWebhookTolerance is how far a delivery's paypal-transmission-time
@@ -33,7 +34,7 @@ const DefaultWebhookTolerance = 5 * time.Minute
 
 func newConfig(opts []Option) *config {
 	c := &config{baseURL: ProductionURL, maxRetries: providerkit.DefaultMaxRetries, tolerance: DefaultWebhookTolerance,
-		errs: providerkit.ConfigErrors{Provider: Name}}
+		errs: providerkit.ConfigErrors{Provider: Name}, now: time.Now}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
@@ -145,6 +146,10 @@ func WithItem(id string, item Item) Option {
 		c.items[id] = item
 	}
 }
+
+// withClock replaces the clock of token expiry and webhook tolerance, for
+// tests.
+func withClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // withBackoff sets the first retry delay, for tests.
 func withBackoff(d time.Duration) Option { return func(c *config) { c.baseDelay = d } }

@@ -36,7 +36,7 @@ func Provider(clientID, secret string, opts ...Option) paykit.Provider {
 		tolerance:  cfg.tolerance,
 		offline:    cfg.offline,
 		httpClient: cfg.httpClient,
-		now:        time.Now,
+		now:        cfg.now,
 	}
 	errs := cfg.errs
 	if u, err := url.Parse(cfg.baseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -58,7 +58,7 @@ func Provider(clientID, secret string, opts ...Option) paykit.Provider {
 			ClientID:     clientID,
 			ClientSecret: providerkit.NewSecret(secret),
 			HTTPClient:   cfg.httpClient,
-		}, providerkit.TokenManagerConfig{Provider: Name, Logger: cfg.logger})
+		}, providerkit.TokenManagerConfig{Provider: Name, Logger: cfg.logger, Now: cfg.now})
 		if err != nil {
 			p.cfgErr = err
 		} else {

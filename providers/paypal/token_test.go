@@ -65,13 +65,22 @@ func (s *tokenServer) refuse(tok string) {
 // TestTokenRefreshedOnceForManyCallers: 100 goroutines calling once the
 // token has expired cause one token request between them.
 func TestTokenRefreshedOnceForManyCallers(t *testing.T) {
-	srv := newTokenServer(t, 1) // refreshed after 0.75 s (a quarter of a short lifetime is kept in reserve)
-	p := Provider("client-id", "client-secret", WithBaseURL(srv.URL))
+	srv := newTokenServer(t, 3600)
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	p := Provider("client-id", "client-secret", WithBaseURL(srv.URL), withClock(clock))
 	ctx := testCtx(t)
 	if _, err := p.RetrievePayment(ctx, "ORDER1", nil); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(800 * time.Millisecond)
+	mu.Lock()
+	now = now.Add(time.Hour) // the token has expired
+	mu.Unlock()
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for range 100 {
