@@ -12,35 +12,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest"
 	"github.com/paykit-go/paykit/providers/local"
 )
 
-// syncBuffer is an io.Writer the test reads while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // devRun is one "paykit dev" running in the background.
 type devRun struct {
-	stdout, stderr syncBuffer
+	stdout, stderr paykittest.SyncBuffer
 	cancel         context.CancelFunc
 	exit           chan int
 	url, secret    string

@@ -396,29 +396,10 @@ func TestServerConcurrentClientsOnSQLite(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log destination the server writes while the test
-// reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // The server never shows the webhook secret: not in its logs, its API
 // answers, its dashboard or its errors.
 func TestServerSecretNeverLeaks(t *testing.T) {
-	var logs lockedBuffer
+	var logs paykittest.SyncBuffer
 	a := newApp(testSecret)
 	hooks := httptest.NewServer(&flakyEndpoint{next: a.webhook, failFirst: 3, lostAck: 1000})
 	defer hooks.Close()

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/paykittest"
 	"github.com/paykit-go/paykit/providerkit"
 	"github.com/paykit-go/paykit/providers/local"
 	"github.com/paykit-go/paykit/providers/local/sqlite"
@@ -651,7 +652,7 @@ func TestQueuedDeliveriesMoveToTheNewURL(t *testing.T) {
 // them.
 func TestQueuedDeliveriesOfAVanishedEndpointStayQueued(t *testing.T) {
 	store, old := queueFor(t)
-	var logs lockedBuffer
+	var logs paykittest.SyncBuffer
 	e := newEnv(t, local.WithStore(store), local.WithWebhookHandler(new(recorder)),
 		local.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	e.customer(t)
